@@ -1,0 +1,60 @@
+import { onnx } from 'onnx-proto';
+import type { Graph } from './graph';
+import type { AttributeValue, DType, TensorData, Value } from './ir';
+
+export const OPSET = 17;
+
+const elemType: Record<DType, number> = { float32: 1, int64: 7, bool: 9, float64: 11 };
+
+function valueInfo(v: Value): onnx.IValueInfoProto {
+  return {
+    name: v.name,
+    type: {
+      tensorType: {
+        elemType: elemType[v.dtype],
+        shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if ('int' in value) return { name, type: T.INT, i: value.int };
+  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  if ('ints' in value) return { name, type: T.INTS, ints: [...value.ints] };
+  if ('floats' in value) return { name, type: T.FLOATS, floats: [...value.floats] };
+  return { name, type: T.STRING, s: new TextEncoder().encode(value.string) };
+}
+
+function rawBytes(data: TensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Serialises the graph as an ONNX ModelProto (opset 17, IR version 8). */
+export function emitModel(g: Graph, producerName = 'pasta-studio'): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName,
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: g.name,
+      input: g.inputs.map(valueInfo),
+      output: g.outputs.map(valueInfo),
+      initializer: g.initializers.map(({ value, data }) => ({
+        name: value.name,
+        dataType: elemType[value.dtype],
+        dims: value.shape as number[],
+        rawData: rawBytes(data),
+      })),
+      node: g.nodes.map((n, i) => ({
+        name: `${n.opType}_${i}`,
+        opType: n.opType,
+        input: n.inputs.map((v) => v.name),
+        output: n.outputs.map((v) => v.name),
+        attribute: Object.entries(n.attributes).map(([k, v]) => attribute(k, v)),
+      })),
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,92 @@
+import type { AttributeValue, DType, Dim, Initializer, Node, TensorData, Value } from './ir';
+
+/** Collects inputs, initializers, nodes and outputs; every value name is unique within the graph. */
+export class Graph {
+  readonly inputs: Value[] = [];
+  readonly outputs: Value[] = [];
+  readonly initializers: Initializer[] = [];
+  readonly nodes: Node[] = [];
+  private readonly names = new Set<string>();
+  private readonly producers = new Map<string, Node>();
+  private counter = 0;
+  private readonly constantCache = new Map<string, Value>();
+
+  constructor(readonly name = 'pasta') {}
+
+  /** A fresh value name built from a readable stem. */
+  uniqueName(stem: string): string {
+    let name = stem;
+    while (this.names.has(name)) name = `${stem}_${++this.counter}`;
+    this.names.add(name);
+    return name;
+  }
+
+  input(name: string, dtype: DType, shape: Dim[]): Value {
+    if (this.names.has(name)) throw new Error(`graph input name '${name}' is already used`);
+    this.names.add(name);
+    const value: Value = { name, dtype, shape };
+    this.inputs.push(value);
+    return value;
+  }
+
+  initializer(name: string, dtype: DType, shape: number[], data: TensorData): Value {
+    const value: Value = { name: this.uniqueName(name), dtype, shape };
+    this.initializers.push({ value, data });
+    return value;
+  }
+
+  /** A small constant, shared between uses with the same contents. */
+  constant(dtype: DType, shape: number[], values: readonly number[]): Value {
+    const key = `${dtype}|${shape.join(',')}|${values.join(',')}`;
+    const cached = this.constantCache.get(key);
+    if (cached) return cached;
+    const data =
+      dtype === 'int64'
+        ? BigInt64Array.from(values, (v) => BigInt(v))
+        : dtype === 'float64'
+          ? Float64Array.from(values)
+          : dtype === 'bool'
+            ? Uint8Array.from(values)
+            : Float32Array.from(values);
+    const value = this.initializer('const', dtype, shape, data);
+    this.constantCache.set(key, value);
+    return value;
+  }
+
+  scalar(dtype: DType, value: number): Value {
+    return this.constant(dtype, [], [value]);
+  }
+
+  ints(values: readonly number[]): Value {
+    return this.constant('int64', [values.length], values);
+  }
+
+  /** Adds a node; `outputs` gives each output's dtype and shape (from the op's shape rule). */
+  node(
+    opType: string,
+    inputs: Value[],
+    outputs: { dtype: DType; shape: readonly Dim[]; name?: string }[],
+    attributes: Record<string, AttributeValue> = {},
+  ): Value[] {
+    const outs: Value[] = outputs.map((o) => ({ name: this.uniqueName(o.name ?? opType.toLowerCase()), dtype: o.dtype, shape: o.shape }));
+    const node: Node = { opType, inputs, outputs: outs, attributes };
+    this.nodes.push(node);
+    for (const out of outs) this.producers.set(out.name, node);
+    return outs;
+  }
+
+  producer(value: Value): Node | undefined {
+    return this.producers.get(value.name);
+  }
+
+  /** Marks a value as a graph output, renaming it through an Identity node when a name is asked for. */
+  output(value: Value, name?: string): Value {
+    let out = value;
+    if (name !== undefined && name !== value.name) {
+      if (this.names.has(name)) throw new Error(`graph output name '${name}' is already used`);
+      [out] = this.node('Identity', [value], [{ dtype: value.dtype, shape: value.shape, name }]);
+    }
+    this.outputs.push(out);
+    return out;
+  }
+}

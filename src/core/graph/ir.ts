@@ -1,0 +1,55 @@
+// The graph intermediate representation: ONNX-shaped nodes over named values with (partly symbolic) shapes.
+// Shapes are tracked at build time because reverse-mode rules need them to undo broadcasting.
+
+export type DType = 'float32' | 'float64' | 'int64' | 'bool';
+
+/** A static size, or the name of a symbolic dimension such as "batch" or "sequence". */
+export type Dim = number | string;
+
+export interface Value {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly Dim[];
+}
+
+export type AttributeValue =
+  | { readonly int: number }
+  | { readonly float: number }
+  | { readonly ints: readonly number[] }
+  | { readonly floats: readonly number[] }
+  | { readonly string: string };
+
+export interface Node {
+  readonly opType: string;
+  readonly inputs: readonly Value[];
+  readonly outputs: readonly Value[];
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+}
+
+export type TensorData = Float32Array | Float64Array | BigInt64Array | Uint8Array;
+
+export interface Initializer {
+  readonly value: Value;
+  readonly data: TensorData;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+export function sameShape(a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function staticSize(shape: readonly Dim[]): number | undefined {
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number') return undefined;
+    n *= d;
+  }
+  return n;
+}
+
+export function formatShape(shape: readonly Dim[]): string {
+  return `[${shape.join(', ')}]`;
+}

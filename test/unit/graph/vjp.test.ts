@@ -1,0 +1,98 @@
+// Every VJP rule against central finite differences, run through onnxruntime.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ops from '../../../src/core/graph/ops';
+import type { Graph } from '../../../src/core/graph/graph';
+import type { Value } from '../../../src/core/graph/ir';
+import { gradCheck, randomArray, seededRandom, type GradInput } from '../../helpers/gradcheck';
+
+const rand = seededRandom(2024);
+function input(name: string, dims: number[], scale = 1, shape: (number | string)[] = dims): GradInput {
+  return { name, shape, dims, data: randomArray(dims.reduce((p, d) => p * d, 1), rand, scale) };
+}
+function positive(name: string, dims: number[]): GradInput {
+  const x = input(name, dims);
+  return { ...x, data: x.data.map((v) => 0.5 + Math.abs(v)) };
+}
+
+async function expectClose(
+  inputs: GradInput[],
+  f: (g: Graph, v: Value[]) => Value,
+  opts: Parameters<typeof gradCheck>[2] = {},
+  tolerance = 1e-6,
+) {
+  const r = await gradCheck(inputs, f, opts);
+  assert.ok(r.maxRelError < tolerance, `max relative error ${r.maxRelError} (abs ${r.maxAbsError})`);
+  assert.ok(r.analytic.flat().some((v) => v !== 0), 'gradient is identically zero: the check would prove nothing');
+}
+
+test('Add with broadcasting on both sides', () =>
+  expectClose([input('a', [2, 3, 4]), input('b', [4])], (g, [a, b]) => ops.add(g, a, b)));
+test('Add with a size-1 axis broadcast', () =>
+  expectClose([input('a', [2, 1, 4]), input('b', [2, 3, 4])], (g, [a, b]) => ops.add(g, a, b)));
+test('Sub', () => expectClose([input('a', [3, 4]), input('b', [1, 4])], (g, [a, b]) => ops.sub(g, a, b)));
+test('Mul', () => expectClose([input('a', [2, 3, 4]), input('b', [3, 1])], (g, [a, b]) => ops.mul(g, a, b)));
+test('Div', () => expectClose([input('a', [3, 4]), positive('b', [3, 4])], (g, [a, b]) => ops.div(g, a, b)));
+test('Neg', () => expectClose([input('x', [5])], (g, [x]) => ops.neg(g, x)));
+test('Exp', () => expectClose([input('x', [6])], (g, [x]) => ops.exp(g, x)));
+test('Tanh', () => expectClose([input('x', [6], 2)], (g, [x]) => ops.tanh(g, x)));
+test('Sqrt', () => expectClose([positive('x', [6])], (g, [x]) => ops.sqrt(g, x)));
+test('Relu', () => expectClose([input('x', [8])], (g, [x]) => ops.relu(g, x)));
+test('Erf (float32: onnxruntime has no double kernel)', () =>
+  expectClose([input('x', [6])], (g, [x]) => ops.erf(g, x), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
+test('Where with a constant condition', () =>
+  expectClose([input('a', [2, 3]), input('b', [3])], (g, [a, b]) => ops.where(g, ops.greater(g, a, g.scalar('float64', 0)), a, b)));
+test('MatMul: batched activation times a matrix', () =>
+  expectClose([input('a', [2, 3, 4]), input('b', [4, 5])], (g, [a, b]) => ops.matmul(g, a, b)));
+test('MatMul: batched times batched (attention scores)', () =>
+  expectClose([input('a', [2, 2, 3, 4]), input('b', [2, 2, 4, 3])], (g, [a, b]) => ops.matmul(g, a, b)));
+test('MatMul with symbolic batch dims', () =>
+  expectClose(
+    [input('a', [2, 3, 4], 1, ['batch', 'seq', 4]), input('b', [4, 2])],
+    (g, [a, b]) => ops.matmul(g, a, b),
+    { outputDims: [2, 3, 2] },
+  ));
+test('Transpose', () => expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.transpose(g, x, [1, 2, 0])));
+test('Reshape with copied and inferred dims', () =>
+  expectClose([input('x', [2, 3, 4], 1, ['batch', 'seq', 4])], (g, [x]) => ops.reshape(g, x, [0, 0, 2, 2]), { outputDims: [2, 3, 2, 2] }));
+test('Unsqueeze', () => expectClose([input('x', [2, 3])], (g, [x]) => ops.unsqueeze(g, x, [1])));
+test('Expand (through expandLike)', () =>
+  expectClose([input('x', [1, 3]), { ...input('like', [4, 3]), differentiate: false }], (g, [x, like]) => ops.expandLike(g, x, like)));
+test('Gather of one position along an axis (first-token pooling)', () =>
+  expectClose([input('x', [2, 4, 3], 1, ['batch', 'seq', 3])], (g, [x]) => ops.gather(g, x, g.scalar('int64', 0), 1), { outputDims: [2, 3] }));
+test('ReduceSum keepdims and not', () =>
+  expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.add(g, ops.reduceSum(g, x, [1], false), ops.reduceSum(g, x, [1, 2], true))));
+test('ReduceMean', () => expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.reduceMean(g, x, [-1], true)));
+test('Softmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.softmax(g, x, -1)));
+test('LogSoftmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.logSoftmax(g, x, -1)));
+test('LayerNormalization: input, scale and bias (float32: no double kernel with double statistics)', () =>
+  expectClose(
+    [input('x', [2, 3, 6], 2), input('scale', [6]), input('bias', [6])],
+    (g, [x, s, b]) => ops.layerNorm(g, x, s, b, 1e-5),
+    { dtype: 'float32', epsilon: 1e-2 },
+    3e-3,
+  ));
+test('Cast float to float', () => expectClose([input('x', [4])], (g, [x]) => ops.cast(g, x, 'float64')));
+test('a value used twice accumulates both gradients', () =>
+  expectClose([input('x', [3, 3])], (g, [x]) => ops.matmul(g, ops.tanh(g, x), x)));
+test('a frozen input gets no gradient nodes', async () => {
+  const { Graph } = await import('../../../src/core/graph/graph');
+  const { gradients } = await import('../../../src/core/graph/autodiff');
+  const g = new Graph();
+  const x = g.input('x', 'float32', [2, 2]);
+  const w = g.initializer('w', 'float32', [2, 2], new Float32Array(4));
+  const loss = ops.reduceSum(g, ops.matmul(g, x, w), [], false);
+  const before = g.nodes.length;
+  gradients(g, loss, [x]);
+  const backward = g.nodes.slice(before);
+  // dL/dx = dY W^T needs one MatMul; dL/dW (A^T dY) must not be built.
+  assert.equal(backward.filter((n) => n.opType === 'MatMul').length, 1);
+});
+test('differentiating through an op without a rule names the op', async () => {
+  const { Graph } = await import('../../../src/core/graph/graph');
+  const { gradients } = await import('../../../src/core/graph/autodiff');
+  const g = new Graph();
+  const x = g.input('x', 'float32', [2]);
+  const [y] = g.node('Sin', [x], [{ dtype: 'float32', shape: [2] }]);
+  assert.throws(() => gradients(g, ops.reduceSum(g, y, [], false), [x]), /no VJP rule for Sin/);
+});
