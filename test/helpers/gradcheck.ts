@@ -63,7 +63,7 @@ export async function gradCheck(
   const g = new Graph('gradcheck');
   const values = inputs.map((i) => g.input(i.name, i.dtype ?? dtype, i.shape));
   const y = f(g, values);
-  const weights = g.input('loss_weights', y.dtype, y.shape);
+  const weights = g.input('loss_weights', y.dtype, [...y.shape]);
   const loss = reduceSum(g, mul(g, y, weights), [], false);
   const wrt = values.filter((v, k) => (inputs[k].differentiate ?? (v.dtype === 'float32' || v.dtype === 'float64')));
   const grads = gradients(g, loss, wrt);

@@ -1,0 +1,186 @@
+// The BERT-family encoder written once as forward code over the graph ops, with the PASTA hook: before
+// every layer, each sequence's special-token slots get that layer's trainable vectors added.
+import type { EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
+import type { Graph } from './graph';
+import type { Value } from './ir';
+import * as ops from './ops';
+
+const FLOAT32_MIN = -3.4028234663852886e38;
+
+/** Checkpoint names of one layer's sub-modules, per family (Hugging Face's own names). */
+interface LayerNames {
+  query: string;
+  key: string;
+  value: string;
+  attentionOutput: string;
+  attentionLayerNorm: string;
+  intermediate: string;
+  output: string;
+  outputLayerNorm: string;
+}
+
+export function layerNames(config: EncoderConfig, i: number): LayerNames {
+  if (config.model_type === 'distilbert') {
+    const p = `transformer.layer.${i}`;
+    return {
+      query: `${p}.attention.q_lin`,
+      key: `${p}.attention.k_lin`,
+      value: `${p}.attention.v_lin`,
+      attentionOutput: `${p}.attention.out_lin`,
+      attentionLayerNorm: `${p}.sa_layer_norm`,
+      intermediate: `${p}.ffn.lin1`,
+      output: `${p}.ffn.lin2`,
+      outputLayerNorm: `${p}.output_layer_norm`,
+    };
+  }
+  const p = `encoder.layer.${i}`;
+  return {
+    query: `${p}.attention.self.query`,
+    key: `${p}.attention.self.key`,
+    value: `${p}.attention.self.value`,
+    attentionOutput: `${p}.attention.output.dense`,
+    attentionLayerNorm: `${p}.attention.output.LayerNorm`,
+    intermediate: `${p}.intermediate.dense`,
+    output: `${p}.output.dense`,
+    outputLayerNorm: `${p}.output.LayerNorm`,
+  };
+}
+
+export interface EncoderInputs {
+  inputIds: Value;
+  attentionMask: Value;
+  positionIds: Value;
+  tokenTypeIds?: Value;
+  /** [batch, sequence, slots]: 1 where position s of row b is that row's k-th special token. */
+  slotMask: Value;
+  /** Per layer, [batch, slots, hidden]: the PASTA vectors of each row (rows may use different adapters). */
+  pastaVectors: Value[];
+}
+
+/** Frozen checkpoint tensors become initializers; Linear weights are stored transposed for x @ W^T. */
+export class FrozenWeights {
+  private readonly cache = new Map<string, Value>();
+  constructor(
+    private readonly g: Graph,
+    private readonly weights: WeightMap,
+  ) {}
+
+  has(name: string): boolean {
+    return this.weights.has(name);
+  }
+
+  tensor(name: string): Value {
+    return this.cached(name, () => {
+      const t = this.require(name);
+      return this.g.initializer(name, 'float32', t.shape, t.data);
+    });
+  }
+
+  transposedMatrix(name: string): Value {
+    return this.cached(`${name}^T`, () => {
+      const t = this.require(name);
+      const [rows, cols] = t.shape;
+      const out = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[r * cols + c];
+      return this.g.initializer(`${name}.T`, 'float32', [cols, rows], out);
+    });
+  }
+
+  private cached(key: string, make: () => Value): Value {
+    let v = this.cache.get(key);
+    if (!v) {
+      v = make();
+      this.cache.set(key, v);
+    }
+    return v;
+  }
+
+  private require(name: string): Float32Tensor {
+    const t = this.weights.get(name);
+    if (!t) throw new Error(`the model has no weight '${name}'`);
+    return t;
+  }
+}
+
+export function linear(g: Graph, w: FrozenWeights, x: Value, name: string): Value {
+  return ops.add(g, ops.matmul(g, x, w.transposedMatrix(`${name}.weight`)), w.tensor(`${name}.bias`));
+}
+
+export function layerNorm(g: Graph, w: FrozenWeights, x: Value, name: string, epsilon: number): Value {
+  return ops.layerNorm(g, x, w.tensor(`${name}.weight`), w.tensor(`${name}.bias`), epsilon);
+}
+
+export function activation(g: Graph, x: Value, kind: EncoderConfig['hidden_act']): Value {
+  const c = (v: number) => g.scalar(x.dtype, v);
+  switch (kind) {
+    case 'gelu':
+      return ops.mul(g, ops.mul(g, x, c(0.5)), ops.add(g, c(1), ops.erf(g, ops.mul(g, x, c(Math.SQRT1_2)))));
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh': {
+      const inner = ops.mul(g, ops.add(g, x, ops.mul(g, ops.mul(g, ops.mul(g, x, x), x), c(0.044715))), c(Math.sqrt(2 / Math.PI)));
+      return ops.mul(g, ops.mul(g, x, c(0.5)), ops.add(g, c(1), ops.tanh(g, inner)));
+    }
+    case 'relu':
+      return ops.relu(g, x);
+  }
+}
+
+function embeddings(g: Graph, w: FrozenWeights, config: EncoderConfig, inputs: EncoderInputs): Value {
+  let h = ops.gather(g, w.tensor('embeddings.word_embeddings.weight'), inputs.inputIds);
+  h = ops.add(g, h, ops.gather(g, w.tensor('embeddings.position_embeddings.weight'), inputs.positionIds));
+  if (inputs.tokenTypeIds && config.type_vocab_size > 0) {
+    h = ops.add(g, h, ops.gather(g, w.tensor('embeddings.token_type_embeddings.weight'), inputs.tokenTypeIds));
+  }
+  h = layerNorm(g, w, h, 'embeddings.LayerNorm', config.layer_norm_eps);
+  if (config.model_type === 'electra' && config.embedding_size !== config.hidden_size) h = linear(g, w, h, 'embeddings_project');
+  return h;
+}
+
+/** [batch, sequence] 0/1 mask -> [batch, 1, 1, sequence] additive bias (0 or float32 min). */
+function attentionBias(g: Graph, attentionMask: Value): Value {
+  const keep = ops.cast(g, attentionMask, 'float32');
+  const blocked = ops.sub(g, g.scalar('float32', 1), keep);
+  return ops.unsqueeze(g, ops.mul(g, blocked, g.scalar('float32', FLOAT32_MIN)), [1, 2]);
+}
+
+function selfAttention(g: Graph, w: FrozenWeights, config: EncoderConfig, names: LayerNames, h: Value, bias: Value): Value {
+  const heads = config.num_attention_heads;
+  const headSize = config.hidden_size / heads;
+  const split = (x: Value, perm: number[]) => ops.transpose(g, ops.reshape(g, x, [0, 0, heads, headSize]), perm);
+  // Scaling the queries before the product equals scaling the scores, on a tensor S/headSize times smaller.
+  const q = split(ops.mul(g, linear(g, w, h, names.query), g.scalar('float32', 1 / Math.sqrt(headSize))), [0, 2, 1, 3]);
+  const kT = split(linear(g, w, h, names.key), [0, 2, 3, 1]);
+  const v = split(linear(g, w, h, names.value), [0, 2, 1, 3]);
+  const probs = ops.softmax(g, ops.add(g, ops.matmul(g, q, kT), bias), -1);
+  const context = ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]);
+  return ops.reshape(g, context, [0, 0, config.hidden_size]);
+}
+
+function encoderLayer(g: Graph, w: FrozenWeights, config: EncoderConfig, i: number, h: Value, bias: Value): Value {
+  const names = layerNames(config, i);
+  const eps = config.layer_norm_eps;
+  const attended = linear(g, w, selfAttention(g, w, config, names, h, bias), names.attentionOutput);
+  const h1 = layerNorm(g, w, ops.add(g, attended, h), names.attentionLayerNorm, eps);
+  const ffn = linear(g, w, activation(g, linear(g, w, h1, names.intermediate), config.hidden_act), names.output);
+  return layerNorm(g, w, ops.add(g, ffn, h1), names.outputLayerNorm, eps);
+}
+
+export interface EncoderOutputs {
+  sequenceOutput: Value;
+  /** HF's convention: [0] is the embeddings output, [i] the output of layer i-1 (before any PASTA addition). */
+  hiddenStates: Value[];
+}
+
+export function encoder(g: Graph, w: FrozenWeights, config: EncoderConfig, inputs: EncoderInputs): EncoderOutputs {
+  const bias = attentionBias(g, inputs.attentionMask);
+  let h = embeddings(g, w, config, inputs);
+  const hiddenStates = [h];
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    // PASTA: the hidden state entering layer i gets v[i][k] at each row's k-th special token; attention and
+    // the residual both see the modified state.
+    h = ops.add(g, h, ops.matmul(g, inputs.slotMask, inputs.pastaVectors[i]));
+    h = encoderLayer(g, w, config, i, h, bias);
+    hiddenStates.push(h);
+  }
+  return { sequenceOutput: h, hiddenStates };
+}

@@ -1,0 +1,84 @@
+// Assembles the PASTA model graphs: a training graph (loss, logits and the gradients of the vectors and
+// the head; never any weight gradient) and an inference graph (logits and probabilities).
+import type { EncoderConfig, WeightMap } from '../model/types';
+import { gradients } from './autodiff';
+import { encoder, FrozenWeights, type EncoderInputs } from './encoder';
+import { Graph } from './graph';
+import { classifier, crossEntropy, pooledOutput } from './heads';
+import type { Value } from './ir';
+import * as ops from './ops';
+
+export type TaskType = 'token' | 'sequence';
+
+export interface PastaGraphOptions {
+  config: EncoderConfig;
+  weights: WeightMap;
+  task: TaskType;
+  numLabels: number;
+  numSlots: number;
+  mode: 'train' | 'infer';
+  /** Also output hidden_states.{i} (for parity tests). */
+  outputHiddenStates?: boolean;
+  /** Training: take a dropout mask (already scaled by 1/(1-p)) for the head's input. */
+  headDropout?: boolean;
+}
+
+/** Names of the graph's inputs and outputs: the contract between the graph and the engine. */
+export const io = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  tokenTypeIds: 'token_type_ids',
+  positionIds: 'position_ids',
+  slotMask: 'pasta_slot_mask',
+  pastaVectors: (layer: number) => `pasta_vectors.${layer}`,
+  classifierWeight: 'classifier.weight',
+  classifierBias: 'classifier.bias',
+  labels: 'labels',
+  headDropoutMask: 'head_dropout_mask',
+  loss: 'loss',
+  logits: 'logits',
+  probabilities: 'probabilities',
+  hiddenStates: (i: number) => `hidden_states.${i}`,
+  grad: (name: string) => `grad.${name}`,
+} as const;
+
+export function buildPastaGraph(options: PastaGraphOptions): Graph {
+  const { config, task, numLabels, numSlots, mode } = options;
+  const g = new Graph(`pasta_${task}_${mode}`);
+  const tokenShape = ['batch', 'sequence'];
+  const inputs: EncoderInputs = {
+    inputIds: g.input(io.inputIds, 'int64', tokenShape),
+    attentionMask: g.input(io.attentionMask, 'int64', tokenShape),
+    tokenTypeIds: config.type_vocab_size > 0 ? g.input(io.tokenTypeIds, 'int64', tokenShape) : undefined,
+    positionIds: g.input(io.positionIds, 'int64', tokenShape),
+    slotMask: g.input(io.slotMask, 'float32', ['batch', 'sequence', numSlots]),
+    pastaVectors: Array.from({ length: config.num_hidden_layers }, (_, l) =>
+      g.input(io.pastaVectors(l), 'float32', ['batch', numSlots, config.hidden_size]),
+    ),
+  };
+  const classifierWeight = g.input(io.classifierWeight, 'float32', [numLabels, config.hidden_size]);
+  const classifierBias = g.input(io.classifierBias, 'float32', [numLabels]);
+
+  const frozen = new FrozenWeights(g, options.weights);
+  const { sequenceOutput, hiddenStates } = encoder(g, frozen, config, inputs);
+  let features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
+  if (mode === 'train' && options.headDropout) {
+    features = ops.mul(g, features, g.input(io.headDropoutMask, 'float32', [...features.shape]));
+  }
+  const logits = classifier(g, features, classifierWeight, classifierBias);
+
+  if (mode === 'infer') {
+    g.output(logits, io.logits);
+    g.output(ops.softmax(g, logits, -1), io.probabilities);
+  } else {
+    const labels = g.input(io.labels, 'int64', task === 'token' ? tokenShape : ['batch']);
+    const loss = crossEntropy(g, logits, labels, numLabels);
+    const trainable: Value[] = [...inputs.pastaVectors, classifierWeight, classifierBias];
+    const grads = gradients(g, loss, trainable);
+    g.output(loss, io.loss);
+    g.output(logits, io.logits);
+    grads.forEach((grad, k) => g.output(grad, io.grad(trainable[k].name)));
+  }
+  if (options.outputHiddenStates) hiddenStates.forEach((h, i) => g.output(h, io.hiddenStates(i)));
+  return g;
+}
