@@ -12,6 +12,13 @@ export function classifier(g: Graph, x: Value, weight: Value, bias: Value): Valu
   return ops.add(g, ops.matmul(g, x, ops.transpose(g, weight, [1, 0])), bias);
 }
 
+/** Per-row heads: x [batch, (sequence,) hidden], weight [batch, C, hidden], bias [batch, C]. */
+export function rowwiseClassifier(g: Graph, x: Value, weight: Value, bias: Value): Value {
+  const tokens = x.shape.length === 3 ? x : ops.unsqueeze(g, x, [1]);
+  const logits = ops.add(g, ops.matmul(g, tokens, ops.transpose(g, weight, [0, 2, 1])), ops.unsqueeze(g, bias, [1]));
+  return x.shape.length === 3 ? logits : ops.reshape(g, logits, [0, -1]);
+}
+
 /**
  * The sequence representation: the first token's final hidden state, through the checkpoint's own
  * (frozen) pooler where it has one, as BertForSequenceClassification does.

@@ -4,7 +4,7 @@ import type { EncoderConfig, WeightMap } from '../model/types';
 import { gradients } from './autodiff';
 import { encoder, FrozenWeights, type EncoderInputs } from './encoder';
 import { Graph } from './graph';
-import { classifier, crossEntropy, pooledOutput } from './heads';
+import { classifier, crossEntropy, pooledOutput, rowwiseClassifier } from './heads';
 import type { Value } from './ir';
 import * as ops from './ops';
 
@@ -56,8 +56,12 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
       g.input(io.pastaVectors(l), 'float32', ['batch', numSlots, config.hidden_size]),
     ),
   };
-  const classifierWeight = g.input(io.classifierWeight, 'float32', [numLabels, config.hidden_size]);
-  const classifierBias = g.input(io.classifierBias, 'float32', [numLabels]);
+  // Inference takes a head per row (padded to the batch's largest label set), so that one forward pass can
+  // serve rows of different adapters; training shares one head.
+  const perRow = mode === 'infer';
+  const labelDim = perRow ? 'num_labels' : numLabels;
+  const classifierWeight = g.input(io.classifierWeight, 'float32', perRow ? ['batch', labelDim, config.hidden_size] : [numLabels, config.hidden_size]);
+  const classifierBias = g.input(io.classifierBias, 'float32', perRow ? ['batch', labelDim] : [numLabels]);
 
   const frozen = new FrozenWeights(g, options.weights);
   const { sequenceOutput, hiddenStates } = encoder(g, frozen, config, inputs);
@@ -65,7 +69,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
   if (mode === 'train' && options.headDropout) {
     features = ops.mul(g, features, g.input(io.headDropoutMask, 'float32', [...features.shape]));
   }
-  const logits = classifier(g, features, classifierWeight, classifierBias);
+  const logits = perRow ? rowwiseClassifier(g, features, classifierWeight, classifierBias) : classifier(g, features, classifierWeight, classifierBias);
 
   if (mode === 'infer') {
     g.output(logits, io.logits);

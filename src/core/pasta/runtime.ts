@@ -1,0 +1,163 @@
+// A frozen base model plus its compiled PASTA graphs: one training step and one batched forward pass,
+// with the trainable values kept in TypeScript.
+import * as ort from 'onnxruntime-node';
+import { batchFeeds, type EncodedExample } from '../engine/batch';
+import type { DeviceRequest, Device } from '../engine/device';
+import { createSession } from '../engine/session';
+import { emitModel } from '../graph/emit';
+import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
+import type { EncoderConfig, WeightMap } from '../model/types';
+
+/** The trainable values: per layer a [slots * hidden] block of PASTA vectors, and the classification head. */
+export interface PastaParams {
+  vectors: Float32Array[];
+  classifierWeight: Float32Array;
+  classifierBias: Float32Array;
+}
+
+export interface RuntimeOptions {
+  config: EncoderConfig;
+  weights: WeightMap;
+  task: TaskType;
+  numLabels: number;
+  numSlots: number;
+  padTokenId: number;
+  device?: DeviceRequest;
+  threads?: number;
+}
+
+export interface StepResult {
+  loss: number;
+  grads: PastaParams;
+}
+
+export interface Regularisation {
+  /** Dropout probability on the PASTA vectors and on the head's input (hidden_dropout_prob). */
+  dropout: number;
+  random: () => number;
+}
+
+export function zerosLike(p: PastaParams): PastaParams {
+  return {
+    vectors: p.vectors.map((v) => new Float32Array(v.length)),
+    classifierWeight: new Float32Array(p.classifierWeight.length),
+    classifierBias: new Float32Array(p.classifierBias.length),
+  };
+}
+
+export function flatten(p: PastaParams): Float32Array[] {
+  return [...p.vectors, p.classifierWeight, p.classifierBias];
+}
+
+/** Normal(0, std) initialisation as nn.Embedding / BERT's _init_weights do; the head's bias starts at 0. */
+export function initParams(config: EncoderConfig, numSlots: number, numLabels: number, random: () => number): PastaParams {
+  const std = config.initializer_range;
+  const normal = () => std * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const fill = (n: number) => Float32Array.from({ length: n }, normal);
+  return {
+    vectors: Array.from({ length: config.num_hidden_layers }, () => fill(numSlots * config.hidden_size)),
+    classifierWeight: fill(numLabels * config.hidden_size),
+    classifierBias: new Float32Array(numLabels),
+  };
+}
+
+export class PastaRuntime {
+  private trainSession?: Promise<ort.InferenceSession>;
+  private inferSession?: Promise<ort.InferenceSession>;
+  device?: Device;
+  fallbackReason?: string;
+
+  constructor(readonly options: RuntimeOptions) {}
+
+  private async session(mode: 'train' | 'infer'): Promise<ort.InferenceSession> {
+    const make = async () => {
+      const { config, weights, task, numLabels, numSlots } = this.options;
+      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train' });
+      const created = await createSession(emitModel(graph), { device: this.options.device, threads: this.options.threads });
+      this.device = created.device;
+      this.fallbackReason = created.fallbackReason;
+      return created.session;
+    };
+    if (mode === 'train') return (this.trainSession ??= make());
+    return (this.inferSession ??= make());
+  }
+
+  /** Compiles both graphs now rather than at the first step (build time is then not counted as step time). */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.session('train'), this.session('infer')]);
+  }
+
+  async trainStep(examples: EncodedExample[], params: PastaParams, reg?: Regularisation): Promise<StepResult> {
+    const { config, numSlots, task } = this.options;
+    const H = config.hidden_size;
+    const keep = reg ? 1 - reg.dropout : 1;
+    // Dropout on the vectors runs here, per row as the reference's per-example embedding lookup does; the
+    // same masks then scale the gradient (chain rule through v * mask / keep).
+    const masks = examples.map(() =>
+      params.vectors.map((v) => (reg && reg.dropout > 0 ? Float32Array.from(v, () => (reg.random() < keep ? 1 / keep : 0)) : undefined)),
+    );
+    const rows = masks.map((rowMasks) => params.vectors.map((v, l) => (rowMasks[l] ? v.map((x, j) => x * rowMasks[l]![j]) : v)));
+    const feeds = batchFeeds(examples, rows, { config, padTokenId: this.options.padTokenId, numSlots }, task);
+    const [batch, seq] = feeds[io.inputIds].dims as number[];
+    feeds[io.classifierWeight] = new ort.Tensor('float32', params.classifierWeight, [this.options.numLabels, H]);
+    feeds[io.classifierBias] = new ort.Tensor('float32', params.classifierBias, [this.options.numLabels]);
+    const headShape = task === 'token' ? [batch, seq, H] : [batch, H];
+    const headMask = new Float32Array(headShape.reduce((a, b) => a * b, 1));
+    if (reg && reg.dropout > 0) for (let i = 0; i < headMask.length; i++) headMask[i] = reg.random() < keep ? 1 / keep : 0;
+    else headMask.fill(1);
+    feeds[io.headDropoutMask] = new ort.Tensor('float32', headMask, headShape);
+
+    const out = await (await this.session('train')).run(feeds);
+    const per = numSlots * H;
+    const grads: PastaParams = {
+      vectors: params.vectors.map((_, l) => {
+        const g = out[io.grad(io.pastaVectors(l))].data as Float32Array;
+        const sum = new Float32Array(per);
+        for (let b = 0; b < batch; b++) {
+          const m = masks[b][l];
+          for (let j = 0; j < per; j++) sum[j] += g[b * per + j] * (m ? m[j] : 1);
+        }
+        return sum;
+      }),
+      classifierWeight: Float32Array.from(out[io.grad(io.classifierWeight)].data as Float32Array),
+      classifierBias: Float32Array.from(out[io.grad(io.classifierBias)].data as Float32Array),
+    };
+    return { loss: Number((out[io.loss].data as Float32Array)[0]), grads };
+  }
+
+  /**
+   * Probabilities for every row, each row with its own adapter parameters (label sets may differ in size:
+   * heads are padded and the padding gets no probability). Returns per row [positions x its labels].
+   */
+  async predict(examples: EncodedExample[], paramsPerRow: PastaParams[], labelsPerRow: number[]): Promise<Float32Array[]> {
+    const { config, numSlots, task } = this.options;
+    const H = config.hidden_size;
+    const feeds = batchFeeds(examples, paramsPerRow.map((p) => p.vectors), { config, padTokenId: this.options.padTokenId, numSlots }, task);
+    delete feeds[io.labels];
+    const batch = examples.length;
+    const seq = feeds[io.inputIds].dims[1] as number;
+    const C = Math.max(...labelsPerRow);
+    const weight = new Float32Array(batch * C * H);
+    const bias = new Float32Array(batch * C).fill(-1e9);
+    paramsPerRow.forEach((p, b) => {
+      weight.set(p.classifierWeight, b * C * H);
+      bias.set(p.classifierBias, b * C);
+    });
+    feeds[io.classifierWeight] = new ort.Tensor('float32', weight, [batch, C, H]);
+    feeds[io.classifierBias] = new ort.Tensor('float32', bias, [batch, C]);
+    const out = await (await this.session('infer')).run(feeds);
+    const probs = out[io.probabilities].data as Float32Array;
+    const positions = task === 'token' ? seq : 1;
+    return examples.map((_, b) => {
+      const n = labelsPerRow[b];
+      const row = new Float32Array(positions * n);
+      for (let s = 0; s < positions; s++) row.set(probs.subarray((b * positions + s) * C, (b * positions + s) * C + n), s * n);
+      return row;
+    });
+  }
+
+  async release(): Promise<void> {
+    for (const s of [this.trainSession, this.inferSession]) if (s) await (await s).release();
+    this.trainSession = this.inferSession = undefined;
+  }
+}
