@@ -1,0 +1,157 @@
+// config.json of the supported encoder families -> EncoderConfig (BertConfig's field names whatever the family).
+// Fields that decide weight shapes are required; the others take the defaults transformers gives them.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { EncoderConfig, HiddenAct, ModelFamily } from './types.js';
+import { fileError, ioError, quoteName } from './fileError.js';
+import { InputError } from '../data/types.js';
+
+export const SUPPORTED_MODEL_TYPES: readonly ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra'];
+export const SUPPORTED_HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'];
+
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+export async function readEncoderConfig(dir: string): Promise<EncoderConfig> {
+  const file = join(dir, 'config.json');
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > MAX_CONFIG_BYTES) throw fileError(file, `is ${stat.size} bytes, too large for a config`);
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw ioError(file, error);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw fileError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  return parseEncoderConfig(raw, file);
+}
+
+/** `file` only names the source in error messages. */
+export function parseEncoderConfig(raw: unknown, file = 'config.json'): EncoderConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fileError(file, 'is not a JSON object');
+  const fields = new ConfigFields(file, raw as Record<string, unknown>);
+  const modelType = raw && (raw as Record<string, unknown>).model_type;
+  if (modelType === undefined) throw fileError(file, `has no model_type (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  if (typeof modelType !== 'string' || !(SUPPORTED_MODEL_TYPES as readonly string[]).includes(modelType)) {
+    throw fileError(file, `model_type ${typeof modelType === 'string' ? quoteName(modelType) : JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  }
+  const config = modelType === 'distilbert' ? distilBertConfig(fields) : bertLikeConfig(fields, modelType as ModelFamily);
+  if (config.hidden_size % config.num_attention_heads !== 0) {
+    throw fileError(file, `hidden size ${config.hidden_size} is not a multiple of the number of attention heads ${config.num_attention_heads}`);
+  }
+  return config;
+}
+
+/** BERT, RoBERTa, XLM-RoBERTa and ELECTRA share BertConfig's fields. */
+function bertLikeConfig(f: ConfigFields, modelType: ModelFamily): EncoderConfig {
+  const positionType = f.optionalString('position_embedding_type', 'absolute');
+  if (positionType !== 'absolute') f.fail('position_embedding_type', `is ${quoteName(positionType)}; only 'absolute' is supported`);
+  const hiddenSize = f.positiveInteger('hidden_size');
+  const isRoberta = modelType === 'roberta' || modelType === 'xlm-roberta';
+  return {
+    model_type: modelType,
+    vocab_size: f.positiveInteger('vocab_size'),
+    hidden_size: hiddenSize,
+    num_hidden_layers: f.positiveInteger('num_hidden_layers'),
+    num_attention_heads: f.positiveInteger('num_attention_heads'),
+    intermediate_size: f.positiveInteger('intermediate_size'),
+    hidden_act: f.hiddenAct('hidden_act', 'gelu'),
+    layer_norm_eps: f.positiveNumber('layer_norm_eps', 1e-12),
+    max_position_embeddings: f.positiveInteger('max_position_embeddings'),
+    type_vocab_size: f.positiveInteger('type_vocab_size', 2),
+    pad_token_id: f.nonNegativeInteger('pad_token_id', isRoberta ? 1 : 0),
+    embedding_size: modelType === 'electra' ? f.positiveInteger('embedding_size') : hiddenSize,
+    initializer_range: f.positiveNumber('initializer_range', 0.02),
+    hidden_dropout_prob: f.probability('hidden_dropout_prob', 0.1),
+    raw: f.raw,
+  };
+}
+
+/** DistilBERT names its fields differently, has no token types, and fixes the layer norm epsilon at 1e-12. */
+function distilBertConfig(f: ConfigFields): EncoderConfig {
+  const dim = f.positiveInteger('dim');
+  const activation = f.optionalString('activation', 'gelu');
+  if (activation !== 'gelu' && activation !== 'relu') f.fail('activation', `is ${quoteName(activation)}; DistilBERT supports 'gelu' and 'relu'`);
+  return {
+    model_type: 'distilbert',
+    vocab_size: f.positiveInteger('vocab_size'),
+    hidden_size: dim,
+    num_hidden_layers: f.positiveInteger('n_layers'),
+    num_attention_heads: f.positiveInteger('n_heads'),
+    intermediate_size: f.positiveInteger('hidden_dim'),
+    hidden_act: activation,
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: f.positiveInteger('max_position_embeddings'),
+    type_vocab_size: 0,
+    pad_token_id: f.nonNegativeInteger('pad_token_id', 0),
+    embedding_size: dim,
+    initializer_range: f.positiveNumber('initializer_range', 0.02),
+    hidden_dropout_prob: f.probability('dropout', 0.1),
+    raw: f.raw,
+  };
+}
+
+class ConfigFields {
+  constructor(readonly file: string, readonly raw: Record<string, unknown>) {}
+
+  fail(field: string, problem: string): never {
+    throw fileError(this.file, `${field} ${problem}`);
+  }
+
+  private value(field: string, fallback: unknown): unknown {
+    const value = Object.prototype.hasOwnProperty.call(this.raw, field) ? this.raw[field] : undefined;
+    if (value === undefined || value === null) {
+      if (fallback === undefined) this.fail(field, 'is missing');
+      return fallback;
+    }
+    return value;
+  }
+
+  positiveInteger(field: string, fallback?: number): number {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) this.fail(field, `must be a positive integer, got ${show(value)}`);
+    return value;
+  }
+
+  nonNegativeInteger(field: string, fallback?: number): number {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) this.fail(field, `must be a non-negative integer, got ${show(value)}`);
+    return value;
+  }
+
+  positiveNumber(field: string, fallback?: number): number {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(field, `must be a positive number, got ${show(value)}`);
+    return value;
+  }
+
+  probability(field: string, fallback?: number): number {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) this.fail(field, `must be a number in [0, 1), got ${show(value)}`);
+    return value;
+  }
+
+  optionalString(field: string, fallback: string): string {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'string') this.fail(field, `must be a string, got ${show(value)}`);
+    return value;
+  }
+
+  hiddenAct(field: string, fallback: HiddenAct): HiddenAct {
+    const value = this.optionalString(field, fallback);
+    if (!(SUPPORTED_HIDDEN_ACTS as readonly string[]).includes(value)) {
+      this.fail(field, `${quoteName(value)} is not supported (supported: ${SUPPORTED_HIDDEN_ACTS.join(', ')})`);
+    }
+    return value as HiddenAct;
+  }
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}

@@ -1,0 +1,154 @@
+// The weights an encoder needs, by their Hugging Face names, and their loading from a checkpoint: the family
+// prefix stripped, heads the encoder does not use left unread, every needed weight present with the shape the
+// config implies.
+import type { EncoderConfig, Float32Tensor, ModelFamily, WeightMap } from './types.js';
+import type { Checkpoint } from './checkpoint.js';
+import { FLOAT_DTYPES } from './dtypes.js';
+import { fileError, quoteName } from './fileError.js';
+
+export interface ExpectedWeight {
+  /** Hugging Face name without the family prefix, e.g. "encoder.layer.3.attention.self.query.weight". */
+  name: string;
+  shape: number[];
+  /** The pooler: present in BertModel checkpoints, absent from others; the encoder itself does not need it. */
+  optional: boolean;
+}
+
+/** The prefix of the family's *For* classes in transformers (BertForMaskedLM's "bert.", ...). */
+export const FAMILY_PREFIX: Record<ModelFamily, string> = {
+  bert: 'bert.',
+  roberta: 'roberta.',
+  'xlm-roberta': 'roberta.',
+  distilbert: 'distilbert.',
+  electra: 'electra.',
+};
+
+export function expectedWeights(config: EncoderConfig): ExpectedWeight[] {
+  return config.model_type === 'distilbert' ? distilBertWeights(config) : bertLikeWeights(config);
+}
+
+function bertLikeWeights(c: EncoderConfig): ExpectedWeight[] {
+  const H = c.hidden_size;
+  const E = c.embedding_size;
+  const I = c.intermediate_size;
+  const out: ExpectedWeight[] = [];
+  const add = (name: string, shape: number[], optional = false): void => {
+    out.push({ name, shape, optional });
+  };
+  add('embeddings.word_embeddings.weight', [c.vocab_size, E]);
+  add('embeddings.position_embeddings.weight', [c.max_position_embeddings, E]);
+  if (c.type_vocab_size > 0) add('embeddings.token_type_embeddings.weight', [c.type_vocab_size, E]);
+  add('embeddings.LayerNorm.weight', [E]);
+  add('embeddings.LayerNorm.bias', [E]);
+  if (c.model_type === 'electra' && E !== H) {
+    add('embeddings_project.weight', [H, E]);
+    add('embeddings_project.bias', [H]);
+  }
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    const p = `encoder.layer.${l}.`;
+    for (const proj of ['query', 'key', 'value']) {
+      add(`${p}attention.self.${proj}.weight`, [H, H]);
+      add(`${p}attention.self.${proj}.bias`, [H]);
+    }
+    add(`${p}attention.output.dense.weight`, [H, H]);
+    add(`${p}attention.output.dense.bias`, [H]);
+    add(`${p}attention.output.LayerNorm.weight`, [H]);
+    add(`${p}attention.output.LayerNorm.bias`, [H]);
+    add(`${p}intermediate.dense.weight`, [I, H]);
+    add(`${p}intermediate.dense.bias`, [I]);
+    add(`${p}output.dense.weight`, [H, I]);
+    add(`${p}output.dense.bias`, [H]);
+    add(`${p}output.LayerNorm.weight`, [H]);
+    add(`${p}output.LayerNorm.bias`, [H]);
+  }
+  if (c.model_type !== 'electra') {
+    add('pooler.dense.weight', [H, H], true);
+    add('pooler.dense.bias', [H], true);
+  }
+  return out;
+}
+
+function distilBertWeights(c: EncoderConfig): ExpectedWeight[] {
+  const H = c.hidden_size;
+  const I = c.intermediate_size;
+  const out: ExpectedWeight[] = [];
+  const add = (name: string, shape: number[]): void => {
+    out.push({ name, shape, optional: false });
+  };
+  add('embeddings.word_embeddings.weight', [c.vocab_size, H]);
+  add('embeddings.position_embeddings.weight', [c.max_position_embeddings, H]);
+  add('embeddings.LayerNorm.weight', [H]);
+  add('embeddings.LayerNorm.bias', [H]);
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    const p = `transformer.layer.${l}.`;
+    for (const proj of ['q_lin', 'k_lin', 'v_lin', 'out_lin']) {
+      add(`${p}attention.${proj}.weight`, [H, H]);
+      add(`${p}attention.${proj}.bias`, [H]);
+    }
+    add(`${p}sa_layer_norm.weight`, [H]);
+    add(`${p}sa_layer_norm.bias`, [H]);
+    add(`${p}ffn.lin1.weight`, [I, H]);
+    add(`${p}ffn.lin1.bias`, [I]);
+    add(`${p}ffn.lin2.weight`, [H, I]);
+    add(`${p}ffn.lin2.bias`, [H]);
+    add(`${p}output_layer_norm.weight`, [H]);
+    add(`${p}output_layer_norm.bias`, [H]);
+  }
+  return out;
+}
+
+/** Old TF-converted checkpoints name LayerNorm parameters gamma/beta; transformers renames them on load, so do we. */
+export function normaliseWeightName(name: string): string {
+  if (name.endsWith('.gamma')) return `${name.slice(0, -'.gamma'.length)}.weight`;
+  if (name.endsWith('.beta')) return `${name.slice(0, -'.beta'.length)}.bias`;
+  return name;
+}
+
+/**
+ * Reads the encoder's weights from a checkpoint. Checkpoint names may carry the family prefix (BertForMaskedLM,
+ * ...) or none (BertModel, sentence-transformers); whichever holds the word embeddings wins.
+ * `configFile` names the config in shape-mismatch messages.
+ */
+export async function loadEncoderWeights(checkpoint: Checkpoint, config: EncoderConfig, configFile = 'config.json'): Promise<WeightMap> {
+  const expected = expectedWeights(config);
+  const byName = indexCheckpointNames(checkpoint, FAMILY_PREFIX[config.model_type]);
+  const anchor = 'embeddings.word_embeddings.weight';
+  if (!byName.has(anchor)) {
+    const prefix = FAMILY_PREFIX[config.model_type];
+    throw fileError(checkpoint.source, `has neither '${prefix}${anchor}' nor '${anchor}': not a ${config.model_type} checkpoint, or config.json names the wrong model_type`);
+  }
+  const weights: WeightMap = new Map();
+  for (const weight of expected) {
+    const source = byName.get(weight.name);
+    if (source === undefined) {
+      if (weight.optional) continue;
+      throw fileError(checkpoint.source, `missing weight ${quoteName(weight.name)} (shape [${weight.shape.join(', ')}]) that the ${config.model_type} encoder needs`);
+    }
+    const info = checkpoint.info(source);
+    const file = checkpoint.fileOf(source);
+    if (!sameShape(info.shape, weight.shape)) {
+      throw fileError(file, `weight ${quoteName(source)} has shape [${info.shape.join(', ')}] but ${configFile} implies [${weight.shape.join(', ')}]`);
+    }
+    if (!FLOAT_DTYPES.has(info.dtype)) throw fileError(file, `weight ${quoteName(source)} has dtype ${info.dtype}, expected a float type (F32, F16, BF16, F64)`);
+    const tensor: Float32Tensor = await checkpoint.readFloat32(source);
+    weights.set(weight.name, tensor);
+  }
+  return weights;
+}
+
+/** Maps normalised, prefix-free names to the checkpoint's own names. */
+function indexCheckpointNames(checkpoint: Checkpoint, prefix: string): Map<string, string> {
+  const names = checkpoint.names;
+  const prefixed = names.some((name) => name.startsWith(prefix) && normaliseWeightName(name.slice(prefix.length)) === 'embeddings.word_embeddings.weight');
+  const byName = new Map<string, string>();
+  for (const name of names) {
+    if (prefixed && !name.startsWith(prefix)) continue;
+    const stripped = normaliseWeightName(prefixed ? name.slice(prefix.length) : name);
+    byName.set(stripped, name);
+  }
+  return byName;
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { InputError } from '../../../src/core/data/types.js';
+import { parseEncoderConfig, readEncoderConfig } from '../../../src/core/model/config.js';
+import { withTempDir } from './craftSafetensors.js';
+
+// Field values as the families' real config.json files on the hub write them.
+const BERT_BASE_UNCASED = {
+  architectures: ['BertForMaskedLM'], attention_probs_dropout_prob: 0.1, gradient_checkpointing: false, hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1, hidden_size: 768, initializer_range: 0.02, intermediate_size: 3072, layer_norm_eps: 1e-12,
+  max_position_embeddings: 512, model_type: 'bert', num_attention_heads: 12, num_hidden_layers: 12, pad_token_id: 0,
+  position_embedding_type: 'absolute', transformers_version: '4.6.0.dev0', type_vocab_size: 2, use_cache: true, vocab_size: 30522,
+};
+const ALL_MINILM_L6_V2 = {
+  _name_or_path: 'nreimers/MiniLM-L6-H384-uncased', architectures: ['BertModel'], attention_probs_dropout_prob: 0.1,
+  gradient_checkpointing: false, hidden_act: 'gelu', hidden_dropout_prob: 0.1, hidden_size: 384, initializer_range: 0.02,
+  intermediate_size: 1536, layer_norm_eps: 1e-12, max_position_embeddings: 512, model_type: 'bert', num_attention_heads: 12,
+  num_hidden_layers: 6, pad_token_id: 0, position_embedding_type: 'absolute', type_vocab_size: 2, vocab_size: 30522,
+};
+const ROBERTA_BASE = {
+  architectures: ['RobertaForMaskedLM'], attention_probs_dropout_prob: 0.1, bos_token_id: 0, eos_token_id: 2, hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1, hidden_size: 768, initializer_range: 0.02, intermediate_size: 3072, layer_norm_eps: 1e-5,
+  max_position_embeddings: 514, model_type: 'roberta', num_attention_heads: 12, num_hidden_layers: 12, pad_token_id: 1,
+  type_vocab_size: 1, vocab_size: 50265,
+};
+const XLM_ROBERTA_BASE = { ...ROBERTA_BASE, architectures: ['XLMRobertaForMaskedLM'], model_type: 'xlm-roberta', vocab_size: 250002, output_past: true };
+const DISTILBERT_BASE_UNCASED = {
+  activation: 'gelu', architectures: ['DistilBertForMaskedLM'], attention_dropout: 0.1, dim: 768, dropout: 0.1, hidden_dim: 3072,
+  initializer_range: 0.02, max_position_embeddings: 512, model_type: 'distilbert', n_heads: 12, n_layers: 6, pad_token_id: 0,
+  qa_dropout: 0.1, seq_classif_dropout: 0.2, sinusoidal_pos_embds: false, tie_weights_: true, vocab_size: 30522,
+};
+const ELECTRA_SMALL_DISCRIMINATOR = {
+  architectures: ['ElectraForPreTraining'], attention_probs_dropout_prob: 0.1, embedding_size: 128, hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1, hidden_size: 256, initializer_range: 0.02, intermediate_size: 1024, layer_norm_eps: 1e-12,
+  max_position_embeddings: 512, model_type: 'electra', num_attention_heads: 4, num_hidden_layers: 12, pad_token_id: 0,
+  type_vocab_size: 2, vocab_size: 30522,
+};
+
+function fields(raw: object) {
+  const { raw: _raw, ...rest } = parseEncoderConfig(raw);
+  return rest;
+}
+
+test('BERT (bert-base-uncased)', () => {
+  assert.deepEqual(fields(BERT_BASE_UNCASED), {
+    model_type: 'bert', vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072,
+    hidden_act: 'gelu', layer_norm_eps: 1e-12, max_position_embeddings: 512, type_vocab_size: 2, pad_token_id: 0,
+    embedding_size: 768, initializer_range: 0.02, hidden_dropout_prob: 0.1,
+  });
+  assert.equal(parseEncoderConfig(BERT_BASE_UNCASED).raw.transformers_version, '4.6.0.dev0');
+});
+
+test('MiniLM is model_type bert', () => {
+  const c = fields(ALL_MINILM_L6_V2);
+  assert.equal(c.model_type, 'bert');
+  assert.deepEqual([c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size], [384, 6, 12, 1536]);
+});
+
+test('RoBERTa and XLM-RoBERTa', () => {
+  assert.deepEqual(fields(ROBERTA_BASE), {
+    model_type: 'roberta', vocab_size: 50265, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072,
+    hidden_act: 'gelu', layer_norm_eps: 1e-5, max_position_embeddings: 514, type_vocab_size: 1, pad_token_id: 1,
+    embedding_size: 768, initializer_range: 0.02, hidden_dropout_prob: 0.1,
+  });
+  const x = fields(XLM_ROBERTA_BASE);
+  assert.equal(x.model_type, 'xlm-roberta');
+  assert.equal(x.vocab_size, 250002);
+  assert.equal(x.pad_token_id, 1);
+});
+
+test('DistilBERT: dim, n_layers, n_heads, hidden_dim, activation; no token types; eps 1e-12', () => {
+  assert.deepEqual(fields(DISTILBERT_BASE_UNCASED), {
+    model_type: 'distilbert', vocab_size: 30522, hidden_size: 768, num_hidden_layers: 6, num_attention_heads: 12, intermediate_size: 3072,
+    hidden_act: 'gelu', layer_norm_eps: 1e-12, max_position_embeddings: 512, type_vocab_size: 0, pad_token_id: 0,
+    embedding_size: 768, initializer_range: 0.02, hidden_dropout_prob: 0.1,
+  });
+  assert.equal(fields({ ...DISTILBERT_BASE_UNCASED, activation: 'relu' }).hidden_act, 'relu');
+});
+
+test('ELECTRA keeps its embedding_size', () => {
+  const c = fields(ELECTRA_SMALL_DISCRIMINATOR);
+  assert.equal(c.model_type, 'electra');
+  assert.equal(c.embedding_size, 128);
+  assert.equal(c.hidden_size, 256);
+});
+
+test('optional fields take the transformers defaults', () => {
+  const { hidden_act, layer_norm_eps, type_vocab_size, pad_token_id, initializer_range, hidden_dropout_prob, ...required } = BERT_BASE_UNCASED;
+  const c = fields(required);
+  assert.deepEqual([c.hidden_act, c.layer_norm_eps, c.type_vocab_size, c.pad_token_id, c.initializer_range, c.hidden_dropout_prob], ['gelu', 1e-12, 2, 0, 0.02, 0.1]);
+  assert.equal(fields({ ...ROBERTA_BASE, pad_token_id: undefined }).pad_token_id, 1);
+});
+
+function rejects(raw: unknown, pattern: RegExp, file = '/models/x/config.json'): void {
+  assert.throws(() => parseEncoderConfig(raw, file), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.ok(error.message.startsWith(`${file}: `), error.message);
+    assert.ok(!error.message.includes('\n'));
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+test('an unknown or missing model_type lists the supported ones', () => {
+  rejects({ ...BERT_BASE_UNCASED, model_type: 'gpt2' }, /model_type 'gpt2' is not supported \(supported: bert, roberta, xlm-roberta, distilbert, electra\)/);
+  rejects({ ...BERT_BASE_UNCASED, model_type: undefined }, /has no model_type \(supported: bert, roberta/);
+  rejects({ ...BERT_BASE_UNCASED, model_type: 7 }, /model_type 7 is not supported/);
+});
+
+test('missing or invalid fields name the field', () => {
+  rejects({ ...BERT_BASE_UNCASED, hidden_size: undefined }, /hidden_size is missing/);
+  rejects({ ...BERT_BASE_UNCASED, num_hidden_layers: 0 }, /num_hidden_layers must be a positive integer, got 0/);
+  rejects({ ...BERT_BASE_UNCASED, vocab_size: '30522' }, /vocab_size must be a positive integer, got "30522"/);
+  rejects({ ...BERT_BASE_UNCASED, intermediate_size: 3072.5 }, /intermediate_size must be a positive integer/);
+  rejects({ ...BERT_BASE_UNCASED, layer_norm_eps: -1 }, /layer_norm_eps must be a positive number, got -1/);
+  rejects({ ...BERT_BASE_UNCASED, hidden_dropout_prob: 1.5 }, /hidden_dropout_prob must be a number in \[0, 1\), got 1.5/);
+  rejects({ ...BERT_BASE_UNCASED, hidden_act: 'swish' }, /hidden_act 'swish' is not supported \(supported: gelu, gelu_new, gelu_pytorch_tanh, relu\)/);
+  rejects({ ...BERT_BASE_UNCASED, position_embedding_type: 'relative_key' }, /position_embedding_type is 'relative_key'; only 'absolute' is supported/);
+  rejects({ ...BERT_BASE_UNCASED, num_attention_heads: 7 }, /hidden size 768 is not a multiple of the number of attention heads 7/);
+  rejects({ ...DISTILBERT_BASE_UNCASED, dim: undefined }, /dim is missing/);
+  rejects({ ...DISTILBERT_BASE_UNCASED, n_layers: -6 }, /n_layers must be a positive integer/);
+  rejects({ ...DISTILBERT_BASE_UNCASED, activation: 'tanh' }, /activation is 'tanh'; DistilBERT supports 'gelu' and 'relu'/);
+  rejects({ ...ELECTRA_SMALL_DISCRIMINATOR, embedding_size: undefined }, /embedding_size is missing/);
+  rejects([1, 2], /is not a JSON object/);
+});
+
+test('readEncoderConfig names config.json for bad JSON and a missing file', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'config.json');
+    await assert.rejects(readEncoderConfig(dir), { message: `${file}: not found` });
+    await writeFile(file, '{"model_type": "bert",\n');
+    await assert.rejects(readEncoderConfig(dir), (error: Error) => error instanceof InputError && error.message.startsWith(`${file}: is not valid JSON`) && !error.message.includes('\n'));
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'sub', 'config.json'), JSON.stringify(ALL_MINILM_L6_V2));
+    assert.equal((await readEncoderConfig(join(dir, 'sub'))).hidden_size, 384);
+  });
+});
