@@ -90,7 +90,7 @@ export async function runOurs(c: GoldenCase, modelDir: string, golden: Map<strin
     for (let b = 0; b < batch; b++) perRow.set(vectors.subarray(l * K * H, (l + 1) * K * H), b * K * H);
     feeds[io.pastaVectors(l)] = new ort.Tensor('float32', perRow, [batch, K, H]);
   }
-  const out = await session.run(feeds);
+  const out: Record<string, ort.Tensor> = { ...(await session.run(feeds)) };
   // The golden vector gradient is one [L, K, H] tensor summed over the batch; ours is per layer and row.
   const gradVectors = new Float32Array(config.num_hidden_layers * K * H);
   for (let l = 0; l < config.num_hidden_layers; l++) {
