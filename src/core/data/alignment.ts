@@ -197,8 +197,17 @@ export function bestWindowPerPiece(windows: Window[], pieceCount: number): { win
   return best.map(({ window, position }) => ({ window, position }));
 }
 
+/** Makes predicted tags valid IOB2 the way conlleval reads them: an I- that continues nothing starts an entity. */
+export function repairIob2(tags: readonly string[]): string[] {
+  return tags.map((tag, i) => {
+    if (!tag.startsWith('I-')) return tag;
+    const previous = i > 0 ? tags[i - 1] : 'O';
+    return previous !== 'O' && previous.slice(2) === tag.slice(2) ? tag : `B-${tag.slice(2)}`;
+  });
+}
+
 /** Decodes word tags (lenient IOB2: an I- after O or another type starts an entity) into character spans. */
-export function tagsToSpans(words: Word[], tags: string[], confidences?: number[]): (Span & { confidence?: number })[] {
+export function wordTagsToSpans(words: Word[], tags: string[], confidences?: number[]): (Span & { confidence?: number })[] {
   const spans: (Span & { confidence?: number })[] = [];
   let open: { label: string; first: number; last: number } | undefined;
   const close = () => {

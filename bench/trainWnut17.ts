@@ -1,0 +1,82 @@
+// WNUT-17 NER with a PASTA adapter on a real encoder: train on train, select on dev, report dev and test
+// entity F1 (seqeval strict IOB2) and seconds per epoch.
+// Usage: node --import tsx bench/trainWnut17.ts [epochs] [model-folder]
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readConll } from '../src/core/data/conll';
+import { defaultModelDir } from '../src/core/model/cacheDir';
+import { loadModelFolder } from '../src/core/model/modelFolder';
+import { loadTokenizer } from '../src/core/model/tokenizer';
+import { PastaRuntime } from '../src/core/pasta/runtime';
+import { prepareTokenTask } from '../src/core/pasta/tasks';
+import { evaluate, train } from '../src/core/pasta/trainer';
+import { WNUT17_DIR, WNUT17_LABELS } from './wnut17';
+
+
+async function main() {
+  const epochs = Number(process.argv[2] ?? 10);
+  const modelDir = process.argv[3] ?? defaultModelDir();
+  const threads = Number(process.env.PASTA_THREADS ?? availableParallelism());
+  const [trainDocs, devDocs, testDocs] = await Promise.all([
+    readConll(join(WNUT17_DIR, 'train.conll')),
+    readConll(join(WNUT17_DIR, 'dev.conll')),
+    readConll(join(WNUT17_DIR, 'test.conll'), { multiTag: 'first', strict: false }),
+  ]);
+  const [{ config, weights }, tokenizer] = await Promise.all([loadModelFolder(modelDir), loadTokenizer(modelDir)]);
+  const options = { maxLength: 128, stride: 32, wordSplit: 'whitespace' as const };
+  const task = prepareTokenTask(tokenizer, WNUT17_LABELS, trainDocs, devDocs, options);
+  const runtime = new PastaRuntime({
+    config,
+    weights,
+    task: 'token',
+    numLabels: task.id2label.length,
+    numSlots: 2,
+    padTokenId: tokenizer.specialTokens.pad,
+    device: 'cpu',
+    threads,
+  });
+  const epochSeconds: number[] = [];
+  const result = await train({
+    runtime,
+    task,
+    hyperparameters: {
+      epochs,
+      batchSize: Number(process.env.PASTA_BATCH ?? 16),
+      learningRate: Number(process.env.PASTA_LR ?? 3e-3),
+      warmupRatio: 0.1,
+      weightDecay: 0,
+      patience: 5,
+      seed: 42,
+    },
+    onEvent: (e) => {
+      if (e.type === 'epoch') {
+        epochSeconds.push(e.secondsPerEpoch);
+        console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, dev F1 ${(100 * e.dev.f1).toFixed(2)}${e.best ? ' (best)' : ''}, ${e.secondsPerEpoch.toFixed(1)} s`);
+      }
+    },
+  });
+  const testTask = prepareTokenTask(tokenizer, WNUT17_LABELS, [], testDocs, options);
+  const test = await evaluate(runtime, testTask, result.params, 32);
+  const median = [...epochSeconds].sort((a, b) => a - b)[Math.floor(epochSeconds.length / 2)];
+  console.log(
+    JSON.stringify({
+      bench: 'train-wnut17',
+      unit: 'entity F1 (seqeval strict IOB2)',
+      model: modelDir.endsWith('all-MiniLM-L6-v2') ? 'all-MiniLM-L6-v2' : modelDir,
+      dev_f1: Number(result.best!.f1.toFixed(4)),
+      test_f1: Number(test.f1.toFixed(4)),
+      test_precision: Number(test.precision.toFixed(4)),
+      test_recall: Number(test.recall.toFixed(4)),
+      best_epoch: result.bestEpoch,
+      epochs: result.history.length,
+      seconds_per_epoch: Number(median.toFixed(1)),
+      threads,
+      train_sentences: trainDocs.length,
+    }),
+  );
+  await runtime.release();
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(2);
+});
