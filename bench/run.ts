@@ -1,0 +1,85 @@
+// `npm run bench`: every benchmark, each in its own process (so peak RSS is its own), one JSON object per
+// line on stdout. Flags: --only <name,...>, --wnut-epochs N (default 3), --threads N.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultModelDir } from '../src/core/model/cacheDir';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    'wnut-epochs': { type: 'string', default: '3' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+  },
+});
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const env = { ...process.env, PASTA_THREADS: values.threads };
+const minilm = defaultModelDir();
+const results: Record<string, unknown>[] = [];
+
+function run(name: string, script: string, ...scriptArgs: string[]): void {
+  const command = process.execPath;
+  const args = ['--import', 'tsx', join('bench', script), ...scriptArgs];
+  if (only && !only.has(name)) return;
+  const res = spawnSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const lines = res.stdout.split('\n').filter((l) => l.startsWith('{'));
+  if (res.status !== 0 || lines.length === 0) {
+    console.log(JSON.stringify({ bench: name, error: `exit ${res.status}`, args }));
+    return;
+  }
+  for (const line of lines) {
+    console.log(line);
+    results.push(JSON.parse(line));
+  }
+}
+
+if (!existsSync(join(minilm, 'model.safetensors'))) {
+  console.error(`bench: ${minilm} is missing; run \`npm run fetch-model\``);
+  process.exit(1);
+}
+run('train-step', 'trainStep.ts', minilm, '8', '128');
+run('train-step', 'trainStep.ts', minilm, '16', 'wnut17', '20');
+run('train-step', 'trainStep.ts', 'bert-base', '8', '128', '3');
+run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
+run('predict-file', 'predictFile.ts', minilm, 'samples/workspace/news/technology.txt');
+
+const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
+if ((!only || only.has('vs-reference')) && existsSync(python)) {
+  const ref = spawnSync(python, ['tools/reference/bench_reference.py', '--threads', values.threads!, '--models', 'minilm', '--minilm', minilm], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const refLines = ref.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const published = refLines.find((r) => r.variant === 'published');
+  const frozen = refLines.find((r) => r.variant === 'frozen');
+  // Ours again right after the reference, so that both ran under the same machine conditions.
+  const before = results.length;
+  run('vs-reference', 'trainStep.ts', minilm, '8', '128');
+  const oursNow = results.length > before ? results[results.length - 1] : undefined;
+  if (oursNow && published && frozen) {
+    console.log(
+      JSON.stringify({
+        bench: 'vs-reference',
+        unit: 'tokens/s',
+        model: 'all-MiniLM-L6-v2',
+        batch: 8,
+        seq: 128,
+        threads: Number(values.threads),
+        ours_tokens_per_s: oursNow.tokens_per_s,
+        reference_tokens_per_s: published.tokens_per_s,
+        frozen_reference_tokens_per_s: frozen.tokens_per_s,
+        ratio: Number(((oursNow.tokens_per_s as number) / published.tokens_per_s).toFixed(2)),
+        ratio_vs_frozen: Number(((oursNow.tokens_per_s as number) / frozen.tokens_per_s).toFixed(2)),
+        ours_peak_rss_mb: oursNow.peak_rss_mb,
+        reference_peak_rss_mb: published.peak_rss_mb,
+        frozen_reference_peak_rss_mb: frozen.peak_rss_mb,
+      }),
+    );
+  } else console.log(JSON.stringify({ bench: 'vs-reference', error: 'the reference benchmark printed no result', stderr_hint: 'see above' }));
+} else if (!only || only.has('vs-reference')) {
+  console.error('bench: vs-reference skipped: the PyTorch reference venv is not installed (tools/reference/setup.sh)');
+}
+run('train-wnut17', 'trainWnut17.ts', values['wnut-epochs']!);
