@@ -1,0 +1,94 @@
+// pasta predict: entity spans with character offsets and confidences for files, --text or stdin.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError } from '../../core/data/types.js';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
+import { listAdapters } from '../../core/pasta/adapter.js';
+import type { PredictedSpan } from '../../core/pasta/predictor.js';
+import { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
+import { stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The adapter to use: --adapter, else the project's active one, else the only one. */
+export async function chooseAdapter(workspace: string, predictor: WorkspacePredictor, flag: string | undefined, command: string): Promise<string> {
+  if (flag) return flag;
+  const active = await predictor.activeAdapterName();
+  if (active) return active;
+  const { adapters } = await listAdapters(workspace);
+  if (adapters.length === 1) return adapters[0].name;
+  if (adapters.length === 0) throw new InputError(workspace, undefined, 'has no adapters in .pasta/adapters; train one with `pasta train`');
+  throw new UsageError(`the workspace has ${adapters.length} adapters and none is active; pass --adapter <name>`, command);
+}
+
+function formatText(source: string, text: string, spans: PredictedSpan[]): string {
+  if (spans.length === 0) return `${source}: no entities\n`;
+  return spans
+    .map((s) => `${source}:${s.start}-${s.end}\t${s.label}\t${s.confidence.toFixed(3)}\t${JSON.stringify(text.slice(s.start, s.end))}\n`)
+    .join('');
+}
+
+function formatConll(text: string, spans: PredictedSpan[]): string {
+  const lines: string[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const span = spans.find((s) => s.start < end && s.end > start);
+    const tag = span ? `${span.start >= start ? 'B' : 'I'}-${span.label}` : 'O';
+    lines.push(`${m[0]}\t${tag}`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'Predict entities in files, --text or stdin with an adapter',
+  description:
+    'Prints one line per entity (file:start-end, label, confidence, text), or with --format jsonl one Prodigy-style record per input ({"text", "spans": [{start, end, label, confidence}]}, offsets in UTF-16 code units), or CoNLL (whitespace tokens, IOB2). Without files or --text, reads stdin.',
+  positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
+  flags: {
+    adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'Adapter under .pasta/adapters' },
+    text: { type: 'string', short: 't', valueName: '<text>', multiple: true, description: 'A text to predict (may be repeated)' },
+    format: { type: 'string', short: 'f', valueName: '<format>', choices: ['text', 'jsonl', 'conll'], defaultText: 'text', description: 'Output format' },
+    device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'auto', description: 'Execution provider' },
+    threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
+  },
+  async run(args, io: CliIo) {
+    const threads = stringFlag(args, 'threads');
+    const predictor = new WorkspacePredictor(args.workspace, {
+      device: stringFlag(args, 'device') as DeviceRequest | undefined,
+      threads: threads === undefined ? undefined : Number(threads),
+    });
+    try {
+      const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'predict');
+      const inputs: { source: string; text: string }[] = [];
+      for (const t of stringListFlag(args, 'text')) inputs.push({ source: 'text', text: t });
+      for (const f of args.positionals) {
+        const path = resolve(io.cwd, f);
+        const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw new InputError(path, undefined, err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`);
+        });
+        inputs.push({ source: f, text });
+      }
+      if (inputs.length === 0) inputs.push({ source: 'stdin', text: await readStdin() });
+      const spans = await predictor.predict(
+        inputs.map((i) => i.text),
+        inputs.map(() => adapter),
+      );
+      const format = stringFlag(args, 'format') ?? 'text';
+      inputs.forEach((input, i) => {
+        if (format === 'jsonl') io.stdout.write(`${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`);
+        else if (format === 'conll') io.stdout.write(formatConll(input.text, spans[i]));
+        else io.stdout.write(formatText(input.source, input.text, spans[i]));
+      });
+      return 0;
+    } finally {
+      await predictor.dispose();
+    }
+  },
+};

@@ -1,0 +1,127 @@
+// pasta train: trains a PASTA adapter on the workspace's annotations and writes .pasta/adapters/<name>.
+import { relative } from 'node:path';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
+import type { Hyperparameters } from '../../core/pasta/projectFile.js';
+import { updateProjectFile } from '../../core/pasta/projectFile.js';
+import { TrainingError, type TrainingEvent } from '../../core/pasta/trainer.js';
+import { trainWorkspaceAdapter } from '../../core/pasta/workspaceTraining.js';
+import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
+import { formatScores } from '../metricsTable.js';
+
+const NUMERIC_FLAGS: Record<string, keyof Hyperparameters> = {
+  epochs: 'epochs',
+  'batch-size': 'batchSize',
+  lr: 'learningRate',
+  'max-length': 'maxLength',
+  patience: 'patience',
+  seed: 'seed',
+  threads: 'threads',
+};
+
+function overrides(args: ParsedArgs): Partial<Hyperparameters> {
+  const out: Partial<Hyperparameters> = {};
+  for (const [flag, key] of Object.entries(NUMERIC_FLAGS)) {
+    const text = stringFlag(args, flag);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} must be a non-negative number, got ${JSON.stringify(text)}`, 'train');
+    (out as Record<string, number>)[key] = value;
+  }
+  const device = stringFlag(args, 'device');
+  if (device !== undefined) out.device = device as DeviceRequest;
+  return out;
+}
+
+function pct(x: number): string {
+  return (100 * x).toFixed(1).padStart(5);
+}
+
+function reporter(io: CliIo, json: boolean, quiet: boolean) {
+  return (e: TrainingEvent | { type: 'info'; message: string }) => {
+    if (json) {
+      if (e.type !== 'step' || e.step % 10 === 0) io.stdout.write(`${JSON.stringify(e)}\n`);
+      return;
+    }
+    switch (e.type) {
+      case 'info':
+        io.stderr.write(`${e.message}\n`);
+        break;
+      case 'start':
+        io.stderr.write(
+          `training ${e.trainableParameters.toLocaleString('en')} parameters on ${e.device}${e.fallbackReason ? ` (${e.fallbackReason})` : ''}: ${e.trainExamples} training and ${e.devExamples} dev windows, ${e.totalSteps} steps${e.resumedFromEpoch ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`,
+        );
+        break;
+      case 'epoch':
+        if (!quiet)
+          io.stderr.write(
+            `epoch ${String(e.epoch).padStart(3)}  loss ${e.trainLoss.toFixed(4)}  dev P ${pct(e.dev.precision)}  R ${pct(e.dev.recall)}  F1 ${pct(e.dev.f1)}${e.best ? '  best' : ''}  (${e.secondsPerEpoch.toFixed(1)} s)\n`,
+          );
+        break;
+      case 'early-stop':
+        io.stderr.write(`early stop after epoch ${e.epoch}: no dev F1 gain since epoch ${e.bestEpoch}\n`);
+        break;
+      case 'cancelled':
+        io.stderr.write(`cancelled in epoch ${e.epoch}; ${e.checkpoint ? 'continue with --resume' : 'no epoch had finished, nothing to resume'}\n`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train a PASTA adapter on the workspace\'s annotations (.pasta/adapters/<name>)',
+  description: [
+    'Reads .pasta/project.json (labels, base model, data sources, dev split, hyperparameters; every field has a default), trains the PASTA vectors and a classification head on the frozen base model, selects the epoch with the best dev entity F1 (seqeval, strict IOB2), and writes the adapter atomically. A checkpoint is kept after every epoch under .pasta/checkpoints/<name> until training ends; Ctrl-C stops after the current step and --resume continues from the last epoch.',
+    'Flags override the project file for this run only.',
+  ].join('\n'),
+  flags: {
+    name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'ner', description: 'Adapter name (its folder under .pasta/adapters)' },
+    epochs: { type: 'string', valueName: '<n>', defaultText: 'project (20)', description: 'Maximum number of epochs' },
+    'batch-size': { type: 'string', valueName: '<n>', defaultText: 'project (16)', description: 'Sequences per step' },
+    lr: { type: 'string', valueName: '<rate>', defaultText: 'project (3e-3)', description: 'Peak learning rate of AdamW (linear warm-up and decay)' },
+    'max-length': { type: 'string', valueName: '<n>', defaultText: 'project (128)', description: 'Word pieces per window; longer texts are split with a stride' },
+    patience: { type: 'string', valueName: '<n>', defaultText: 'project (5)', description: 'Epochs without dev F1 gain before stopping (0: never)' },
+    seed: { type: 'string', valueName: '<n>', defaultText: 'project (42)', description: 'Seed of initialisation, shuffling and dropout' },
+    threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
+    device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'project (auto)', description: 'Execution provider; falls back to the CPU with the reason' },
+    resume: { type: 'boolean', description: 'Continue from the last epoch checkpoint of the same adapter, data and settings' },
+    activate: { type: 'boolean', description: 'Make the trained adapter the active one in project.json' },
+    json: { type: 'boolean', description: 'Print training events as JSON lines on stdout' },
+    quiet: { type: 'boolean', short: 'q', description: 'Only the final metrics' },
+  },
+  async run(args, io) {
+    const name = stringFlag(args, 'name') ?? 'ner';
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await trainWorkspaceAdapter({
+        workspaceRoot: args.workspace,
+        adapterName: name,
+        overrides: overrides(args),
+        resume: booleanFlag(args, 'resume'),
+        signal: controller.signal,
+        onEvent: reporter(io, booleanFlag(args, 'json'), booleanFlag(args, 'quiet')),
+      });
+      if (result.cancelled) return 1;
+      if (booleanFlag(args, 'activate')) await updateProjectFile(args.workspace, (raw) => {
+          raw.activeAdapter = name;
+        });
+      if (!booleanFlag(args, 'json') && result.best) {
+        io.stdout.write(`\nAdapter '${name}' (best epoch ${result.bestEpoch}) written to ${relative(io.cwd, result.adapterDir!) || result.adapterDir}\n`);
+        io.stdout.write(`Dev metrics (entity level, seqeval strict IOB2):\n${formatScores(result.best)}`);
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof TrainingError) {
+        io.stderr.write(`error: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};
