@@ -43,6 +43,7 @@ run('train-step', 'trainStep.ts', minilm, '8', '128');
 run('train-step', 'trainStep.ts', minilm, '16', 'wnut17', '20');
 run('train-step', 'trainStep.ts', 'bert-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
+run('tokenize', 'tokenize.ts');
 run('predict-file', 'predictFile.ts', minilm, 'samples/workspace/news/technology.txt');
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');

@@ -1,0 +1,6 @@
+// Tokenizers with character offsets: WordPiece and byte-level BPE, matching Hugging Face `tokenizers`.
+
+export { loadTokenizer } from './load';
+export { Tokenizer, type EncodeOptions, type SpecialTokens, type TokenizerParts } from './tokenizer';
+export type { Encoding } from './encoding';
+export type { AddedToken } from './addedTokens';

@@ -1,0 +1,62 @@
+// loadTokenizer(dir): tokenizer.json where there is one, else vocab.txt (BERT) or vocab.json + merges.txt
+// (RoBERTa), with the special tokens that tokenizer_config.json and special_tokens_map.json name.
+
+import { join } from 'node:path';
+import { InputError } from '../../data/types';
+import { exists, readJson, readOptionalJson, readText } from './files';
+import type { JsonValue } from './jsonValue';
+import { type NamedTokens, namedInConfig, resolveSpecialTokens } from './specialTokens';
+import { Tokenizer, type TokenizerParts } from './tokenizer';
+import { partsFromTokenizerJson } from './tokenizerJson';
+import { partsFromVocabJson, partsFromVocabTxt } from './vocabFiles';
+
+const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model'];
+
+/** transformers writes this when a tokenizer has no length limit. */
+const NO_LIMIT = 1e29;
+
+export async function loadTokenizer(dir: string): Promise<Tokenizer> {
+  const file = (name: string): string => join(dir, name);
+  const config = await readOptionalJson(file('tokenizer_config.json'));
+  const specialTokensMap = await readOptionalJson(file('special_tokens_map.json'));
+  const configured = namedInConfig(config, specialTokensMap);
+
+  let built: { parts: Omit<TokenizerParts, 'specialTokens' | 'source' | 'modelMaxLength'>; named: NamedTokens };
+  if (await exists(file('tokenizer.json'))) {
+    const fromJson = partsFromTokenizerJson(await readJson(file('tokenizer.json')));
+    built = { parts: fromJson.parts, named: { ...fromJson.named, ...configured } };
+  } else if (await exists(file('vocab.txt'))) {
+    built = partsFromVocabTxt(await readText(file('vocab.txt')), file('vocab.txt'), config, configured);
+  } else if ((await exists(file('vocab.json'))) && (await exists(file('merges.txt')))) {
+    built = partsFromVocabJson(
+      await readJson(file('vocab.json')),
+      await readText(file('merges.txt')),
+      file('merges.txt'),
+      config,
+      configured,
+    );
+  } else {
+    for (const name of SENTENCEPIECE_FILES) {
+      if (await exists(file(name))) {
+        throw new InputError(file(name), undefined, 'SentencePiece (Unigram) tokenizers are not supported; supported: WordPiece and byte-level BPE');
+      }
+    }
+    throw new InputError(dir, undefined, 'no tokenizer found (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)');
+  }
+
+  const { parts, named } = built;
+  const lookup = (token: string): number | undefined =>
+    parts.addedTokens.find((t) => t.content === token)?.id ?? parts.model.vocab.get(token);
+  return new Tokenizer({
+    ...parts,
+    specialTokens: resolveSpecialTokens(named, parts.addedTokens, lookup, dir),
+    modelMaxLength: modelMaxLength(config),
+    source: dir,
+  });
+}
+
+function modelMaxLength(config: JsonValue | undefined): number | undefined {
+  if (!config || !config.has('model_max_length')) return undefined;
+  const value = config.get('model_max_length').value;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < NO_LIMIT ? value : undefined;
+}

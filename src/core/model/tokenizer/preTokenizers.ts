@@ -1,0 +1,110 @@
+// Pre-tokenizers of Hugging Face `tokenizers`: they cut a normalised string into words (keeping spans).
+
+import { toByteLevel } from './byteLevel';
+import type { JsonValue } from './jsonValue';
+import type { NormalizedString } from './normalizedString';
+import { isBertPunctuation, isWhitespace } from './unicode';
+
+/** Cuts one piece into words; empty words are dropped by the caller. */
+export type PreTokenizer = (piece: NormalizedString) => NormalizedString[];
+
+/** Splits at characters for which `isDelimiter` holds; delimiters are dropped or kept as words of their own. */
+function splitOnChars(piece: NormalizedString, isDelimiter: (cp: number) => boolean, keepDelimiters: boolean): NormalizedString[] {
+  const out: NormalizedString[] = [];
+  let start = 0;
+  for (let i = 0; i < piece.length; i++) {
+    if (!isDelimiter(piece.chars[i])) continue;
+    if (i > start) out.push(piece.slice(start, i));
+    if (keepDelimiters) out.push(piece.slice(i, i + 1));
+    start = i + 1;
+  }
+  if (piece.length > start) out.push(piece.slice(start, piece.length));
+  return out;
+}
+
+/** The words `pattern` (global, unicode) matches; with keepGaps, the text between matches too. */
+function splitOnMatches(piece: NormalizedString, pattern: RegExp, keepGaps: boolean): NormalizedString[] {
+  const text = piece.toString();
+  // UTF-16 index -> character index; text was built from piece.chars, one code point each.
+  const charAt = new Int32Array(text.length + 1);
+  for (let i = 0, unit = 0; i < piece.length; i++) {
+    charAt[unit] = i;
+    unit += piece.chars[i] > 0xffff ? 2 : 1;
+  }
+  charAt[text.length] = piece.length;
+  const out: NormalizedString[] = [];
+  let last = 0;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0].length === 0) {
+      pattern.lastIndex++;
+      continue;
+    }
+    const from = charAt[m.index];
+    const to = charAt[m.index + m[0].length];
+    if (keepGaps && from > last) out.push(piece.slice(last, from));
+    out.push(piece.slice(from, to));
+    last = to;
+  }
+  if (keepGaps && piece.length > last) out.push(piece.slice(last, piece.length));
+  return out;
+}
+
+export const bertPreTokenizer: PreTokenizer = (piece) =>
+  splitOnChars(piece, isWhitespace, false).flatMap((word) => splitOnChars(word, isBertPunctuation, true));
+
+export const whitespaceSplit: PreTokenizer = (piece) => splitOnChars(piece, isWhitespace, false);
+
+const WORD_OR_SYMBOLS =
+  /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
+
+/** `\w+|[^\w\s]+` with Unicode's \w (UTS #18): runs of word characters and runs of other non-space characters. */
+export const whitespace: PreTokenizer = (piece) => splitOnMatches(piece, WORD_OR_SYMBOLS, false);
+
+const GPT2_PATTERN =
+  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+
+export interface ByteLevelOptions {
+  addPrefixSpace: boolean;
+  useRegex: boolean;
+}
+
+export function byteLevel(options: ByteLevelOptions): PreTokenizer {
+  return (piece) => {
+    let text = piece;
+    if (options.addPrefixSpace && text.length > 0 && text.chars[0] !== 0x20) text = text.prepend([0x20]);
+    const words = options.useRegex ? splitOnMatches(text, GPT2_PATTERN, true) : [text];
+    return words.map(toByteLevel);
+  };
+}
+
+export function sequence(preTokenizers: PreTokenizer[]): PreTokenizer {
+  return (piece) => {
+    let pieces = [piece];
+    for (const split of preTokenizers) pieces = pieces.flatMap((p) => split(p).filter((word) => word.length > 0));
+    return pieces;
+  };
+}
+
+/** The pre-tokenizer a tokenizer.json describes; undefined for null. */
+export function preTokenizerFromJson(json: JsonValue): PreTokenizer | undefined {
+  if (json.isNull) return undefined;
+  const type = json.get('type').string();
+  switch (type) {
+    case 'BertPreTokenizer':
+      return bertPreTokenizer;
+    case 'Whitespace':
+      return whitespace;
+    case 'WhitespaceSplit':
+      return whitespaceSplit;
+    case 'ByteLevel':
+      return byteLevel({
+        addPrefixSpace: json.get('add_prefix_space').boolean(true),
+        useRegex: json.get('use_regex').boolean(true),
+      });
+    case 'Sequence':
+      return sequence(json.get('pretokenizers').items().map((item) => preTokenizerFromJson(item) ?? ((p) => [p])));
+    default:
+      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Sequence)`);
+  }
+}

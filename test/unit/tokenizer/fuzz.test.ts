@@ -1,0 +1,167 @@
+// Seeded fuzzing: random text from every Unicode plane (lone surrogates included) always encodes, with
+// offsets in bounds and in order; mutated tokenizer files either load or fail with one line naming the file.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { InputError } from '../../../src/core/data/types';
+import { type Encoding, type Tokenizer, loadTokenizer } from '../../../src/core/model/tokenizer';
+import { FIXTURES } from './fixtures';
+import { tinyBpeJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
+
+after(removeFolders);
+
+/** mulberry32: small, seeded, good enough for test inputs. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['[SEP]', '[CLS]', '<mask>', '<s>', ' <mask> ', 'İ', 'ß', 'ﬁ', 'e\u0301', '\u200d', '\ufe0f', '\r\n', '&gt;', 'http://t.co/x'];
+
+function randomText(next: () => number, maxLength: number): string {
+  const pick = (from: number, to: number) => from + Math.floor(next() * (to - from + 1));
+  let text = '';
+  const length = Math.floor(next() * maxLength);
+  while (text.length < length) {
+    const kind = Math.floor(next() * 12);
+    if (kind === 0) text += String.fromCharCode(pick(0x20, 0x7e));
+    else if (kind === 1) text += ' \t\n\r\u00a0\u3000\u2028\u0085\u000b'[pick(0, 8)];
+    else if (kind === 2) text += String.fromCharCode(pick(0, 0x1f), pick(0x7f, 0x9f));
+    else if (kind === 3) text += String.fromCharCode(pick(0x300, 0x36f));
+    else if (kind === 4) text += String.fromCharCode(pick(0xc0, 0x24f));
+    else if (kind === 5) text += String.fromCharCode(pick(0x4e00, 0x9fff), pick(0xac00, 0xd7a3), pick(0x600, 0x6ff));
+    else if (kind === 6) text += String.fromCodePoint(pick(0x1f300, 0x1faff));
+    else if (kind === 7) text += String.fromCodePoint(pick(0, 0x10ffff));
+    else if (kind === 8) text += String.fromCharCode(pick(0xd800, 0xdfff));
+    else if (kind === 9) text += PIECES[pick(0, PIECES.length - 1)];
+    else if (kind === 10) text += 'abcdefghij'.repeat(pick(1, 15));
+    else text += String.fromCodePoint(pick(0x10000, 0x3ffff));
+  }
+  return text;
+}
+
+function checkEncoding(tokenizer: Tokenizer, encoding: Encoding, texts: string[], label: string): void {
+  const n = encoding.ids.length;
+  for (const field of ['tokens', 'offsets', 'typeIds', 'specialTokensMask', 'wordIds', 'sequenceIds'] as const) {
+    assert.equal(encoding[field].length, n, `${label}: ${field} length`);
+  }
+  const lastStart = [0, 0];
+  for (let i = 0; i < n; i++) {
+    const id = encoding.ids[i];
+    assert.ok(Number.isInteger(id) && id >= 0 && id < tokenizer.vocabSize, `${label}: id ${id}`);
+    const sequence = encoding.sequenceIds[i];
+    const [start, end] = encoding.offsets[i];
+    if (sequence === null) {
+      assert.deepStrictEqual([start, end], [0, 0], `${label}: special token offsets`);
+      continue;
+    }
+    const text = texts[sequence];
+    assert.ok(0 <= start && start <= end && end <= text.length, `${label}: token ${i} offsets ${start},${end} outside [0, ${text.length}]`);
+    assert.ok(start >= lastStart[sequence], `${label}: token ${i} starts at ${start}, before ${lastStart[sequence]}`);
+    lastStart[sequence] = start;
+  }
+}
+
+const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space'];
+
+test('random text from every plane encodes without throwing; offsets in bounds and in order', async () => {
+  for (const [f, folder] of FOLDERS.entries()) {
+    const tokenizer = await loadTokenizer(join(FIXTURES, folder));
+    const next = random(1000 + f);
+    for (let i = 0; i < 300; i++) {
+      const text = randomText(next, i % 50 === 0 ? 3000 : 60);
+      const label = `${folder} #${i} ${JSON.stringify(text).slice(0, 80)}`;
+      checkEncoding(tokenizer, tokenizer.encode(text), [text], label);
+      if (i % 5 === 0) {
+        const pair = randomText(next, 40);
+        checkEncoding(tokenizer, tokenizer.encode(text, pair), [text, pair], `${label} (pair)`);
+        const maxLength = 4 + Math.floor(next() * 20);
+        const cut = tokenizer.encode(text, pair, { maxLength });
+        assert.ok(cut.ids.length <= maxLength, `${label}: maxLength ${maxLength}`);
+        checkEncoding(tokenizer, cut, [text, pair], `${label} (truncated pair)`);
+      }
+    }
+  }
+});
+
+test('very long inputs (one 200k-character word, 40k words, 50k emoji) encode in about linear time', async () => {
+  for (const folder of ['minilm', 'bpe']) {
+    const tokenizer = await loadTokenizer(join(FIXTURES, folder));
+    for (const text of ['abcdefghij'.repeat(20_000), 'word '.repeat(40_000), '😀'.repeat(50_000)]) {
+      const started = performance.now();
+      const encoding = tokenizer.encode(text);
+      const ms = performance.now() - started;
+      checkEncoding(tokenizer, encoding, [text], `${folder} ${text.slice(0, 10)}… (${text.length})`);
+      assert.ok(ms < 20_000, `${folder}: ${ms} ms for ${text.length} characters`);
+    }
+  }
+});
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const REPLACEMENTS: Json[] = [null, true, 0, -1, 2.5, 1e300, 2 ** 40, '', 'x', '[UNK]', 'Unigram', [], [1, 2], ['a b'], {}, { type: 'NFC' }];
+
+/** Changes one random place of `value`: removes a key, or puts a value of another type there. */
+function mutate(value: Json, next: () => number): Json {
+  if (Array.isArray(value) && value.length > 0 && next() < 0.7) {
+    const i = Math.floor(next() * value.length);
+    const copy = [...value];
+    if (next() < 0.2) copy.splice(i, 1);
+    else copy[i] = mutate(copy[i], next);
+    return copy;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > 0 && next() < 0.8) {
+      const key = keys[Math.floor(next() * keys.length)];
+      const copy = { ...value };
+      if (next() < 0.15) delete copy[key];
+      else copy[key] = mutate(copy[key], next);
+      return copy;
+    }
+  }
+  return REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)];
+}
+
+test('mutated tokenizer files load, or fail with one line naming the file', async () => {
+  const dir = writeFolder({});
+  const file = join(dir, 'tokenizer.json');
+  const next = random(7);
+  let loaded = 0;
+  let refused = 0;
+  const bases = [tinyWordPieceJson() as Json, tinyBpeJson() as Json];
+  for (let i = 0; i < 400; i++) {
+    let value = bases[i % 2];
+    for (let k = 0, count = 1 + Math.floor(next() * 3); k < count; k++) value = mutate(value, next);
+    let text = JSON.stringify(value);
+    if (i % 10 === 9) text = text.slice(0, Math.floor(next() * text.length));
+    writeFileSync(file, text);
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = await loadTokenizer(dir);
+    } catch (error) {
+      assert.ok(error instanceof InputError, `mutation ${i}: ${String(error)} for ${text.slice(0, 300)}`);
+      assert.ok(!error.message.includes('\n'), `mutation ${i}: multi-line message ${error.message}`);
+      assert.ok(error.message.startsWith(dir), `mutation ${i}: does not name the file: ${error.message}`);
+      refused++;
+      continue;
+    }
+    loaded++;
+    for (const sample of ['hello world', 'Hello <mask> [SEP] wörld! 👍🏽', randomText(next, 30)]) {
+      try {
+        checkEncoding(tokenizer, tokenizer.encode(sample, 'pair'), [sample, 'pair'], `mutation ${i}`);
+      } catch (error) {
+        assert.fail(`mutation ${i} loaded but failed to encode ${JSON.stringify(sample)}: ${String(error)} for ${text.slice(0, 300)}`);
+      }
+    }
+  }
+  assert.ok(loaded > 20 && refused > 20, `loaded ${loaded}, refused ${refused}`);
+});
