@@ -98,10 +98,9 @@ describe('downloadFromHub against a loopback hub', () => {
     const cacheDir = tempCache();
     const first = await downloadFromHub({ repoId: REPO, endpoint: hub.url, cacheDir });
     await hub.close();
-    const started = performance.now();
+    // The hub is closed: any request would fail, so success proves the cache served the call.
     const second = await downloadFromHub({ repoId: REPO, endpoint: hub.url, cacheDir });
     assert.equal(second, first);
-    assert.ok(performance.now() - started < 1000, 'instant: no request, only a few stat calls');
     const byCommit = await downloadFromHub({ repoId: REPO, revision: hub.commitOf(REPO), endpoint: hub.url, cacheDir });
     assert.equal(byCommit, first);
     hub = await FakeHub.start([]); // for afterEach
