@@ -1,0 +1,132 @@
+// UI journey in a real VS Code: open a text file, run "PASTA: Annotate Current File" from the palette,
+// select a word in the webview with the mouse, press the label's key, and find the span on disk.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Browser, Frame } from 'playwright-core';
+import {
+  type CodeServer,
+  buildExtension,
+  launchBrowser,
+  makeWorkspace,
+  openFile,
+  runFromPalette,
+  screenshot,
+  skipReason,
+  startCodeServer,
+  waitFor,
+  waitForWorkbench,
+  webviewFrame,
+} from './harness.js';
+
+const TEXT = 'Ada Lovelace wrote about the engine in London.\nShe worked with Charles Babbage.\n';
+
+/** Double-clicks `word` inside the webview's text, as a person selecting it with the mouse would. */
+async function doubleClickWord(frame: Frame, word: string): Promise<void> {
+  const text = frame.locator('#text');
+  const box = await text.evaluate((el, w) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(w) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + w.length);
+      const r = range.getBoundingClientRect();
+      const outer = el.getBoundingClientRect();
+      return { x: r.left - outer.left + r.width / 2, y: r.top - outer.top + r.height / 2 };
+    }
+    return undefined;
+  }, word);
+  assert.ok(box, `"${word}" is not shown in the annotation editor`);
+  await text.dblclick({ position: box });
+}
+
+test('annotating a word in the webview writes the sidecar', { skip: skipReason(), timeout: 180_000 }, async () => {
+  await buildExtension();
+  const workspace = makeWorkspace({ 'docs/story.txt': TEXT });
+  const sidecar = join(workspace, '.pasta', 'annotations', 'docs', 'story.txt.json');
+  const readSpans = () => (existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : []);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cspViolations: string[] = [];
+    // Chromium reports CSP violations in webview iframes on the page's console, without a location.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
+    });
+    try {
+      await page.goto(server.workspaceUrl());
+      await waitForWorkbench(page);
+      await openFile(page, 'docs/story.txt');
+      await runFromPalette(page, 'PASTA: Annotate Current File');
+      const frame = await webviewFrame(page, '#text mark, #text span[data-offset]');
+      await screenshot(page, 'annotate-1-opened');
+
+      await doubleClickWord(frame, 'London');
+      await page.keyboard.press('2'); // location
+      const london = TEXT.indexOf('London');
+      const spans = await waitFor('the sidecar with the London span', () => {
+        const s = readSpans();
+        return s.length === 1 ? s : undefined;
+      });
+      assert.deepEqual(spans, [{ start: london, end: london + 6, label: 'location', text: 'London' }]);
+      await frame.locator('#text mark.entity[data-label="location"]', { hasText: 'London' }).waitFor({ timeout: 10_000 });
+      await screenshot(page, 'annotate-2-labelled');
+
+      // A partial selection snaps to the whole word; person is key 1.
+      await doubleClickWord(frame, 'Babbage');
+      await page.keyboard.press('1');
+      await waitFor('the Babbage span', () => (readSpans().length === 2 ? true : undefined));
+      assert.deepEqual(readSpans().map((s) => [s.text, s.label]), [['London', 'location'], ['Babbage', 'person']]);
+      // The webview redraws (and moves the caret) when the extension's update arrives: wait for it.
+      await frame.locator('#text mark.entity[data-label="person"]', { hasText: 'Babbage' }).waitFor({ timeout: 10_000 });
+
+      // The keyboard alone: caret to the start, select two words, press the key.
+      await frame.locator('#text').focus();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('Control+Shift+ArrowRight');
+      await page.keyboard.press('Control+Shift+ArrowRight');
+      await page.keyboard.press('1');
+      await waitFor('the Ada Lovelace span', () => (readSpans().length === 3 ? true : undefined));
+      assert.deepEqual(readSpans().map((s) => [s.text, s.label]), [['Ada Lovelace', 'person'], ['London', 'location'], ['Babbage', 'person']]);
+      await frame.locator('#text mark.entity', { hasText: 'Ada Lovelace' }).waitFor({ timeout: 10_000 });
+      // Delete removes the entity at the caret.
+      await page.keyboard.press('Delete');
+      await waitFor('Delete to remove the Ada Lovelace span', () => (readSpans().length === 2 ? true : undefined));
+
+      // Undo and redo through the webview's buttons.
+      await frame.locator('#undo').click();
+      await waitFor('undo to bring Ada Lovelace back', () => (readSpans().length === 3 ? true : undefined));
+      await frame.locator('#redo').click();
+      await waitFor('redo to remove Ada Lovelace again', () => (readSpans().length === 2 ? true : undefined));
+      assert.deepEqual(readSpans().map((s) => s.text), ['London', 'Babbage']);
+
+      // Remove a span from the list.
+      await frame.locator('#spans li', { hasText: 'Babbage' }).locator('vscode-button.remove').click();
+      await waitFor('the Babbage span to be removed', () => (readSpans().length === 1 ? true : undefined));
+      await screenshot(page, 'annotate-3-final');
+
+      // Reloading the window revives the panel through the WebviewPanelSerializer, spans and all.
+      // Reload Window shuts the workbench down properly, so the open editors are saved before the reload.
+      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runFromPalette(page, 'Developer: Reload Window')]);
+      await waitForWorkbench(page);
+      const revived = await webviewFrame(page, '#text mark.entity[data-label="location"]', 60_000);
+      assert.equal(await revived.locator('#text mark.entity').count(), 1);
+      assert.equal(await revived.locator('#file').innerText(), 'docs/story.txt');
+      await screenshot(page, 'annotate-4-revived');
+      assert.deepEqual(cspViolations, [], 'the webview must run under its CSP without violations');
+    } catch (err) {
+      await screenshot(page, 'annotate-failure').catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});

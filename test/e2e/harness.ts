@@ -1,0 +1,343 @@
+// Runs the extension in a real VS Code: code-server (installed by scripts/setup-code-server.sh into a cache
+// outside the repository) driven by Debian's Chromium through playwright-core. Every code-server runs in its
+// own process group, killed when the test ends, fails or the process exits: extension hosts otherwise linger.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const CODE_SERVER_VERSION = '4.100.3';
+const CACHE = process.env.PASTA_CODE_SERVER_CACHE ?? join(homedir(), '.cache', 'pasta-studio', 'code-server');
+const INSTALL_DIR = join(CACHE, CODE_SERVER_VERSION);
+const ENTRY = join(INSTALL_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(REPO_ROOT, '.test-artifacts', 'screenshots');
+const EXTENSION_ID = 'pasta-studio.pasta-studio';
+
+/** Why the e2e tests cannot run here, or undefined when they can. */
+export function skipReason(): string | undefined {
+  if (!existsSync(join(INSTALL_DIR, '.installed')) || !existsSync(ENTRY)) {
+    return `code-server ${CODE_SERVER_VERSION} is not installed in ${INSTALL_DIR}; run scripts/setup-code-server.sh`;
+  }
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing; run scripts/setup-code-server.sh (apt package chromium)`;
+  return undefined;
+}
+
+/**
+ * Bundles the extension and its webview apps once per test process, with the options scripts/build.mjs uses.
+ * Only what the extension loads is built, so that work in progress elsewhere (the CLI) cannot fail these tests.
+ */
+let built: Promise<void> | undefined;
+export function buildExtension(): Promise<void> {
+  built ??= (async () => {
+    const common = { bundle: true, sourcemap: true, logLevel: 'warning' as const, absWorkingDir: REPO_ROOT };
+    const apps = readdirSync(join(REPO_ROOT, 'webview'), { withFileTypes: true }).filter(
+      (d) => d.isDirectory() && existsSync(join(REPO_ROOT, 'webview', d.name, 'main.ts')),
+    );
+    await Promise.all([
+      build({
+        ...common,
+        entryPoints: ['src/extension/extension.ts'],
+        outfile: 'dist/extension.js',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['vscode', 'onnxruntime-node'],
+      }),
+      ...apps.map((d) =>
+        build({ ...common, entryPoints: [`webview/${d.name}/main.ts`], outfile: `dist/webview/${d.name}.js`, platform: 'browser', format: 'iife', target: 'es2022' }),
+      ),
+    ]);
+  })();
+  return built;
+}
+
+/** Bundles test/extension/suite.ts for the extension host; returns the bundle's absolute path. */
+export async function buildExtensionSuite(): Promise<string> {
+  const outfile = join(REPO_ROOT, '.test-artifacts', 'extension-suite', 'suite.js');
+  await build({
+    entryPoints: [join(REPO_ROOT, 'test', 'extension', 'suite.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** A temporary workspace folder holding `files` (relative path -> content). */
+export function makeWorkspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pasta-e2e-ws-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const file = join(dir, rel);
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+export interface CodeServerOptions {
+  workspace: string;
+  /** false starts with workspace trust enabled and never prompts, so the workspace stays in Restricted Mode. */
+  trusted: boolean;
+  /** Install the extension by linking the repository into the extensions folder (UI journeys). */
+  installExtension: boolean;
+}
+
+export interface CodeServer {
+  origin: string;
+  port: number;
+  workspace: string;
+  /** The URL that opens the workspace. */
+  workspaceUrl(extraQuery?: string): string;
+  /** The last lines code-server wrote, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const home = mkdtempSync(join(tmpdir(), 'pasta-e2e-cs-'));
+  const userData = join(home, 'user-data');
+  const extensions = join(home, 'extensions');
+  const config = join(home, 'config.yaml');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(extensions, { recursive: true });
+  mkdirSync(join(home, 'xdg-config'), { recursive: true });
+  mkdirSync(join(home, 'xdg-data'), { recursive: true });
+  writeFileSync(config, 'auth: none\n');
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'security.workspace.trust.enabled': true,
+        // Never ask: an untrusted workspace then stays in Restricted Mode for the whole session.
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'always',
+        'window.restoreWindows': 'none',
+      },
+      null,
+      2,
+    ),
+  );
+  if (options.installExtension) {
+    const pkg = require(join(REPO_ROOT, 'package.json')) as { publisher: string; name: string; version: string };
+    symlinkSync(REPO_ROOT, join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+  }
+  const port = await freePort();
+  const args = [
+    ENTRY,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(options.trusted ? ['--disable-workspace-trust'] : []),
+    '--user-data-dir', userData,
+    '--extensions-dir', extensions,
+    '--config', config,
+    options.workspace,
+  ];
+  // detached: the child calls setsid(), so it leads a process group that we can kill as a whole.
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'xdg-config'), XDG_DATA_HOME: join(home, 'xdg-data'), HOME: home },
+  });
+  running.add(child);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const origin = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    killGroup(child, 'SIGTERM');
+    const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+    // The server's children (extension hosts, watchers) share the group: make sure none survive.
+    killGroup(child, 'SIGKILL');
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // no process left in the group
+      }
+    }
+    running.delete(child);
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`code-server exited with code ${child.exitCode} before it was ready:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${origin}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer /healthz within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    origin,
+    port,
+    workspace: options.workspace,
+    workspaceUrl: (extra = '') => `${origin}/?folder=${encodeURIComponent(options.workspace)}${extra}`,
+    output: () => output,
+    stop,
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The query string that runs an extension-host suite the way @vscode/test-electron does. */
+export function testPayload(server: CodeServer, suitePath: string): string {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(REPO_ROOT)],
+    ['extensionTestsPath', remote(suitePath)],
+  ];
+  return `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Runs a command from the palette (F1) by its title. Retries while the palette does not list it yet:
+ * the palette can open before the extension's commands are registered.
+ */
+export async function runFromPalette(page: Page, title: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      // Click the row itself: Enter would run whichever row is focused, which may lag behind the filter.
+      await row.click({ timeout: 3_000 });
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}"`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P). */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: relativePath.split('/').at(-1)! }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[data-resource-name="${relativePath.split('/').at(-1)}"]`).first().waitFor({ timeout: 20_000 });
+}
+
+/** The content frame of the webview whose document has `selector`. */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('fake.html') && !frame.url().includes('/webview/')) continue;
+      try {
+        if ((await frame.locator(selector).count()) > 0) return frame;
+      } catch {
+        // the frame navigated away meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview frame with ${selector} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export { EXTENSION_ID };

@@ -1,0 +1,174 @@
+// The annotation editor inside the webview: shows the file's text with coloured entities; select text with the
+// mouse or the keyboard and press a label's key. The extension owns the spans; this app asks it to change them.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import {
+  type AnnotateViewState,
+  type LabelInfo,
+  type WebviewToHost,
+  isViewState,
+  parseHostMessage,
+} from '../../src/extension/annotate/protocol.js';
+import { renderSpanList, renderText } from './render.js';
+import { selectionOffsets, setCaret } from './selection.js';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What survives hiding the panel and reloading the window. */
+interface PersistedState {
+  uri: string;
+  view?: AnnotateViewState;
+  scrollTop?: number;
+}
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+const persisted = readPersisted(vscode.getState());
+const uri = app.dataset.uri ?? persisted?.uri ?? '';
+let view: AnnotateViewState | undefined = persisted?.view;
+/** Where to put the caret after the next redraw, so keyboard labelling can go on. */
+let caretAfterUpdate: number | undefined;
+
+app.innerHTML = `
+  <header class="toolbar">
+    <span class="file" id="file"></span>
+    <span class="legend" id="legend" aria-label="Labels and their keys"></span>
+    <span class="actions">
+      <vscode-button id="undo" secondary disabled title="Undo (Ctrl+Z)">Undo</vscode-button>
+      <vscode-button id="redo" secondary disabled title="Redo (Ctrl+Shift+Z)">Redo</vscode-button>
+    </span>
+  </header>
+  <div class="banner stale" id="stale" hidden>
+    <span id="stale-text"></span>
+    <vscode-button id="reanchor">Re-anchor</vscode-button>
+  </div>
+  <div class="banner error" id="error" role="alert" hidden></div>
+  <div id="text" class="text" contenteditable="true" spellcheck="false" role="textbox" aria-readonly="true"
+       aria-multiline="true" aria-label="File text: select words, then press a label key"></div>
+  <p class="hint">Select text and press a label's key. Delete removes the entity at the caret. Ctrl+Z undoes, Ctrl+Shift+Z redoes.</p>
+  <h2 id="spans-title">Entities</h2>
+  <ul id="spans" class="spans"></ul>`;
+
+const el = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const textEl = el('text');
+
+function post(message: WebviewToHost): void {
+  vscode.postMessage(message);
+}
+
+function persist(): void {
+  const state: PersistedState = { uri, view, scrollTop: document.scrollingElement?.scrollTop ?? 0 };
+  vscode.setState(state);
+}
+
+function render(state: AnnotateViewState): void {
+  el('file').textContent = state.file;
+  const legend = el('legend');
+  legend.replaceChildren(...state.labels.map(legendChip));
+  el('undo').toggleAttribute('disabled', !state.canUndo);
+  el('redo').toggleAttribute('disabled', !state.canRedo);
+  const stale = el('stale');
+  stale.hidden = !state.stale;
+  if (state.stale) {
+    el('stale-text').textContent = `${state.stale.problem}. ${state.stale.reanchorable} span(s) can be re-anchored where their text is found once nearby; ${state.stale.lost} cannot.`;
+  }
+  renderText(textEl, state.text, state.spans, state.labels);
+  renderSpanList(el('spans'), state.text, state.spans, state.labels, (s) => post({ type: 'remove', start: s.start, end: s.end }));
+  el('spans-title').textContent = `Entities (${state.spans.length})`;
+  if (caretAfterUpdate !== undefined) {
+    setCaret(textEl, Math.min(caretAfterUpdate, state.text.length));
+    caretAfterUpdate = undefined;
+  }
+}
+
+function legendChip(label: LabelInfo): HTMLElement {
+  const chip = document.createElement('span');
+  chip.className = 'chip';
+  chip.style.setProperty('--label-color', label.color);
+  const key = document.createElement('kbd');
+  key.textContent = label.key;
+  chip.append(key, ` ${label.name}`);
+  return chip;
+}
+
+function showError(message: string): void {
+  const box = el('error');
+  box.textContent = message;
+  box.hidden = false;
+  setTimeout(() => (box.hidden = true), 6000);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = parseHostMessage(event.data);
+  if (typeof message === 'string') {
+    console.warn(`PASTA: rejected a message from the extension: ${message}`);
+    return;
+  }
+  if (message.type === 'error') return showError(message.message);
+  view = message.state;
+  render(view);
+  persist();
+});
+
+// On the document, so the label keys work wherever focus is in the panel (after clicking Undo, say).
+document.addEventListener('keydown', (event) => {
+  if (!view) return;
+  const mod = event.ctrlKey || event.metaKey;
+  const key = event.key.toLowerCase();
+  if (mod && (key === 'z' || key === 'y')) {
+    event.preventDefault();
+    post({ type: key === 'y' || event.shiftKey ? 'redo' : 'undo' });
+    return;
+  }
+  if (mod || event.altKey) return;
+  const offsets = selectionOffsets(textEl, view.text.length);
+  if (event.key === 'Delete' || event.key === 'Backspace') {
+    event.preventDefault();
+    if (offsets) post({ type: 'remove', start: offsets.start, end: offsets.end });
+    return;
+  }
+  const label = view.labels.find((l) => l.key === event.key);
+  if (!label) return;
+  event.preventDefault();
+  if (view.stale) return showError('Re-anchor the stale annotations first.');
+  if (!offsets) return showError('Select a word in the text first.');
+  caretAfterUpdate = offsets.end;
+  post({ type: 'label', start: offsets.start, end: offsets.end, label: label.name });
+});
+
+// The text is contenteditable only so that the keyboard can move the caret and select; it is never edited.
+textEl.addEventListener('beforeinput', (event) => event.preventDefault());
+textEl.addEventListener('drop', (event) => event.preventDefault());
+textEl.addEventListener('compositionend', () => view && render(view));
+
+el('undo').addEventListener('click', () => post({ type: 'undo' }));
+el('redo').addEventListener('click', () => post({ type: 'redo' }));
+el('reanchor').addEventListener('click', () => post({ type: 'reanchor' }));
+
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('scroll', () => {
+  clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(persist, 200);
+});
+
+if (view) {
+  render(view);
+  if (persisted?.scrollTop) requestAnimationFrame(() => window.scrollTo(0, persisted.scrollTop ?? 0));
+}
+persist();
+post({ type: 'ready' });
+
+function readPersisted(state: unknown): PersistedState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const s = state as Record<string, unknown>;
+  if (typeof s.uri !== 'string') return undefined;
+  return {
+    uri: s.uri,
+    view: isViewState(s.view) ? s.view : undefined,
+    scrollTop: typeof s.scrollTop === 'number' ? s.scrollTop : undefined,
+  };
+}
