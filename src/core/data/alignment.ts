@@ -75,11 +75,13 @@ function whitespaceWords(text: string): Word[] {
   return words;
 }
 
-function tokenizerWords(encoding: PieceEncoding): Word[] {
+function tokenizerWords(encoding: PieceEncoding, text: string): Word[] {
   const words: Word[] = [];
   encoding.wordIds.forEach((w, i) => {
     if (w === null) return;
     const [s, e] = encoding.offsets[i];
+    // Empty offsets (a byte-level BPE space piece, trimmed) say nothing about where the word is.
+    if (e <= s) return;
     const word = words[w];
     if (!word) words[w] = { start: s, end: e };
     else {
@@ -87,7 +89,18 @@ function tokenizerWords(encoding: PieceEncoding): Word[] {
       word.end = Math.max(word.end, e);
     }
   });
-  return words.filter((w) => w !== undefined);
+  // Byte-level BPE makes words of line breaks and tabs: they are not words. Combining marks belong to the word
+  // before them: a normalizer that strips accents leaves them outside its offsets, and byte-level BPE's
+  // pre-tokenizer makes them words of their own (which are merged into the word they now overlap).
+  const merged: Word[] = [];
+  for (const w of words) {
+    if (w === undefined || !/\S/u.test(text.slice(w.start, w.end))) continue;
+    while (w.end < text.length && /\p{M}/u.test(text[w.end])) w.end++;
+    const previous = merged[merged.length - 1];
+    if (previous && w.start < previous.end) previous.end = Math.max(previous.end, w.end);
+    else merged.push(w);
+  }
+  return merged;
 }
 
 /** The word each piece belongs to, by character position (a piece belongs to the word containing its start). */
@@ -143,7 +156,7 @@ export function alignDocuments(
 
   docs.forEach((doc, docIndex) => {
     const encoding = tokenizer.encode(doc.text, undefined, { addSpecialTokens: false });
-    const words = options.wordSplit === 'whitespace' ? whitespaceWords(doc.text) : tokenizerWords(encoding);
+    const words = options.wordSplit === 'whitespace' ? whitespaceWords(doc.text) : tokenizerWords(encoding, doc.text);
     const pieceWord = pieceWords(encoding, words);
     const tags = wordTags(doc, words, problems);
     const firstPieceOfWord = words.map(() => -1);

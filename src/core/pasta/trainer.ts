@@ -1,9 +1,10 @@
 // The training loop: AdamW on the PASTA vectors and the head, linear warm-up and decay, dev evaluation and
 // best-epoch selection on F1, early stopping, a checkpoint every epoch, cancel and resume, and a guard
 // against NaN or divergence. Progress leaves as one stream of typed events.
+import { join } from 'node:path';
 import type { EncodedExample } from '../engine/batch';
 import { AdamW, linearScheduleWithWarmup } from './adamw';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from './trainingCheckpoint';
+import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from './trainingCheckpoint';
 import { SeededRandom } from './random';
 import { flatten, initParams, type PastaParams, type PastaRuntime } from './runtime';
 import type { DevScores, PreparedTask } from './tasks';
@@ -129,7 +130,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   let step = (startEpoch - 1) * stepsPerEpoch;
   let epochsWithoutGain = history.length > 0 ? history.length - best.epoch : 0;
-  let lastCheckpoint: string | undefined;
+  // A resumed run can be cancelled again before its first epoch ends: the checkpoint it resumed from still holds.
+  let lastCheckpoint = resumed && options.checkpointDir ? join(options.checkpointDir, CHECKPOINT_FILE) : undefined;
   for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
     const started = performance.now();
     let lossSum = 0;

@@ -60,7 +60,7 @@ export async function loadTrainingCheckpoint(dir: string, runFingerprint?: strin
   try {
     const raw = file.metadata.pasta_training_state;
     if (!raw) throw new Error(`${path}: not a PASTA training checkpoint (no pasta_training_state metadata)`);
-    const state = JSON.parse(raw);
+    const state = parseState(path, raw);
     if (runFingerprint !== undefined && state.runFingerprint !== runFingerprint) return undefined;
     const read = async (name: string) => (await file.readFloat32(name)).data;
     const params = async (prefix: string): Promise<PastaParams> => ({
@@ -86,5 +86,13 @@ export async function loadTrainingCheckpoint(dir: string, runFingerprint?: strin
     };
   } finally {
     await file.close();
+  }
+}
+
+function parseState(path: string, raw: string) {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${path}: the training state is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
 }
