@@ -57,7 +57,7 @@ export interface EncoderInputs {
   pastaVectors: Value[];
 }
 
-/** Frozen checkpoint tensors become initializers; Linear weights are stored transposed for x @ W^T. */
+/** Frozen checkpoint tensors become initializers, each once however often the graph uses it. */
 export class FrozenWeights {
   private readonly cache = new Map<string, Value>();
   constructor(
@@ -73,16 +73,6 @@ export class FrozenWeights {
     return this.cached(name, () => {
       const t = this.require(name);
       return this.g.initializer(name, 'float32', t.shape, t.data);
-    });
-  }
-
-  transposedMatrix(name: string): Value {
-    return this.cached(`${name}^T`, () => {
-      const t = this.require(name);
-      const [rows, cols] = t.shape;
-      const out = new Float32Array(rows * cols);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[r * cols + c];
-      return this.g.initializer(`${name}.T`, 'float32', [cols, rows], out);
     });
   }
 
@@ -102,8 +92,9 @@ export class FrozenWeights {
   }
 }
 
+/** x W^T + b with W as the checkpoint stores it ([out, in]); onnxruntime folds the transpose at load time. */
 export function linear(g: Graph, w: FrozenWeights, x: Value, name: string): Value {
-  return ops.add(g, ops.matmul(g, x, w.transposedMatrix(`${name}.weight`)), w.tensor(`${name}.bias`));
+  return ops.add(g, ops.matmul(g, x, ops.transposeLastTwo(g, w.tensor(`${name}.weight`))), w.tensor(`${name}.bias`));
 }
 
 export function layerNorm(g: Graph, w: FrozenWeights, x: Value, name: string, epsilon: number): Value {

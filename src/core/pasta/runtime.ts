@@ -82,9 +82,14 @@ export class PastaRuntime {
     return (this.inferSession ??= make());
   }
 
-  /** Compiles both graphs now rather than at the first step (build time is then not counted as step time). */
+  /**
+   * Compiles both graphs now rather than at the first step (build time is then not counted as step time).
+   * One after the other: each compilation briefly holds the serialised model beside the weights, so two at
+   * once would double the peak memory.
+   */
   async warmUp(): Promise<void> {
-    await Promise.all([this.session('train'), this.session('infer')]);
+    await this.session('train');
+    await this.session('infer');
   }
 
   async trainStep(examples: EncodedExample[], params: PastaParams, reg?: Regularisation): Promise<StepResult> {

@@ -12,11 +12,21 @@ export function transpose(g: Graph, x: Value, perm: number[]): Value {
   return g.node('Transpose', [x], [{ dtype: x.dtype, shape: transposeShape(x.shape, perm) }], { perm: { ints: perm } })[0];
 }
 
-/** Swaps the last two axes: the matrix transpose of every matrix in a batch. */
+function lastTwoSwapped(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return perm;
+}
+
+/**
+ * Swaps the last two axes: the matrix transpose of every matrix in a batch. Transposing a value that is
+ * itself such a transpose returns the original, so a frozen Linear weight used as W^T forward and W
+ * backward is stored once.
+ */
 export function transposeLastTwo(g: Graph, x: Value): Value {
-  const perm = x.shape.map((_, i) => i);
-  const r = perm.length;
-  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  const perm = lastTwoSwapped(x.shape.length);
+  const producer = g.producer(x);
+  if (producer?.opType === 'Transpose' && (producer.attributes.perm as { ints: number[] }).ints.join() === perm.join()) return producer.inputs[0];
   return transpose(g, x, perm);
 }
 
