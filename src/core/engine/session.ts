@@ -20,8 +20,11 @@ function providerOption(device: Device): ort.InferenceSession.ExecutionProviderC
   return device;
 }
 
-/** Creates an onnxruntime session on the best available device, falling back to the CPU with a reason. */
-export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<EngineSession> {
+/**
+ * Creates an onnxruntime session on the best available device, falling back to the CPU with a reason.
+ * `model` is the serialised model, or the path of a model file (whose external data sits beside it).
+ */
+export async function createSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<EngineSession> {
   const request = options.device ?? 'auto';
   const reasons: string[] = [];
   for (const device of candidateDevices(request)) {
@@ -31,7 +34,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
       continue;
     }
     try {
-      const session = await ort.InferenceSession.create(model, {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: [providerOption(device)],
         ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
         interOpNumThreads: 1,
@@ -39,7 +42,8 @@ export async function createSession(model: Uint8Array, options: SessionOptions =
         graphOptimizationLevel: 'all',
         enableProfiling: options.profilePrefix !== undefined,
         profileFilePrefix: options.profilePrefix,
-      });
+      };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
       return { session, device, fallbackReason: reasons.length > 0 ? reasons.join('; ') : undefined };
     } catch (err) {
       if (device === 'cpu') throw err;

@@ -31,8 +31,30 @@ function rawBytes(data: TensorData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Initializers whose bytes live in a separate file (ONNX external data) rather than in the model. */
+export interface ExternalWeights {
+  location: string;
+  offsets: ReadonlyMap<TensorData, { offset: number; length: number }>;
+}
+
+function initializer(value: Value, data: TensorData, external?: ExternalWeights): onnx.ITensorProto {
+  const base = { name: value.name, dataType: elemType[value.dtype], dims: value.shape as number[] };
+  const place = external?.offsets.get(data);
+  if (!place) return { ...base, rawData: rawBytes(data) };
+  return {
+    ...base,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: external!.location },
+      { key: 'offset', value: String(place.offset) },
+      { key: 'length', value: String(place.length) },
+    ],
+  };
+}
+
 /** Serialises the graph as an ONNX ModelProto (opset 17, IR version 8). */
-export function emitModel(g: Graph, producerName = 'pasta-studio'): Uint8Array {
+export function emitModel(g: Graph, options: { external?: ExternalWeights; producerName?: string } = {}): Uint8Array {
+  const producerName = options.producerName ?? 'pasta-studio';
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName,
@@ -41,12 +63,7 @@ export function emitModel(g: Graph, producerName = 'pasta-studio'): Uint8Array {
       name: g.name,
       input: g.inputs.map(valueInfo),
       output: g.outputs.map(valueInfo),
-      initializer: g.initializers.map(({ value, data }) => ({
-        name: value.name,
-        dataType: elemType[value.dtype],
-        dims: value.shape as number[],
-        rawData: rawBytes(data),
-      })),
+      initializer: g.initializers.map(({ value, data }) => initializer(value, data, options.external)),
       node: g.nodes.map((n, i) => ({
         name: `${n.opType}_${i}`,
         opType: n.opType,

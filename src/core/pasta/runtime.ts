@@ -1,6 +1,10 @@
 // A frozen base model plus its compiled PASTA graphs: one training step and one batched forward pass,
 // with the trainable values kept in TypeScript.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { writeWeightFile, type WeightFile } from '../engine/weightFile';
 import { batchFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/device';
 import { createSession } from '../engine/session';
@@ -69,11 +73,27 @@ export class PastaRuntime {
 
   constructor(readonly options: RuntimeOptions) {}
 
+  private compiled?: Promise<{ dir: string; weights: WeightFile }>;
+
+  /**
+   * A private folder holding the frozen weights once, as ONNX external data that both compiled graphs
+   * reference: no serialised model ever carries the weights, which keeps the peak memory of compilation low.
+   */
+  private compiledDir(): Promise<{ dir: string; weights: WeightFile }> {
+    return (this.compiled ??= (async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pasta-graphs-'));
+      return { dir, weights: await writeWeightFile(join(dir, 'weights.bin'), 'weights.bin', this.options.weights) };
+    })());
+  }
+
   private async session(mode: 'train' | 'infer'): Promise<ort.InferenceSession> {
     const make = async () => {
       const { config, weights, task, numLabels, numSlots } = this.options;
+      const { dir, weights: external } = await this.compiledDir();
       const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train' });
-      const created = await createSession(emitModel(graph), { device: this.options.device, threads: this.options.threads });
+      const modelPath = join(dir, `${mode}.onnx`);
+      await writeFile(modelPath, emitModel(graph, { external }));
+      const created = await createSession(modelPath, { device: this.options.device, threads: this.options.threads });
       this.device = created.device;
       this.fallbackReason = created.fallbackReason;
       return created.session;
@@ -164,5 +184,10 @@ export class PastaRuntime {
   async release(): Promise<void> {
     for (const s of [this.trainSession, this.inferSession]) if (s) await (await s).release();
     this.trainSession = this.inferSession = undefined;
+    if (this.compiled) {
+      const { dir } = await this.compiled;
+      this.compiled = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
