@@ -5,14 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** `data` may be a list of chunks, written in order without joining them (large files need no second copy). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   await fs.mkdir(dir, { recursive: true });
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, 'wx');
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const chunk of data) for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -25,8 +27,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await syncDirectory(dir);
 }
 
-// Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine to skip.
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes a rename durable; some platforms (Windows) cannot open a directory, which is fine to skip. */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');

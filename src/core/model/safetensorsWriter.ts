@@ -1,8 +1,6 @@
 // Writes safetensors files atomically (temp file in the same folder, fsync, rename): a reader, or a crash, never
 // sees a half-written adapter.
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../data/atomicWrite.js';
 import type { Float32Tensor } from './types.js';
 import { DTYPE_BYTES, encodeFromFloat32, type Dtype } from './dtypes.js';
 
@@ -46,7 +44,7 @@ export async function writeSafetensors(path: string, tensors: TensorsToWrite, me
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(headerBytes.length));
 
-  await writeAtomically(path, [prefix, headerBytes, ...prepared.map((t) => t.bytes)]);
+  await writeFileAtomic(path, [prefix, headerBytes, ...prepared.map((t) => t.bytes)]);
 }
 
 /** Larger elements first, then by name: aligned data and byte-identical files for identical tensors. */
@@ -69,38 +67,4 @@ function prepare(tensors: TensorsToWrite): PreparedTensor[] {
     return { name, dtype, shape: tensor.shape.slice(), bytes: encodeFromFloat32(dtype, tensor.data) };
   });
   return prepared.sort((a, b) => DTYPE_BYTES[b.dtype] - DTYPE_BYTES[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-async function writeAtomically(path: string, chunks: Uint8Array[]): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(temp, 'wx');
-    for (const chunk of chunks) {
-      for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
-    }
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(temp, path);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes the rename durable where directories can be opened (not on Windows, where it is skipped). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../data/types.js';
-import { writeFileAtomic } from '../data/atomicWrite.js';
+import { syncDirectory, writeFileAtomic } from '../data/atomicWrite.js';
 import { writeSafetensors } from '../model/safetensorsWriter.js';
 import {
   ADAPTER_CONFIG_FILE,
@@ -143,15 +143,3 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Makes renames durable where directories can be opened (not on Windows, where it is skipped). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
