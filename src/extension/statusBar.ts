@@ -9,6 +9,8 @@ export class PastaStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The device the engine reported it actually uses, once it has run. */
   private resolvedDevice: string | undefined;
+  /** What model highlighting shows now ("12 predicted", "no adapter"), when it is on. */
+  private predictionSummary: string | undefined;
 
   constructor(private readonly state: vscode.Memento) {
     this.item.name = 'PASTA adapter';
@@ -35,11 +37,17 @@ export class PastaStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  setPredictionSummary(summary: string | undefined): void {
+    this.predictionSummary = summary;
+    this.update();
+  }
+
   update(): void {
     const adapter = this.activeAdapter ?? 'no adapter';
     const device = this.resolvedDevice ?? readSettings().device;
     const restricted = vscode.workspace.isTrusted ? '' : ' $(shield) restricted';
-    this.item.text = `$(symbol-field) PASTA: ${adapter} · ${device}${restricted}`;
+    const predictions = this.predictionSummary && vscode.workspace.isTrusted ? ` · $(sparkle) ${this.predictionSummary}` : '';
+    this.item.text = `$(symbol-field) PASTA: ${adapter} · ${device}${predictions}${restricted}`;
     this.item.tooltip = vscode.workspace.isTrusted
       ? `Active PASTA adapter: ${adapter}\nDevice: ${device}\nClick to choose the active adapter.`
       : 'PASTA: Restricted Mode. Adapters and models are not loaded and training is disabled until you trust this workspace.';

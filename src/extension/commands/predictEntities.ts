@@ -1,12 +1,22 @@
+import * as vscode from 'vscode';
+import { predictionsOf } from '../predictions/predictionsFeature.js';
 import { requireTrust } from '../trust.js';
 import type { PastaCommand } from './context.js';
-import { notYetAvailable } from './notYetAvailable.js';
 
+/** Opens the predictions review panel for the active editor's file (or the file passed). */
 export const predictEntities: PastaCommand = {
   id: 'pasta.predictEntities',
-  run(): boolean {
+  async run(ctx, uriArg?: unknown): Promise<boolean> {
     if (!requireTrust('prediction')) return false;
-    notYetAvailable('Predict Entities in Current File', 'the training engine');
-    return false;
+    const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showErrorMessage('PASTA: open a text file to predict its entities.');
+      return false;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document?.isDirty) {
+      void vscode.window.showWarningMessage(`PASTA: ${vscode.workspace.asRelativePath(uri)} has unsaved changes; predictions and annotations use the saved file.`);
+    }
+    return predictionsOf(ctx).panel.open(uri);
   },
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { findAdapters } from '../adaptersTree.js';
+import { predictionsOf } from '../predictions/predictionsFeature.js';
 import { requireTrust } from '../trust.js';
 import type { PastaCommand } from './context.js';
 
@@ -14,6 +15,7 @@ export const selectActiveAdapter: PastaCommand = {
         return undefined;
       }
       await ctx.statusBar.setActiveAdapter(nameArg);
+      predictionsOf(ctx).service.activeAdapterChanged();
       return nameArg;
     }
     if (adapters.length === 0) {
@@ -26,6 +28,7 @@ export const selectActiveAdapter: PastaCommand = {
     );
     if (!pick) return undefined;
     await ctx.statusBar.setActiveAdapter(pick.label);
+    predictionsOf(ctx).service.activeAdapterChanged();
     return pick.label;
   },
 };

@@ -1,0 +1,192 @@
+// UI journey in a real VS Code with a real adapter: train a tiny adapter through the core (3 epochs on a copy
+// of samples/workspace), open a file nobody annotated, turn model highlighting on and find the dashed prediction
+// decorations in the editor, open the predictions panel, accept one span (the sidecar appears on disk) and
+// reject another (it leaves the list), then go on to the next most uncertain document.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { trainWorkspaceAdapter } from '../../src/core/pasta/workspaceTraining.js';
+import {
+  type CodeServer,
+  REPO_ROOT,
+  buildExtension,
+  launchBrowser,
+  openFile,
+  runFromPalette,
+  screenshot,
+  skipReason,
+  startCodeServer,
+  waitFor,
+  waitForWorkbench,
+  webviewFrame,
+} from './harness.js';
+
+const FRESH = [
+  'Angela Merkel flew from Berlin to Paris on Monday.',
+  'Tim Cook said Apple will open a store in London.',
+  'Serena Williams trained in Madrid before the final.',
+  '',
+].join('\n');
+
+function modelSkipReason(): string | undefined {
+  const model = join(pastaCacheDir(), 'models', 'all-MiniLM-L6-v2', 'model.safetensors');
+  return existsSync(model) ? undefined : `the default model is not in ${model}; run npm run fetch-model`;
+}
+
+/** Editor elements drawn with a dashed border: prediction decorations (annotations are solid). */
+function dashedDecorations(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.monaco-editor .view-lines span, .monaco-editor .view-overlays div, .monaco-editor .view-line span'))
+      .filter((el) => getComputedStyle(el).borderTopStyle === 'dashed')
+      .map((el) => el.textContent ?? ''),
+  );
+}
+
+test('predictions highlight the editor and accepting one writes the sidecar', { skip: skipReason() ?? modelSkipReason(), timeout: 240_000 }, async () => {
+  const t0 = Date.now();
+  const mark = (what: string) => console.log(`# ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const workspace = mkdtempSync(join(tmpdir(), 'pasta-e2e-predict-'));
+  cpSync(join(REPO_ROOT, 'samples', 'workspace'), workspace, { recursive: true });
+  writeFileSync(join(workspace, 'news', 'fresh.txt'), FRESH);
+  writeFileSync(join(workspace, 'news', 'later.txt'), 'Lionel Messi moved to Miami with his family.\n');
+  const sidecar = join(workspace, '.pasta', 'annotations', 'news', 'fresh.txt.json');
+  const readSpans = () => (existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : []);
+  // code-server gets its own HOME: point the extension host at this machine's model cache.
+  const savedCacheDir = process.env.PASTA_CACHE_DIR;
+  process.env.PASTA_CACHE_DIR = pastaCacheDir();
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    const [trained] = await Promise.all([trainWorkspaceAdapter({ workspaceRoot: workspace, adapterName: 'demo', overrides: { epochs: 3 } }), buildExtension()]);
+    assert.ok(trained.adapterDir, 'training wrote no adapter');
+    mark('adapter trained');
+    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cspViolations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    try {
+      await page.goto(server.workspaceUrl());
+      await waitForWorkbench(page);
+      await openFile(page, 'news/fresh.txt');
+      await runFromPalette(page, 'PASTA: Toggle Entity Highlighting');
+      const status = page.locator('.statusbar-item', { hasText: 'PASTA:' }).first();
+      const summary = await waitFor(
+        'the status bar to count predictions',
+        async () => {
+          const text = await status.innerText().catch(() => '');
+          return /\d+ predicted/.test(text) ? text : undefined;
+        },
+        60_000,
+      );
+      mark(`highlighted: ${summary.replace(/\s+/g, ' ')}`);
+      assert.match(summary, /demo/);
+      assert.match(summary, /cpu/);
+      assert.ok(Number(/(\d+) predicted/.exec(summary)![1]) > 0, `the adapter predicted nothing in fresh.txt: ${summary}`);
+      const dashed = await waitFor('dashed prediction decorations in the editor', async () => {
+        const found = await dashedDecorations(page);
+        return found.length > 0 ? found : undefined;
+      });
+      console.log(`# decorated: ${JSON.stringify(dashed)}`);
+      await screenshot(page, 'predict-1-highlighted');
+
+      // Typing at the start of line 2: its predictions move with the text and the line is predicted again after the pause.
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Home');
+      await page.keyboard.type('Yesterday ');
+      await new Promise((r) => setTimeout(r, 1500));
+      const afterEdit = await waitFor('predictions after the edit', async () => {
+        const text = await status.innerText().catch(() => '');
+        const found = await dashedDecorations(page);
+        return /[1-9]\d* predicted/.test(text) && found.length > 0 ? found : undefined;
+      });
+      console.log(`# after typing: ${afterEdit.length} dashed decorations`);
+      await screenshot(page, 'predict-1b-edited');
+      // Take the words out again and save, so that the file is as it was.
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 'Yesterday '.length; i++) await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Delete');
+      await page.keyboard.press('Control+S');
+      await waitFor('fresh.txt saved as it was', () => (readFileSync(join(workspace, 'news', 'fresh.txt'), 'utf8') === FRESH ? true : undefined));
+
+      await runFromPalette(page, 'PASTA: Predict Entities in Current File');
+      const frame = await webviewFrame(page, '#items li', 60_000);
+      mark('predictions panel shown');
+      await screenshot(page, 'predict-2-panel');
+      const first = frame.locator('#items li').first();
+      const item = { start: Number(await first.getAttribute('data-start')), end: Number(await first.getAttribute('data-end')), label: (await first.getAttribute('data-label'))! };
+      const count = await frame.locator('#items li').count();
+      await first.locator('vscode-button.accept').click();
+      const spans = await waitFor('the accepted span in the sidecar', () => (readSpans().length === 1 ? readSpans() : undefined));
+      assert.deepEqual(spans, [{ ...item, text: FRESH.slice(item.start, item.end) }]);
+      await waitFor('the accepted span to leave the list', async () => ((await frame.locator('#items li').count()) === count - 1 ? true : undefined));
+
+      if (count > 1) {
+        const next = frame.locator('#items li').first();
+        const rejected = `${await next.getAttribute('data-start')}-${await next.getAttribute('data-label')}`;
+        await next.locator('vscode-button.reject').click();
+        await waitFor('the rejected span to leave the list', async () => ((await frame.locator('#items li').count()) === count - 2 ? true : undefined));
+        const left = await frame.locator('#items li').evaluateAll((lis) => lis.map((li) => `${(li as HTMLElement).dataset.start}-${(li as HTMLElement).dataset.label}`));
+        assert.ok(!left.includes(rejected));
+        assert.equal(readSpans().length, 1, 'rejecting writes no annotation');
+      }
+      // Solid annotation border now where the accepted prediction was.
+      await frame.locator('#summary', { hasText: '1 annotated' }).waitFor({ timeout: 10_000 });
+      await screenshot(page, 'predict-3-reviewed');
+
+      // Active learning: the only other unannotated file is the least certain one.
+      await frame.locator('#next').click();
+      await frame.locator('#file', { hasText: 'news/later.txt' }).waitFor({ timeout: 60_000 });
+      await page.locator('.tab.active[data-resource-name="later.txt"]').waitFor({ timeout: 20_000 });
+      mark('next most uncertain document opened');
+      assert.deepEqual(cspViolations, [], 'the webview must run under its CSP without violations');
+      mark('done');
+    } catch (err) {
+      await screenshot(page, 'predict-failure').catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    if (savedCacheDir === undefined) delete process.env.PASTA_CACHE_DIR;
+    else process.env.PASTA_CACHE_DIR = savedCacheDir;
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('in Restricted Mode the model is not loaded and the toggle says why', { skip: skipReason(), timeout: 120_000 }, async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'pasta-e2e-predict-restricted-'));
+  writeFileSync(join(workspace, 'notes.txt'), FRESH);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    await buildExtension();
+    server = await startCodeServer({ workspace, trusted: false, installExtension: true });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.workspaceUrl());
+    await waitForWorkbench(page);
+    await openFile(page, 'notes.txt');
+    await runFromPalette(page, 'PASTA: Toggle Entity Highlighting');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'highlighting with the model' }).first();
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match(await toast.innerText(), /highlighting with the model is disabled in Restricted Mode/);
+    await runFromPalette(page, 'PASTA: Predict Entities in Current File');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'prediction is disabled in Restricted Mode' }).first().waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('.tab', { hasText: 'Predictions' }).count(), 0, 'no predictions panel opens');
+    assert.doesNotMatch(await page.locator('.part.statusbar').innerText(), /predicted/);
+    await screenshot(page, 'predict-restricted');
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});

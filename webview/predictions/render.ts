@@ -1,0 +1,76 @@
+// Draws the review list: each prediction in its line's context with its label, confidence and the two
+// decisions. Clicking the text shows the span in the editor.
+import type { PredictionItem, LabelInfo } from '../../src/extension/predictions/protocol.js';
+
+const FALLBACK_COLOR = '#808080';
+
+export type SortOrder = 'position' | 'confidence';
+
+export interface ItemActions {
+  accept(item: PredictionItem): void;
+  reject(item: PredictionItem): void;
+  reveal(item: PredictionItem): void;
+}
+
+export function sortItems(items: readonly PredictionItem[], order: SortOrder): PredictionItem[] {
+  // Least confident first: those are the ones worth a look.
+  return [...items].sort(order === 'confidence' ? (a, b) => a.confidence - b.confidence || a.start - b.start : (a, b) => a.start - b.start);
+}
+
+export function renderItems(list: HTMLElement, items: readonly PredictionItem[], labels: readonly LabelInfo[], actions: ItemActions): void {
+  const colors = new Map(labels.map((l) => [l.name, l.color]));
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement('li');
+      li.dataset.start = String(item.start);
+      li.dataset.end = String(item.end);
+      li.dataset.label = item.label;
+      li.style.setProperty('--label-color', colors.get(item.label) ?? FALLBACK_COLOR);
+
+      const context = document.createElement('span');
+      context.className = 'context';
+      context.title = `Line ${item.line}: show in the editor`;
+      const before = document.createElement('span');
+      before.className = 'around';
+      before.textContent = item.before;
+      const mark = document.createElement('mark');
+      mark.className = 'prediction';
+      mark.textContent = item.text;
+      const after = document.createElement('span');
+      after.className = 'around';
+      after.textContent = item.after;
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = item.label;
+      context.append(before, mark, ' ', label, after);
+      context.addEventListener('click', () => actions.reveal(item));
+
+      const line = document.createElement('span');
+      line.className = 'line';
+      line.textContent = `line ${item.line}`;
+      const confidence = document.createElement('span');
+      confidence.className = item.confidence < 0.5 ? 'confidence low' : 'confidence';
+      confidence.textContent = `${(item.confidence * 100).toFixed(0)}%`;
+      confidence.title = `Mean probability of the predicted tags over the span's words: ${item.confidence.toFixed(3)}`;
+
+      const buttons = document.createElement('span');
+      buttons.className = 'actions';
+      buttons.append(
+        button('Accept', 'accept', `Accept ${item.label} "${item.text}" as an annotation`, () => actions.accept(item)),
+        button('Reject', 'reject', `Reject ${item.label} "${item.text}": hide it for this file`, () => actions.reject(item), true),
+      );
+      li.append(context, line, confidence, buttons);
+      return li;
+    }),
+  );
+}
+
+function button(text: string, className: string, title: string, onClick: () => void, secondary = false): HTMLElement {
+  const b = document.createElement('vscode-button');
+  if (secondary) b.setAttribute('secondary', '');
+  b.className = className;
+  b.title = title;
+  b.textContent = text;
+  b.addEventListener('click', onClick);
+  return b;
+}
