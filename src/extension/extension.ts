@@ -6,7 +6,10 @@ import { AnnotationService } from './annotationService.js';
 import { registerCommands } from './commands/index.js';
 import type { PastaContext } from './commands/context.js';
 import { EntityDecorations } from './decorations.js';
+import { PredictionsFeature } from './predictions/predictionsFeature.js';
 import { PastaStatusBar } from './statusBar.js';
+import { TrainingDashboard } from './dashboard/trainingDashboard.js';
+import { TrainingRuns } from './training/trainingRuns.js';
 
 /** What activate() returns, for tests and for other extensions. */
 export interface PastaApi {
@@ -20,7 +23,9 @@ export function activate(extension: vscode.ExtensionContext): PastaApi {
   const statusBar = new PastaStatusBar(extension.workspaceState);
   const tree = new AdaptersTreeProvider(annotations);
   const panels = new AnnotatePanels(extension.extensionUri, annotations, log);
-  const context: PastaContext = { extension, annotations, decorations, statusBar, tree, panels, log };
+  const training = new TrainingRuns(extension, log);
+  const dashboard = new TrainingDashboard(extension.extensionUri, training, log);
+  const context: PastaContext = { extension, annotations, decorations, statusBar, tree, panels, log, training, dashboard };
 
   extension.subscriptions.push(
     log,
@@ -29,8 +34,11 @@ export function activate(extension: vscode.ExtensionContext): PastaApi {
     statusBar,
     tree,
     panels,
+    training,
+    dashboard,
     vscode.window.registerTreeDataProvider('pasta.adapters', tree),
     ...registerCommands(context),
+    new PredictionsFeature(context),
   );
   void decorations.refreshAll();
   log.info(`PASTA Studio activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);

@@ -39,15 +39,12 @@ export function buildExtension(): Promise<void> {
       (d) => d.isDirectory() && existsSync(join(REPO_ROOT, 'webview', d.name, 'main.ts')),
     );
     await Promise.all([
-      build({
-        ...common,
-        entryPoints: ['src/extension/extension.ts'],
-        outfile: 'dist/extension.js',
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        external: ['vscode', 'onnxruntime-node'],
-      }),
+      ...[
+        ['src/extension/extension.ts', 'dist/extension.js'],
+        ['src/extension/trainingWorker.ts', 'dist/trainingWorker.js'],
+      ].map(([entry, outfile]) =>
+        build({ ...common, entryPoints: [entry], outfile, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] }),
+      ),
       ...apps.map((d) =>
         build({ ...common, entryPoints: [`webview/${d.name}/main.ts`], outfile: `dist/webview/${d.name}.js`, platform: 'browser', format: 'iife', target: 'es2022' }),
       ),

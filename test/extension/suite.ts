@@ -2,10 +2,13 @@
 // (a module exporting run(), loaded as extensionTestsPath), so it runs under desktop VS Code as well as in
 // code-server (test/e2e/extensionHost.test.ts). The workspace must contain notes.txt (workspaceFixture.ts).
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { TrainCommandResult } from '../../src/extension/commands/trainAdapter.js';
 import type { PastaApi } from '../../src/extension/extension.js';
+import { parseWorkerToHost } from '../../src/extension/training/workerProtocol.js';
 import { NOTES_TEXT } from './workspaceFixture.js';
 
 const EXTENSION_ID = 'pasta-studio.pasta-studio';
@@ -127,9 +130,96 @@ const checks: Check[] = [
       rmSync(join(workspaceRoot(), '.pasta', 'adapters'), { recursive: true, force: true });
     }
   }],
-  ['commands that need the training engine say so instead of failing', async () => {
-    assert.equal(vscode.workspace.isTrusted, true);
-    assert.equal(await vscode.commands.executeCommand('pasta.trainAdapter'), false);
+  ['importing a CoNLL file writes the dataset JSONL and adds it to dataSources, leaving the input alone', async () => {
+    const root = workspaceRoot();
+    const input = join(root, 'imports', 'wnut-sample.conll');
+    const conll = 'Tim\tB-person\nCook\tI-person\nvisited\tO\nBerlin\tB-location\n\nNothing\tO\nhere\tO\n';
+    mkdirSync(join(root, 'imports'), { recursive: true });
+    writeFileSync(input, conll);
+    mkdirSync(join(root, '.pasta'), { recursive: true });
+    writeFileSync(join(root, '.pasta', 'project.json'), JSON.stringify({ dataSources: ['.pasta/annotations'] }));
+    try {
+      const result = (await vscode.commands.executeCommand('pasta.importAnnotations', vscode.Uri.file(input), { name: 'wnut-sample' })) as { relativeTarget: string; documents: number } | undefined;
+      assert.equal(result?.relativeTarget, '.pasta/datasets/wnut-sample.jsonl');
+      const records = readFileSync(join(root, '.pasta', 'datasets', 'wnut-sample.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(records, [
+        { text: 'Tim Cook visited Berlin', spans: [{ start: 0, end: 8, label: 'person' }, { start: 17, end: 23, label: 'location' }] },
+        { text: 'Nothing here', spans: [] },
+      ]);
+      assert.deepEqual(JSON.parse(readFileSync(join(root, '.pasta', 'project.json'), 'utf8')).dataSources, ['.pasta/annotations', '.pasta/datasets/wnut-sample.jsonl']);
+      assert.equal(readFileSync(input, 'utf8'), conll);
+    } finally {
+      rmSync(join(root, 'imports'), { recursive: true, force: true });
+      rmSync(join(root, '.pasta', 'datasets'), { recursive: true, force: true });
+      rmSync(join(root, '.pasta', 'project.json'), { force: true });
+    }
+  }],
+  ['exporting the annotations writes CoNLL IOB2', async () => {
+    await selectInNotes(0, 'Grace Hopper'.length);
+    await vscode.commands.executeCommand('pasta.labelSelection', 'person');
+    const out = join(workspaceRoot(), 'exported.conll');
+    try {
+      const result = await vscode.commands.executeCommand('pasta.exportAnnotations', vscode.Uri.file(out), 'conll-iob2');
+      assert.deepEqual(result, { file: out, files: 1, entities: 1 });
+      assert.equal(readFileSync(out, 'utf8'), 'Grace\tB-person\nHopper\tI-person\nvisited\tO\nSeattle\tO\nin\tO\n1985.\tO\n\n');
+    } finally {
+      rmSync(out, { force: true });
+      rmSync(sidecar(), { force: true });
+    }
+  }],
+  ['model highlighting turns on and off; without an adapter nothing is predicted', async () => {
+    assert.equal(await vscode.commands.executeCommand('pasta.toggleHighlighting', true), true);
+    assert.equal(await vscode.commands.executeCommand('pasta.toggleHighlighting'), false);
+  }],
+  ['the training worker rejects an invalid message and keeps waiting for a valid one', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const child = fork(join(ext.extensionPath, 'dist', 'trainingWorker.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    try {
+      const reply = new Promise<unknown>((resolve) => child.once('message', resolve));
+      child.send({ type: 'start', request: { workspaceRoot: workspaceRoot(), adapterName: 'x', overrides: { device: 'tpu' }, resume: false } });
+      const message = await reply;
+      assert.deepEqual(parseWorkerToHost(message), { type: 'error', kind: 'protocol', message: 'rejected a message: start: overrides.device must be one of auto, cpu, cuda, dml, coreml' });
+      assert.equal(child.exitCode, null);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.send({ type: 'cancel' });
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }],
+  ['the host rejects a forged message from the worker', async () => {
+    assert.match(parseWorkerToHost({ type: 'event', event: { type: 'step', loss: 'low' } }) as string, /malformed step event/);
+    assert.match(parseWorkerToHost({ type: 'run', command: 'rm' }) as string, /unknown message type/);
+  }],
+  ['Train Adapter reports the worker\'s error in one line and writes no adapter', async () => {
+    const root = workspaceRoot();
+    try {
+      const result = (await vscode.commands.executeCommand('pasta.trainAdapter', { task: 'token', baseModel: 'no-such-model', adapterName: 'suite-ner' })) as TrainCommandResult;
+      assert.equal(result.status, 'failed');
+      // notes.txt has no annotations: the worker reads the data first and says so, naming the folder.
+      assert.match(result.message ?? '', /\.pasta: the dataset is empty/);
+      assert.doesNotMatch(result.message ?? '', /\n/);
+      assert.ok(!existsSync(join(root, '.pasta', 'adapters', 'suite-ner')));
+      // The choice of base model went into the project, where the CLI reads it too.
+      assert.equal(JSON.parse(readFileSync(join(root, '.pasta', 'project.json'), 'utf8')).baseModel, 'no-such-model');
+      const api = vscode.extensions.getExtension<PastaApi>(EXTENSION_ID)!.exports;
+      assert.equal(api.context.training.running, undefined);
+      assert.equal(api.context.training.current?.status, 'failed');
+      assert.ok(api.context.dashboard.isOpen, 'the dashboard follows the run');
+    } finally {
+      rmSync(join(root, '.pasta', 'project.json'), { force: true });
+    }
+  }],
+  ['Package Adapter refuses an adapter that does not load, naming the file', async () => {
+    const dir = join(workspaceRoot(), '.pasta', 'adapters', 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'PASTA' }));
+    try {
+      assert.equal(await vscode.commands.executeCommand('pasta.packageAdapter', { adapterName: 'broken', gitAdd: false }), undefined);
+      assert.ok(!existsSync(join(dir, 'README.md')), 'no model card for an adapter that does not load');
+    } finally {
+      rmSync(join(workspaceRoot(), '.pasta', 'adapters'), { recursive: true, force: true });
+    }
   }],
 ];
 

@@ -10,11 +10,13 @@ import { predictEntities } from './predictEntities.js';
 import { removeEntity } from './removeEntity.js';
 import { selectActiveAdapter } from './selectActiveAdapter.js';
 import { selectBaseModel } from './selectBaseModel.js';
+import { showTrainingDashboard } from './showTrainingDashboard.js';
 import { toggleHighlighting } from './toggleHighlighting.js';
 import { trainAdapter } from './trainAdapter.js';
 
 export const COMMANDS: readonly PastaCommand[] = [
   trainAdapter,
+  showTrainingDashboard,
   annotateCurrentFile,
   predictEntities,
   toggleHighlighting,
