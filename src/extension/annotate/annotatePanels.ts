@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { AnnotationService } from '../annotationService.js';
 import { AnnotateSession } from './annotateSession.js';
-import { annotateHtml, webviewRoots } from './webviewHtml.js';
+import { webviewHtml, webviewRoots } from '../webviewDocument.js';
 
 export const ANNOTATE_VIEW_TYPE = 'pasta.annotate';
 
@@ -60,7 +60,12 @@ export class AnnotatePanels implements vscode.Disposable {
     } catch (err) {
       void vscode.window.showErrorMessage(`PASTA: ${(err as Error).message}`);
     }
-    panel.webview.html = annotateHtml(panel.webview, this.extensionUri).replace('<div id="app"', `<div id="app" data-uri="${escapeAttr(uri.toString())}"`);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      app: 'annotate',
+      title: 'PASTA annotation',
+      style: ['media', 'annotate.css'],
+      data: { uri: uri.toString() },
+    });
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -75,8 +80,4 @@ export class AnnotatePanels implements vscode.Disposable {
     this.serializer.dispose();
     for (const s of this.sessions.values()) s.panel.dispose();
   }
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }

@@ -2,7 +2,7 @@
 // by a WebviewPanelSerializer from the webview's own state. Closing it never touches the training.
 import * as vscode from 'vscode';
 import type { TrainingRuns } from '../training/trainingRuns.js';
-import { dashboardHtml, dashboardRoots } from './dashboardHtml.js';
+import { webviewHtml, webviewRoots } from '../webviewDocument.js';
 import { type HostToWebview, isRunView, parseWebviewMessage, type RunView } from './protocol.js';
 
 export const DASHBOARD_VIEW_TYPE = 'pasta.dashboard';
@@ -44,7 +44,7 @@ export class TrainingDashboard implements vscode.Disposable {
       DASHBOARD_VIEW_TYPE,
       'PASTA Training',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-      { enableScripts: true, localResourceRoots: dashboardRoots(this.extensionUri) },
+      { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) },
     );
     this.attach(panel);
   }
@@ -52,7 +52,7 @@ export class TrainingDashboard implements vscode.Disposable {
   private revive(panel: vscode.WebviewPanel, state: unknown): void {
     const run = typeof state === 'object' && state !== null ? (state as { run?: unknown }).run : undefined;
     this.revivedRun = isRunView(run) ? interruptedIfRunning(run) : undefined;
-    panel.webview.options = { enableScripts: true, localResourceRoots: dashboardRoots(this.extensionUri) };
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
     this.attach(panel);
   }
 
@@ -69,7 +69,7 @@ export class TrainingDashboard implements vscode.Disposable {
         if (this.panel === panel) this.panel = undefined;
       }),
     ];
-    panel.webview.html = dashboardHtml(panel.webview, this.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { app: 'dashboard', title: 'PASTA training', style: ['media', 'dashboard.css'] });
   }
 
   private receive(raw: unknown): void {

@@ -10,7 +10,7 @@ import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, 
 import type { Rejections } from './rejections.js';
 import { reviewItems, withAccepted } from './review.js';
 import { lineUnits } from './textUnits.js';
-import { predictionsHtml } from './webviewHtml.js';
+import { webviewHtml } from '../webviewDocument.js';
 
 export const PREDICTIONS_VIEW_TYPE = 'pasta.predictions';
 
@@ -113,7 +113,13 @@ export class PredictionsPanel implements vscode.Disposable {
     this.message = `Predicting ${file.relativePath}…`;
     if (this.panel) {
       this.panel.title = `Predictions: ${uri.path.split('/').at(-1)}`;
-      this.panel.webview.html = predictionsHtml(this.panel.webview, this.deps.extensionUri, uri.toString());
+      this.panel.webview.html = webviewHtml(this.panel.webview, this.deps.extensionUri, {
+        app: 'predictions',
+        title: 'PASTA predictions',
+        // esbuild writes the app's CSS next to its script.
+        style: ['dist', 'webview', 'predictions.css'],
+        data: { uri: uri.toString() },
+      });
     }
     return this.enqueueAndWait(() => this.predict());
   }
