@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { findAdapters } from '../adaptersTree.js';
 import { predictionsOf } from '../predictions/predictionsFeature.js';
+import { updateProjectFile } from '../../core/pasta/projectFile.js';
 import { requireTrust } from '../trust.js';
 import type { PastaCommand } from './context.js';
 
@@ -14,8 +15,7 @@ export const selectActiveAdapter: PastaCommand = {
         void vscode.window.showErrorMessage(`PASTA: no adapter named ${nameArg} under .pasta/adapters/`);
         return undefined;
       }
-      await ctx.statusBar.setActiveAdapter(nameArg);
-      predictionsOf(ctx).service.activeAdapterChanged();
+      await activate(ctx, nameArg);
       return nameArg;
     }
     if (adapters.length === 0) {
@@ -27,8 +27,23 @@ export const selectActiveAdapter: PastaCommand = {
       { title: 'PASTA: active adapter' },
     );
     if (!pick) return undefined;
-    await ctx.statusBar.setActiveAdapter(pick.label);
-    predictionsOf(ctx).service.activeAdapterChanged();
+    await activate(ctx, pick.label);
     return pick.label;
   },
 };
+
+/** Records the choice in .pasta/project.json, where the CLI and every window read it too. */
+async function activate(ctx: Parameters<PastaCommand['run']>[0], name: string): Promise<void> {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (root) {
+    try {
+      await updateProjectFile(root, (raw) => {
+        raw.activeAdapter = name;
+      });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`PASTA: could not record the active adapter: ${(error as Error).message}`);
+    }
+  }
+  await ctx.statusBar.setActiveAdapter(name);
+  predictionsOf(ctx).service.activeAdapterChanged();
+}

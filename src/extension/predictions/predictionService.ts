@@ -66,15 +66,18 @@ export class PredictionService implements vscode.Disposable {
     this.modelChanged.fire();
   }
 
-  /** The active adapter: the one chosen in this workspace, else project.json's activeAdapter, else the only entity adapter. */
+  /**
+   * The active adapter: project.json's activeAdapter (which "PASTA: Select Active Adapter" and
+   * `pasta adapters use` both write), else the one last used in this window, else the only entity adapter.
+   */
   async activeAdapter(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
     if (!vscode.workspace.isTrusted) return undefined;
-    const chosen = this.statusBar.activeAdapter;
     const { adapters } = await listAdapters(folder.uri.fsPath);
     const entityAdapters = adapters.filter((a) => a.task === 'TOKEN_CLS').map((a) => a.name);
-    if (chosen && entityAdapters.includes(chosen)) return chosen;
     const fromProject = (await readProjectFile(folder.uri.fsPath)).project.activeAdapter;
     if (fromProject && entityAdapters.includes(fromProject)) return fromProject;
+    const lastUsed = this.statusBar.activeAdapter;
+    if (lastUsed && entityAdapters.includes(lastUsed)) return lastUsed;
     return entityAdapters.length === 1 ? entityAdapters[0] : undefined;
   }
 
