@@ -30,7 +30,9 @@ export async function createSession(model: Uint8Array | string, options: Session
   for (const device of candidateDevices(request)) {
     const availability = providerAvailability(device);
     if (!availability.available) {
-      if (request !== 'auto' || device !== 'cpu') reasons.push(`${device}: ${availability.reason}`);
+      // With 'auto', a provider that is not installed here was never an option; only an explicit request
+      // that cannot be honoured is a fallback worth telling the user about.
+      if (request !== 'auto') reasons.push(`${device}: ${availability.reason}`);
       continue;
     }
     try {
