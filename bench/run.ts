@@ -84,3 +84,4 @@ if ((!only || only.has('vs-reference')) && existsSync(python)) {
   console.error('bench: vs-reference skipped: the PyTorch reference venv is not installed (tools/reference/setup.sh)');
 }
 run('train-wnut17', 'trainWnut17.ts', values['wnut-epochs']!);
+run('train-spam-assassin', 'trainSpamAssassin.ts', '3', '800');

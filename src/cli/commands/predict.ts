@@ -1,10 +1,12 @@
-// pasta predict: entity spans with character offsets and confidences for files, --text or stdin.
+// pasta predict: entity spans with character offsets and confidences (TOKEN_CLS adapters), or a label with its
+// probability and the whole distribution (SEQ_CLS adapters), for files, --text or stdin.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/data/types.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import { listAdapters } from '../../core/pasta/adapter.js';
 import type { PredictedSpan } from '../../core/pasta/predictor.js';
+import type { TextClassification } from '../../core/pasta/textClassifier.js';
 import { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
 import { stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
 
@@ -32,6 +34,22 @@ function formatText(source: string, text: string, spans: PredictedSpan[]): strin
     .join('');
 }
 
+function formatClassification(source: string, c: TextClassification): string {
+  const distribution = c.distribution.map((d) => `${d.label} ${d.probability.toFixed(3)}`).join(', ');
+  return `${source}\t${c.label}\t${c.probability.toFixed(3)}\t(${distribution})\n`;
+}
+
+function classificationRecord(text: string, c: TextClassification, source: string, adapter: string) {
+  const round = (p: number) => Number(p.toFixed(4));
+  return {
+    text,
+    label: c.label,
+    probability: round(c.probability),
+    distribution: Object.fromEntries(c.distribution.map((d) => [d.label, round(d.probability)])),
+    meta: { source, adapter },
+  };
+}
+
 function formatConll(text: string, spans: PredictedSpan[]): string {
   const lines: string[] = [];
   const re = /\S+/g;
@@ -47,9 +65,12 @@ function formatConll(text: string, spans: PredictedSpan[]): string {
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'Predict entities in files, --text or stdin with an adapter',
-  description:
-    'Prints one line per entity (file:start-end, label, confidence, text), or with --format jsonl one Prodigy-style record per input ({"text", "spans": [{start, end, label, confidence}]}, offsets in UTF-16 code units), or CoNLL (whitespace tokens, IOB2). Without files or --text, reads stdin.',
+  summary: 'Predict entities, or classify texts, in files, --text or stdin with an adapter',
+  description: [
+    'Entity adapters (TOKEN_CLS): prints one line per entity (file:start-end, label, confidence, text), or with --format jsonl one Prodigy-style record per input ({"text", "spans": [{start, end, label, confidence}]}, offsets in UTF-16 code units), or CoNLL (whitespace tokens, IOB2).',
+    'Text classification adapters (SEQ_CLS): one line per input (source, label, its probability, then every label with its probability), or with --format jsonl {"text", "label", "probability", "distribution": {label: probability}}. Each file or --text is one input; texts longer than maxLength word pieces are truncated.',
+    'Without files or --text, reads stdin.',
+  ].join('\n'),
   positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
   flags: {
     adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'Adapter under .pasta/adapters' },
@@ -76,11 +97,22 @@ export const predictCommand: Command = {
         inputs.push({ source: f, text });
       }
       if (inputs.length === 0) inputs.push({ source: 'stdin', text: await readStdin() });
+      const format = stringFlag(args, 'format') ?? 'text';
+      if ((await predictor.taskOf(adapter)) === 'SEQ_CLS') {
+        if (format === 'conll') throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
+        const classes = await predictor.classify(
+          inputs.map((i) => i.text),
+          inputs.map(() => adapter),
+        );
+        inputs.forEach((input, i) =>
+          io.stdout.write(format === 'jsonl' ? `${JSON.stringify(classificationRecord(input.text, classes[i], input.source, adapter))}\n` : formatClassification(input.source, classes[i])),
+        );
+        return 0;
+      }
       const spans = await predictor.predict(
         inputs.map((i) => i.text),
         inputs.map(() => adapter),
       );
-      const format = stringFlag(args, 'format') ?? 'text';
       inputs.forEach((input, i) => {
         if (format === 'jsonl') io.stdout.write(`${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`);
         else if (format === 'conll') io.stdout.write(formatConll(input.text, spans[i]));

@@ -2,11 +2,12 @@
 import { relative } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import type { Hyperparameters } from '../../core/pasta/projectFile.js';
-import { updateProjectFile } from '../../core/pasta/projectFile.js';
+import { readProjectFile, updateProjectFile } from '../../core/pasta/projectFile.js';
 import { TrainingError, type TrainingEvent } from '../../core/pasta/trainer.js';
 import { trainWorkspaceAdapter } from '../../core/pasta/workspaceTraining.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
+import { formatClassificationScores } from './eval.js';
 
 const NUMERIC_FLAGS: Record<string, keyof Hyperparameters> = {
   epochs: 'epochs',
@@ -54,7 +55,7 @@ function reporter(io: CliIo, json: boolean, quiet: boolean) {
       case 'epoch':
         if (!quiet)
           io.stderr.write(
-            `epoch ${String(e.epoch).padStart(3)}  loss ${e.trainLoss.toFixed(4)}  dev P ${pct(e.dev.precision)}  R ${pct(e.dev.recall)}  F1 ${pct(e.dev.f1)}${e.best ? '  best' : ''}  (${e.secondsPerEpoch.toFixed(1)} s)\n`,
+            `epoch ${String(e.epoch).padStart(3)}  loss ${e.trainLoss.toFixed(4)}  dev ${e.dev.accuracy === undefined ? '' : `acc ${pct(e.dev.accuracy)}  macro `}P ${pct(e.dev.precision)}  R ${pct(e.dev.recall)}  F1 ${pct(e.dev.f1)}${e.best ? '  best' : ''}  (${e.secondsPerEpoch.toFixed(1)} s)\n`,
           );
         break;
       case 'early-stop':
@@ -73,11 +74,11 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a PASTA adapter on the workspace\'s annotations (.pasta/adapters/<name>)',
   description: [
-    'Reads .pasta/project.json (labels, base model, data sources, dev split, hyperparameters; every field has a default), trains the PASTA vectors and a classification head on the frozen base model, selects the epoch with the best dev entity F1 (seqeval, strict IOB2), and writes the adapter atomically. A checkpoint is kept after every epoch under .pasta/checkpoints/<name> until training ends; Ctrl-C stops after the current step and --resume continues from the last epoch.',
+    'Reads .pasta/project.json (labels, base model, data sources, dev split, hyperparameters; every field has a default), trains the PASTA vectors and a classification head on the frozen base model, selects the epoch with the best dev entity F1 (seqeval, strict IOB2) for a "token" project or the best dev macro-F1 for a "sequence" (text classification) project, and writes the adapter (TOKEN_CLS or SEQ_CLS) atomically. A checkpoint is kept after every epoch under .pasta/checkpoints/<name> until training ends; Ctrl-C stops after the current step and --resume continues from the last epoch.',
     'Flags override the project file for this run only.',
   ].join('\n'),
   flags: {
-    name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'ner', description: 'Adapter name (its folder under .pasta/adapters)' },
+    name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'ner (token task) or classifier (sequence task)', description: 'Adapter name (its folder under .pasta/adapters)' },
     epochs: { type: 'string', valueName: '<n>', defaultText: 'project (20)', description: 'Maximum number of epochs' },
     'batch-size': { type: 'string', valueName: '<n>', defaultText: 'project (16)', description: 'Sequences per step' },
     lr: { type: 'string', valueName: '<rate>', defaultText: 'project (3e-3)', description: 'Peak learning rate of AdamW (linear warm-up and decay)' },
@@ -92,7 +93,7 @@ export const trainCommand: Command = {
     quiet: { type: 'boolean', short: 'q', description: 'Only the final metrics' },
   },
   async run(args, io) {
-    const name = stringFlag(args, 'name') ?? 'ner';
+    const name = stringFlag(args, 'name') ?? ((await readProjectFile(args.workspace)).project.task === 'sequence' ? 'classifier' : 'ner');
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -111,7 +112,8 @@ export const trainCommand: Command = {
         });
       if (!booleanFlag(args, 'json') && result.best) {
         io.stdout.write(`\nAdapter '${name}' (best epoch ${result.bestEpoch}) written to ${relative(io.cwd, result.adapterDir!) || result.adapterDir}\n`);
-        io.stdout.write(`Dev metrics (entity level, seqeval strict IOB2):\n${formatScores(result.best)}`);
+        if (result.project.task === 'sequence') io.stdout.write(`Dev metrics (text classification):\n${formatClassificationScores(result.best)}`);
+        else io.stdout.write(`Dev metrics (entity level, seqeval strict IOB2):\n${formatScores(result.best)}`);
       }
       return 0;
     } catch (error) {

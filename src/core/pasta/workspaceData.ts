@@ -21,7 +21,7 @@ export interface WorkspaceData {
 }
 
 /** Expands a source path: a file, a folder (its files), or a `*` pattern in the last segment. */
-async function expandPath(root: string, pattern: string): Promise<string[]> {
+export async function expandPath(root: string, pattern: string): Promise<string[]> {
   const full = resolve(root, pattern);
   if (!basename(full).includes('*')) {
     const info = await stat(full).catch(() => undefined);

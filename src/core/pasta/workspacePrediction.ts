@@ -1,15 +1,19 @@
 // Prediction from a workspace's adapters: loads each adapter with the base it names (verified against the
-// base's fingerprint and shapes), keeps one runtime per base, and predicts spans for any texts.
+// base's fingerprint and shapes), keeps one runtime per base and task, predicts spans (TOKEN_CLS adapters) and
+// classifies texts (SEQ_CLS adapters).
 import type { DeviceRequest } from '../engine/device';
 import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from './adapter';
-import { labelsInOrder } from './adapterConfig';
+import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from './adapterConfig';
+import { join } from 'node:path';
 import { loadBaseModel, type BaseModel } from './baseModel';
 import { predictSpans, type PredictedSpan, type PredictorAdapter } from './predictor';
 import { readProjectFile } from './projectFile';
-import { prepareTokenTask, type DevScores } from './tasks';
+import { prepareSequenceTask, prepareTokenTask, type DevScores } from './tasks';
+import { checkRecordLabels } from './classificationData';
+import { classifyTexts, type TextClassification } from './textClassifier';
 import { evaluate } from './trainer';
 import type { WordSplit } from '../data/alignment';
-import type { NerDocument } from '../data/types';
+import { InputError, type ClassificationRecord, type NerDocument } from '../data/types';
 import { PastaRuntime, type PastaParams } from './runtime';
 
 export interface ReadyAdapter {
@@ -48,13 +52,30 @@ export class WorkspacePredictor {
     return b;
   }
 
-  /** Loads (once) and verifies an adapter of .pasta/adapters/<name>. */
-  adapter(name: string): Promise<ReadyAdapter> {
+  /**
+   * Loads (once) and verifies an adapter of .pasta/adapters/<name>; refuses one trained for another task than
+   * `task` (TOKEN_CLS: entity spans, SEQ_CLS: one label per text).
+   */
+  async adapter(name: string, task: AdapterTaskType = 'TOKEN_CLS'): Promise<ReadyAdapter> {
+    const ready = await this.loaded(name);
+    const actual = ready.adapter.config.task_type;
+    if (actual !== task) {
+      const what = (t: AdapterTaskType) => (t === 'TOKEN_CLS' ? 'entity prediction (TOKEN_CLS)' : 'text classification (SEQ_CLS)');
+      throw new InputError(join(adapterDir(this.workspaceRoot, name), ADAPTER_CONFIG_FILE), undefined, `adapter '${name}' is trained for ${what(actual)}; this needs one for ${what(task)}`);
+    }
+    return ready;
+  }
+
+  /** The adapter's task type ("TOKEN_CLS" or "SEQ_CLS"), loading and verifying it once. */
+  async taskOf(name: string): Promise<AdapterTaskType> {
+    return (await this.loaded(name)).adapter.config.task_type;
+  }
+
+  private loaded(name: string): Promise<ReadyAdapter> {
     let ready = this.adapters.get(name);
     if (!ready) {
       ready = (async () => {
         const adapter = await loadAdapter(adapterDir(this.workspaceRoot, name));
-        if (adapter.config.task_type !== 'TOKEN_CLS') throw new Error(`adapter '${name}' classifies texts; entity prediction needs a TOKEN_CLS adapter`);
         const base = await this.base(adapter.config.base_model_name_or_path);
         verifyAdapterForBase(adapter, { config: base.config, fingerprint: base.fingerprint });
         return { adapter, base, predictor: { name, id2label: labelsInOrder(adapter.config), params: paramsOf(adapter) } };
@@ -71,13 +92,14 @@ export class WorkspacePredictor {
   }
 
   private runtimeFor(ready: ReadyAdapter): PastaRuntime {
-    const key = ready.base.dir;
+    const task = ready.adapter.config.task_type === 'SEQ_CLS' ? 'sequence' : 'token';
+    const key = `${task}:${ready.base.dir}`;
     let runtime = this.runtimes.get(key);
     if (!runtime) {
       runtime = new PastaRuntime({
         config: ready.base.config,
         weights: ready.base.weights,
-        task: 'token',
+        task,
         numLabels: ready.predictor.id2label.length,
         numSlots: ready.adapter.config.num_special_token_slots,
         padTokenId: ready.base.tokenizer.specialTokens.pad,
@@ -118,11 +140,44 @@ export class WorkspacePredictor {
 
   /** Entity-level scores of an adapter on labelled documents (seqeval strict IOB2, as training reports). */
   async evaluate(docs: NerDocument[], adapterName: string, wordSplit: WordSplit): Promise<DevScores> {
-    const ready = await this.adapter(adapterName);
+    const ready = await this.adapter(adapterName, 'TOKEN_CLS');
     const entityLabels = [...new Set(ready.predictor.id2label.filter((l) => l !== 'O').map((l) => l.slice(2)))];
     const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
     const task = prepareTokenTask(ready.base.tokenizer, entityLabels, [], docs, { maxLength: hp.maxLength, stride: hp.stride, wordSplit });
     if (task.id2label.join() !== ready.predictor.id2label.join()) throw new Error(`adapter '${adapterName}' lists its labels in an order this version does not produce`);
+    return evaluate(this.runtimeFor(ready), task, ready.predictor.params, hp.batchSize);
+  }
+
+  /** One label per text with its probability and distribution; `adapterNames[i]` names text i's SEQ_CLS adapter. */
+  async classify(texts: string[], adapterNames: string[]): Promise<TextClassification[]> {
+    const unique = [...new Set(adapterNames)];
+    const ready = await Promise.all(unique.map((n) => this.adapter(n, 'SEQ_CLS')));
+    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
+    const out = new Array<TextClassification>(texts.length);
+    // Rows share a forward pass only over one base model.
+    for (const dir of new Set(ready.map((r) => r.base.dir))) {
+      const adapters = ready.filter((r) => r.base.dir === dir);
+      const idx = texts.map((_, i) => i).filter((i) => ready[unique.indexOf(adapterNames[i])].base.dir === dir);
+      const part = await classifyTexts(
+        this.runtimeFor(adapters[0]),
+        adapters[0].base.tokenizer,
+        adapters.map((r) => r.predictor),
+        idx.map((i) => texts[i]),
+        { maxLength: hp.maxLength, batchSize: hp.batchSize },
+        idx.map((i) => adapters.findIndex((r) => r.predictor.name === adapterNames[i])),
+      );
+      idx.forEach((i, k) => (out[i] = part[k]));
+    }
+    return out;
+  }
+
+  /** Accuracy, per-label P/R/F1 and macro averages (f1 is macro-F1) of a SEQ_CLS adapter on labelled records. */
+  async evaluateClassification(records: ClassificationRecord[], adapterName: string): Promise<DevScores> {
+    const ready = await this.adapter(adapterName, 'SEQ_CLS');
+    const labels = ready.predictor.id2label;
+    checkRecordLabels(records, labels, { owner: `the classes of adapter '${adapterName}'` });
+    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
+    const task = prepareSequenceTask(ready.base.tokenizer, labels, [], records, hp.maxLength);
     return evaluate(this.runtimeFor(ready), task, ready.predictor.params, hp.batchSize);
   }
 

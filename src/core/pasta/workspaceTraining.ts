@@ -10,6 +10,7 @@ import { loadBaseModel, type BaseModel, type ResolveOptions } from './baseModel'
 import type { JsonValue } from './jsonWithLines';
 import { readProjectFile, type Hyperparameters, type Project } from './projectFile';
 import { PastaRuntime, type PastaParams } from './runtime';
+import { trainSequenceAdapter } from './sequenceTraining';
 import { prepareTokenTask, type DevScores } from './tasks';
 import { train, type TrainingEvent } from './trainer';
 import { loadWorkspaceData } from './workspaceData';
@@ -42,7 +43,7 @@ export function checkpointDir(workspaceRoot: string, adapterName: string): strin
   return join(workspaceRoot, '.pasta', 'checkpoints', adapterName);
 }
 
-function toAdapterTensors(base: BaseModel, params: PastaParams, numSlots: number, numLabels: number) {
+export function toAdapterTensors(base: BaseModel, params: PastaParams, numSlots: number, numLabels: number) {
   const { num_hidden_layers: L, hidden_size: H } = base.config;
   const vectors = new Float32Array(L * numSlots * H);
   params.vectors.forEach((v, l) => vectors.set(v, l * numSlots * H));
@@ -64,7 +65,7 @@ export async function trainWorkspaceAdapter(options: WorkspaceTrainOptions): Pro
   checkAdapterName(adapterName, 'the adapter name');
   const { project } = await readProjectFile(workspaceRoot);
   const hp = { ...project.hyperparameters, ...options.overrides };
-  if (project.task !== 'token') throw new Error('this version trains token-classification (NER) projects; set "task": "token"');
+  if (project.task === 'sequence') return trainSequenceAdapter(options, project, hp);
 
   const data = await loadWorkspaceData(workspaceRoot, project);
   for (const w of data.warnings) say(`warning: ${w.message}`);
