@@ -7,7 +7,7 @@ import { loadClassificationData } from '../../core/pasta/classificationData.js';
 import type { DevScores } from '../../core/pasta/tasks.js';
 import type { TagScheme } from '../../core/data/tagSchemes.js';
 import { TAG_SCHEMES } from '../../core/data/tagSchemes.js';
-import { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
+import type { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
 import { loadWorkspaceData } from '../../core/pasta/workspaceData.js';
 import { readProjectFile } from '../../core/pasta/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';
@@ -47,6 +47,8 @@ export const evalCommand: Command = {
     json: { type: 'boolean', description: 'Print the scores as JSON' },
   },
   async run(args, io) {
+    // The engine (onnxruntime's native module) loads only when a command needs it.
+    const { WorkspacePredictor } = await import('../../core/pasta/workspacePrediction.js');
     const predictor = new WorkspacePredictor(args.workspace);
     try {
       const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'eval');

@@ -7,7 +7,7 @@ import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js
 import { listAdapters } from '../../core/pasta/adapter.js';
 import type { PredictedSpan } from '../../core/pasta/predictor.js';
 import type { TextClassification } from '../../core/pasta/textClassifier.js';
-import { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
+import type { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
 import { stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
 
 async function readStdin(): Promise<string> {
@@ -81,6 +81,8 @@ export const predictCommand: Command = {
   },
   async run(args, io: CliIo) {
     const threads = stringFlag(args, 'threads');
+    // The engine (onnxruntime's native module) loads only when a command needs it.
+    const { WorkspacePredictor } = await import('../../core/pasta/workspacePrediction.js');
     const predictor = new WorkspacePredictor(args.workspace, {
       device: stringFlag(args, 'device') as DeviceRequest | undefined,
       threads: threads === undefined ? undefined : Number(threads),

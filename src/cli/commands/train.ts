@@ -3,8 +3,7 @@ import { relative } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import type { Hyperparameters } from '../../core/pasta/projectFile.js';
 import { readProjectFile, updateProjectFile } from '../../core/pasta/projectFile.js';
-import { TrainingError, type TrainingEvent } from '../../core/pasta/trainer.js';
-import { trainWorkspaceAdapter } from '../../core/pasta/workspaceTraining.js';
+import type { TrainingEvent } from '../../core/pasta/trainer.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
 import { formatClassificationScores } from './eval.js';
@@ -98,6 +97,8 @@ export const trainCommand: Command = {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
+      // The engine (onnxruntime's native module) loads only when a command needs it.
+      const { trainWorkspaceAdapter } = await import('../../core/pasta/workspaceTraining.js');
       const result = await trainWorkspaceAdapter({
         workspaceRoot: args.workspace,
         adapterName: name,
@@ -117,7 +118,7 @@ export const trainCommand: Command = {
       }
       return 0;
     } catch (error) {
-      if (error instanceof TrainingError) {
+      if (error instanceof Error && error.name === 'TrainingError') {
         io.stderr.write(`error: ${error.message}\n`);
         return 1;
       }
