@@ -1,0 +1,121 @@
+// What training an adapter from a workspace means once the data and the base model are ready, for either
+// task: a runtime, a run fingerprint for checkpoints, the trainer, and the adapter saved atomically.
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Device } from '../engine/device';
+import { adapterDir, createAdapterConfig, saveAdapter, type AdapterTensors } from './adapter';
+import type { AdapterTaskType } from './adapterConfig';
+import type { BaseModel, ResolveOptions } from './baseModel';
+import type { JsonValue } from './jsonWithLines';
+import type { Hyperparameters, Project } from './projectFile';
+import { PastaRuntime, type PastaParams } from './runtime';
+import type { DevScores, PreparedTask } from './tasks';
+import { train, type TrainingEvent } from './trainer';
+
+/** A single text carries two special tokens ([CLS] ... [SEP], <s> ... </s>): one PASTA slot each. */
+export const SINGLE_TEXT_SLOTS = 2;
+
+export interface WorkspaceTrainOptions {
+  workspaceRoot: string;
+  adapterName: string;
+  /** Overrides of project.json's hyperparameters (CLI flags, extension settings). */
+  overrides?: Partial<Hyperparameters>;
+  resume?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: TrainingEvent | { type: 'info'; message: string }) => void;
+  download?: ResolveOptions;
+}
+
+export interface WorkspaceTrainResult {
+  adapterDir?: string;
+  best?: DevScores;
+  bestEpoch: number;
+  cancelled: boolean;
+  device: Device | undefined;
+  project: Project;
+}
+
+export interface TrainingJob {
+  options: WorkspaceTrainOptions;
+  project: Project;
+  hyperparameters: Hyperparameters;
+  base: BaseModel;
+  task: PreparedTask;
+  adapterTask: AdapterTaskType;
+  /** Entity types (TOKEN_CLS) or classes (SEQ_CLS), in class order. */
+  labels: string[];
+  dataFingerprint: string;
+  /** adapter_config.json's metrics for the best dev scores. */
+  metrics: (best: DevScores | undefined) => { [key: string]: JsonValue };
+}
+
+export function checkpointDir(workspaceRoot: string, adapterName: string): string {
+  return join(workspaceRoot, '.pasta', 'checkpoints', adapterName);
+}
+
+export function toAdapterTensors(base: BaseModel, params: PastaParams, numSlots: number, numLabels: number): AdapterTensors {
+  const { num_hidden_layers: L, hidden_size: H } = base.config;
+  const vectors = new Float32Array(L * numSlots * H);
+  params.vectors.forEach((v, l) => vectors.set(v, l * numSlots * H));
+  return {
+    pasta_vectors: { shape: [L, numSlots, H], data: vectors },
+    'classifier.weight': { shape: [numLabels, H], data: params.classifierWeight },
+    'classifier.bias': { shape: [numLabels], data: params.classifierBias },
+  };
+}
+
+/** The special tokens the slots stand for, as the tokenizer spells them (e.g. ["[CLS]", "[SEP]"]). */
+function slotTokens(base: BaseModel): string[] {
+  const s = base.tokenizer.specialTokens;
+  return [s.cls ?? s.bos, s.sep ?? s.eos].map((id) => (id === undefined ? '' : (base.tokenizer.idToToken(id) ?? String(id))));
+}
+
+export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainResult> {
+  const { options, project, base, task, hyperparameters: hp } = job;
+  const runtime = new PastaRuntime({
+    config: base.config,
+    weights: base.weights,
+    task: task.task,
+    numLabels: task.id2label.length,
+    numSlots: SINGLE_TEXT_SLOTS,
+    padTokenId: base.tokenizer.specialTokens.pad,
+    device: hp.device,
+    threads: hp.threads > 0 ? hp.threads : undefined,
+  });
+  // A checkpoint is resumed only by a run over the same data, base, labels and settings.
+  const runFingerprint = createHash('sha256')
+    .update(JSON.stringify([task.task, job.dataFingerprint, base.fingerprint.sha256, job.labels, hp]))
+    .digest('hex');
+  const checkpoints = checkpointDir(options.workspaceRoot, options.adapterName);
+  try {
+    const result = await train({
+      runtime,
+      task,
+      hyperparameters: hp,
+      checkpointDir: checkpoints,
+      resume: options.resume,
+      runFingerprint,
+      signal: options.signal,
+      onEvent: options.onEvent,
+    });
+    const outcome = { best: result.best, bestEpoch: result.bestEpoch, device: runtime.device, project };
+    if (result.cancelled) return { ...outcome, cancelled: true };
+    const config = createAdapterConfig({
+      task: job.adapterTask,
+      baseModel: project.baseModel,
+      fingerprint: base.fingerprint,
+      specialTokenSlots: slotTokens(base),
+      labels: job.labels,
+      trainingDataFingerprint: job.dataFingerprint,
+      metrics: { ...job.metrics(result.best), best_epoch: result.bestEpoch, epochs_run: result.history.length },
+      hyperparameters: { ...hp },
+    });
+    const dir = adapterDir(options.workspaceRoot, options.adapterName);
+    await saveAdapter(dir, config, toAdapterTensors(base, result.params, SINGLE_TEXT_SLOTS, task.id2label.length));
+    await rm(checkpoints, { recursive: true, force: true });
+    return { ...outcome, adapterDir: dir, cancelled: false };
+  } finally {
+    await runtime.release();
+  }
+}
