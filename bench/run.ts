@@ -39,7 +39,7 @@ if (!existsSync(join(minilm, 'model.safetensors'))) {
   console.error(`bench: ${minilm} is missing; run \`npm run fetch-model\``);
   process.exit(1);
 }
-run('train-step', 'trainStep.ts', minilm, '8', '128');
+run('train-step', 'trainStep.ts', minilm, '8', '128', '10');
 run('train-step', 'trainStep.ts', minilm, '16', 'wnut17', '20');
 run('train-step', 'trainStep.ts', 'bert-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
@@ -48,7 +48,7 @@ run('predict-file', 'predictFile.ts', minilm, 'samples/workspace/news/technology
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
 if ((!only || only.has('vs-reference')) && existsSync(python)) {
-  const ref = spawnSync(python, ['tools/reference/bench_reference.py', '--threads', values.threads!, '--models', 'minilm', '--minilm', minilm], {
+  const ref = spawnSync(python, ['tools/reference/bench_reference.py', '--threads', values.threads!, '--models', 'all-MiniLM-L6-v2', '--minilm', minilm], {
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,7 +58,7 @@ if ((!only || only.has('vs-reference')) && existsSync(python)) {
   const frozen = refLines.find((r) => r.variant === 'frozen');
   // Ours again right after the reference, so that both ran under the same machine conditions.
   const before = results.length;
-  run('vs-reference', 'trainStep.ts', minilm, '8', '128');
+  run('vs-reference', 'trainStep.ts', minilm, '8', '128', '10');
   const oursNow = results.length > before ? results[results.length - 1] : undefined;
   if (oursNow && published && frozen) {
     console.log(
