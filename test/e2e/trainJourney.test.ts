@@ -91,7 +91,7 @@ test('training from the palette shows progress and the dashboard, and writes the
     await dashboard.locator('#status', { hasText: 'training' }).waitFor({ timeout: 20_000 });
     // Loss, epoch and ETA in the notification while it trains.
     await toast(page, 'PASTA: training ner: epoch').waitFor({ timeout: 60_000 });
-    assert.match(await toast(page, 'PASTA: training ner').innerText(), /epoch \d · step \d+\/12 · loss \d\.\d{4} · ETA \d+ s/);
+    assert.match(await toast(page, 'PASTA: training ner').innerText(), /epoch \d · step \d+\/\d+ · loss \d\.\d{4} · ETA \d+ s/);
     await screenshot(page, 'train-1-progress');
 
     const adapter = await waitFor('adapter_config.json with dev metrics', () => {
