@@ -4,17 +4,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Frame } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import {
-  type CodeServer,
   buildExtension,
-  launchBrowser,
+  inVsCode,
   makeWorkspace,
   openFile,
   runFromPalette,
   screenshot,
   skipReason,
-  startCodeServer,
   waitFor,
   waitForWorkbench,
   webviewFrame,
@@ -48,20 +46,9 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
   const workspace = makeWorkspace({ 'docs/story.txt': TEXT });
   const sidecar = join(workspace, '.pasta', 'annotations', 'docs', 'story.txt.json');
   const readSpans = () => (existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : []);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const cspViolations: string[] = [];
-    // Chromium reports CSP violations in webview iframes on the page's console, without a location.
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
-    });
-    try {
-      await page.goto(server.workspaceUrl());
-      await waitForWorkbench(page);
+  await inVsCode(
+    workspace,
+    async (page, cspViolations) => {
       await openFile(page, 'docs/story.txt');
       await runFromPalette(page, 'PASTA: Annotate Current File');
       const frame = await webviewFrame(page, '#text mark, #text span[data-offset]');
@@ -120,13 +107,7 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
       assert.equal(await revived.locator('#file').innerText(), 'docs/story.txt');
       await screenshot(page, 'annotate-4-revived');
       assert.deepEqual(cspViolations, [], 'the webview must run under its CSP without violations');
-    } catch (err) {
-      await screenshot(page, 'annotate-failure').catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+    },
+    { failureShot: 'annotate-failure' },
+  );
 });

@@ -338,3 +338,41 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 }
 
 export { EXTENSION_ID };
+
+export interface JourneyOptions {
+  /** Screenshot name taken when the journey throws. */
+  failureShot: string;
+  trusted?: boolean;
+}
+
+/**
+ * Runs a UI journey in a real VS Code on `workspace` (with the extension installed): code-server, Chromium,
+ * the workbench loaded, CSP violations collected; on failure a screenshot and the server's last output;
+ * always the browser closed, the server stopped and the workspace removed.
+ */
+export async function inVsCode(workspace: string, journey: (page: Page, cspViolations: string[]) => Promise<void>, options: JourneyOptions): Promise<void> {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer({ workspace, trusted: options.trusted ?? true, installExtension: true });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cspViolations: string[] = [];
+    // Chromium reports CSP violations in webview iframes on the page's console.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
+    });
+    try {
+      await page.goto(server.workspaceUrl());
+      await waitForWorkbench(page);
+      await journey(page, cspViolations);
+    } catch (err) {
+      await screenshot(page, options.failureShot).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\n${server.output().slice(-2000)}`, { cause: err });
+    }
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}

@@ -7,21 +7,18 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
 import { trainWorkspaceAdapter } from '../../src/core/pasta/workspaceTraining.js';
 import {
-  type CodeServer,
   REPO_ROOT,
   buildExtension,
-  launchBrowser,
+  inVsCode,
   openFile,
   runFromPalette,
   screenshot,
   skipReason,
-  startCodeServer,
   waitFor,
-  waitForWorkbench,
   webviewFrame,
 } from './harness.js';
 
@@ -58,22 +55,11 @@ test('predictions highlight the editor and accepting one writes the sidecar', { 
   // code-server gets its own HOME: point the extension host at this machine's model cache.
   const savedCacheDir = process.env.PASTA_CACHE_DIR;
   process.env.PASTA_CACHE_DIR = pastaCacheDir();
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
   try {
     const [trained] = await Promise.all([trainWorkspaceAdapter({ workspaceRoot: workspace, adapterName: 'demo', overrides: { epochs: 3 } }), buildExtension()]);
     assert.ok(trained.adapterDir, 'training wrote no adapter');
     mark('adapter trained');
-    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const cspViolations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    try {
-      await page.goto(server.workspaceUrl());
-      await waitForWorkbench(page);
+    await inVsCode(workspace, async (page, cspViolations) => {
       await openFile(page, 'news/fresh.txt');
       await runFromPalette(page, 'PASTA: Toggle Entity Highlighting');
       const status = page.locator('.statusbar-item', { hasText: 'PASTA:' }).first();
@@ -149,15 +135,10 @@ test('predictions highlight the editor and accepting one writes the sidecar', { 
       mark('next most uncertain document opened');
       assert.deepEqual(cspViolations, [], 'the webview must run under its CSP without violations');
       mark('done');
-    } catch (err) {
-      await screenshot(page, 'predict-failure').catch(() => undefined);
-      throw err;
-    }
+    }, { failureShot: 'predict-failure' });
   } finally {
     if (savedCacheDir === undefined) delete process.env.PASTA_CACHE_DIR;
     else process.env.PASTA_CACHE_DIR = savedCacheDir;
-    await browser?.close();
-    await server?.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
 });
@@ -165,15 +146,8 @@ test('predictions highlight the editor and accepting one writes the sidecar', { 
 test('in Restricted Mode the model is not loaded and the toggle says why', { skip: skipReason(), timeout: 120_000 }, async () => {
   const workspace = mkdtempSync(join(tmpdir(), 'pasta-e2e-predict-restricted-'));
   writeFileSync(join(workspace, 'notes.txt'), FRESH);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    await buildExtension();
-    server = await startCodeServer({ workspace, trusted: false, installExtension: true });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.workspaceUrl());
-    await waitForWorkbench(page);
+  await buildExtension();
+  await inVsCode(workspace, async (page) => {
     await openFile(page, 'notes.txt');
     await runFromPalette(page, 'PASTA: Toggle Entity Highlighting');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'highlighting with the model' }).first();
@@ -184,9 +158,5 @@ test('in Restricted Mode the model is not loaded and the toggle says why', { ski
     assert.equal(await page.locator('.tab', { hasText: 'Predictions' }).count(), 0, 'no predictions panel opens');
     assert.doesNotMatch(await page.locator('.part.statusbar').innerText(), /predicted/);
     await screenshot(page, 'predict-restricted');
-  } finally {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  }, { failureShot: 'predict-restricted-failure', trusted: false });
 });

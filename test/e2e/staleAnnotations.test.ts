@@ -1,23 +1,19 @@
 // A file edited after it was annotated: the annotation editor shows the drift instead of applying the
 // spans, and "Re-anchor" moves each span to where its text is found once nearby.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { AnnotationStore, sha256Text } from '../../src/core/data/annotationStore.js';
 import {
-  type CodeServer,
   buildExtension,
-  launchBrowser,
+  inVsCode,
   makeWorkspace,
   openFile,
   runFromPalette,
   screenshot,
   skipReason,
-  startCodeServer,
   waitFor,
-  waitForWorkbench,
   webviewFrame,
 } from './harness.js';
 
@@ -34,15 +30,9 @@ test('stale annotations are shown as such and can be re-anchored', { skip: skipR
   ]);
   writeFileSync(join(workspace, 'bio.txt'), AFTER);
   const sidecar = join(workspace, '.pasta', 'annotations', 'bio.txt.json');
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    try {
-      await page.goto(server.workspaceUrl());
-      await waitForWorkbench(page);
+  await inVsCode(
+    workspace,
+    async (page) => {
       await openFile(page, 'bio.txt');
       await runFromPalette(page, 'PASTA: Annotate Current File');
       const frame = await webviewFrame(page, '#stale:not([hidden])');
@@ -60,13 +50,7 @@ test('stale annotations are shown as such and can be re-anchored', { skip: skipR
       );
       await frame.locator('#text mark.entity', { hasText: 'Paris' }).waitFor({ timeout: 10_000 });
       await screenshot(page, 'stale-2-reanchored');
-    } catch (err) {
-      await screenshot(page, 'stale-failure').catch(() => undefined);
-      throw err;
-    }
-  } finally {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+    },
+    { failureShot: 'stale-failure' },
+  );
 });

@@ -2,21 +2,19 @@
 // progress notification, the dashboard's charts, the adapter on disk; and cancelling from the notification.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultModelDir, pastaCacheDir } from '../../src/core/model/cacheDir.js';
 import {
-  type CodeServer,
   REPO_ROOT,
   buildExtension,
-  launchBrowser,
+  inVsCode,
   runFromPalette,
   screenshot,
   skipReason,
-  startCodeServer,
   waitFor,
   waitForWorkbench,
   webviewFrame,
@@ -56,29 +54,7 @@ async function withVsCode(workspace: string, journey: (page: Page, cspViolations
   await buildExtension();
   // code-server runs with a temporary HOME: point the engine at the real model cache.
   process.env.PASTA_CACHE_DIR ??= pastaCacheDir();
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await startCodeServer({ workspace, trusted: true, installExtension: true });
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const cspViolations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    try {
-      await page.goto(server.workspaceUrl());
-      await waitForWorkbench(page);
-      await journey(page, cspViolations);
-    } catch (err) {
-      await screenshot(page, failureShot).catch(() => undefined);
-      throw new Error(`${(err as Error).message}\n${server.output().slice(-2000)}`, { cause: err });
-    }
-  } finally {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  await inVsCode(workspace, journey, { failureShot });
 }
 
 test('training from the palette shows progress and the dashboard, and writes the adapter', { skip, timeout: 150_000 }, async () => {
