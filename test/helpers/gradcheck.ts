@@ -6,6 +6,7 @@ import { emitModel } from '../../src/core/graph/emit';
 import { Graph } from '../../src/core/graph/graph';
 import type { DType, Dim, Value } from '../../src/core/graph/ir';
 import { mul, reduceSum } from '../../src/core/graph/ops';
+import { SeededRandom } from '../../src/core/pasta/random';
 
 export interface GradInput {
   name: string;
@@ -26,16 +27,9 @@ export interface GradCheckResult {
   numeric: number[][];
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible test data. */
+/** Reproducible test data: the product's own seeded PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return new SeededRandom(seed).next;
 }
 
 export function randomArray(n: number, rand: () => number, scale = 1): number[] {

@@ -9,19 +9,13 @@ import { InputError } from '../../../src/core/data/types';
 import { type Encoding, type Tokenizer, loadTokenizer } from '../../../src/core/model/tokenizer';
 import { FIXTURES } from './fixtures';
 import { tinyBpeJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
+import { SeededRandom } from '../../../src/core/pasta/random';
 
 after(removeFolders);
 
-/** mulberry32: small, seeded, good enough for test inputs. */
+/** Seeded test inputs from the product's own PRNG (mulberry32). */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return new SeededRandom(seed).next;
 }
 
 const PIECES = ['[SEP]', '[CLS]', '<mask>', '<s>', ' <mask> ', 'İ', 'ß', 'ﬁ', 'e\u0301', '\u200d', '\ufe0f', '\r\n', '&gt;', 'http://t.co/x'];
