@@ -3,10 +3,15 @@
 import * as vscode from 'vscode';
 import type { LabelDefinition } from '../core/data/annotationStore.js';
 import type { AnnotationService } from './annotationService.js';
+import { FALLBACK_LABEL_COLOR, LabelDecorationTypes, decorationsByLabel } from './labelDecorationTypes.js';
 
 export class EntityDecorations implements vscode.Disposable {
-  private readonly types = new Map<string, vscode.TextEditorDecorationType>();
-  private readonly typeColors = new Map<string, string>();
+  private readonly types = new LabelDecorationTypes({
+    fillAlpha: '33',
+    borderStyle: 'solid',
+    rulerAlpha: '99',
+    rulerLane: vscode.OverviewRulerLane.Center,
+  });
   private enabled = true;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly warnedStale = new Set<string>();
@@ -37,20 +42,14 @@ export class EntityDecorations implements vscode.Disposable {
   private async refresh(editor: vscode.TextEditor): Promise<void> {
     const file = this.annotations.locate(editor.document.uri);
     if (!file) return;
-    const byLabel = new Map<string, vscode.DecorationOptions[]>();
+    let byLabel = new Map<string, vscode.DecorationOptions[]>();
     let labels: LabelDefinition[] = [];
     if (this.enabled) {
       try {
         labels = await this.annotations.labels(file.folder);
         const state = await this.annotations.load(file, editor.document.getText());
         if (state.status === 'fresh') {
-          for (const span of state.spans) {
-            const range = new vscode.Range(editor.document.positionAt(span.start), editor.document.positionAt(span.end));
-            const hover = new vscode.MarkdownString(`PASTA entity: **${span.label}**`);
-            const list = byLabel.get(span.label) ?? [];
-            list.push({ range, hoverMessage: hover });
-            byLabel.set(span.label, list);
-          }
+          byLabel = decorationsByLabel(editor.document, state.spans, (span) => new vscode.MarkdownString(`PASTA entity: **${span.label}**`));
         } else if (state.status === 'stale' && !editor.document.isDirty && !this.warnedStale.has(file.relativePath)) {
           this.warnedStale.add(file.relativePath);
           void vscode.window
@@ -61,30 +60,14 @@ export class EntityDecorations implements vscode.Disposable {
         void vscode.window.showErrorMessage(`PASTA: ${(err as Error).message}`);
       }
     }
-    for (const label of labels) this.typeFor(label.name, label.color);
-    for (const [name, type] of this.types) editor.setDecorations(type, byLabel.get(name) ?? []);
-    for (const [name, options] of byLabel) if (!this.types.has(name)) editor.setDecorations(this.typeFor(name, '#808080'), options);
-  }
-
-  private typeFor(label: string, color: string): vscode.TextEditorDecorationType {
-    const existing = this.types.get(label);
-    if (existing && this.typeColors.get(label) === color) return existing;
-    existing?.dispose();
-    const type = vscode.window.createTextEditorDecorationType({
-      backgroundColor: `${color}33`,
-      border: `1px solid ${color}`,
-      borderRadius: '2px',
-      overviewRulerColor: `${color}99`,
-      overviewRulerLane: vscode.OverviewRulerLane.Center,
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    });
-    this.types.set(label, type);
-    this.typeColors.set(label, color);
-    return type;
+    for (const label of labels) this.types.ensure(label.name, label.color);
+    // A label the project does not define keeps the type it has, grey when it has none.
+    for (const name of byLabel.keys()) if (!this.types.has(name)) this.types.ensure(name, FALLBACK_LABEL_COLOR);
+    this.types.show(editor, byLabel);
   }
 
   dispose(): void {
-    for (const t of this.types.values()) t.dispose();
+    this.types.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

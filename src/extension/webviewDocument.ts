@@ -1,5 +1,5 @@
-// The document every PASTA webview loads: a strict CSP with a per-load nonce, the app's bundled script and
-// its stylesheet, nothing remote; `data` becomes data-* attributes of the #app element.
+// The document every PASTA webview loads: a strict CSP with a per-load nonce, the app's bundled script, the
+// stylesheet all webviews share and then the app's own, nothing remote; `data` becomes data-* attributes of #app.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -7,10 +7,13 @@ export interface WebviewDocument {
   /** The bundle dist/webview/<app>.js. */
   app: string;
   title: string;
-  /** The stylesheet, as path segments under the extension (e.g. ['media', 'annotate.css']). */
+  /** The app's stylesheet, linked after SHARED_STYLE: path segments under the extension (['media', 'annotate.css']). */
   style: string[];
   data?: Record<string, string>;
 }
+
+/** The stylesheet every PASTA webview links before its own: theme colours and fonts, the pinned toolbar, banners. */
+const SHARED_STYLE = ['media', 'webview.css'];
 
 /** Folders a PASTA webview may load from. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -24,7 +27,7 @@ function escapeAttr(s: string): string {
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, doc: WebviewDocument): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${doc.app}.js`));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...doc.style));
+  const styles = [SHARED_STYLE, doc.style].map((path) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
@@ -41,7 +44,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, d
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}" nonce="${nonce}">
+${styles.map((href) => `<link rel="stylesheet" href="${href}" nonce="${nonce}">`).join('\n')}
 <title>${escapeAttr(doc.title)}</title>
 </head>
 <body>

@@ -3,20 +3,15 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   type AnnotateViewState,
+  type HostToWebview,
   type LabelInfo,
   type WebviewToHost,
   isViewState,
   parseHostMessage,
 } from '../../src/extension/annotate/protocol.js';
+import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderSpanList, renderText } from './render.js';
 import { selectionOffsets, setCaret } from './selection.js';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives hiding the panel and reloading the window. */
 interface PersistedState {
@@ -25,16 +20,16 @@ interface PersistedState {
   scrollTop?: number;
 }
 
-const vscode = acquireVsCodeApi();
+const host = new ExtensionHost<WebviewToHost, HostToWebview, PersistedState>('annotate', parseHostMessage);
 const app = document.getElementById('app')!;
-const persisted = readPersisted(vscode.getState());
+const persisted = readPersisted(host.savedState());
 const uri = app.dataset.uri ?? persisted?.uri ?? '';
 let view: AnnotateViewState | undefined = persisted?.view;
 /** Where to put the caret after the next redraw, so keyboard labelling can go on. */
 let caretAfterUpdate: number | undefined;
 
 app.innerHTML = `
-  <header class="toolbar">
+  <header class="toolbar pinned">
     <span class="file" id="file"></span>
     <span class="legend" id="legend" aria-label="Labels and their keys"></span>
     <span class="actions">
@@ -42,7 +37,7 @@ app.innerHTML = `
       <vscode-button id="redo" secondary disabled title="Redo (Ctrl+Shift+Z)">Redo</vscode-button>
     </span>
   </header>
-  <div class="banner stale" id="stale" hidden>
+  <div class="banner warning" id="stale" hidden>
     <span id="stale-text"></span>
     <vscode-button id="reanchor">Re-anchor</vscode-button>
   </div>
@@ -56,13 +51,9 @@ app.innerHTML = `
 const el = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const textEl = el('text');
 
-function post(message: WebviewToHost): void {
-  vscode.postMessage(message);
-}
-
 function persist(): void {
   const state: PersistedState = { uri, view, scrollTop: document.scrollingElement?.scrollTop ?? 0 };
-  vscode.setState(state);
+  host.saveState(state);
 }
 
 function render(state: AnnotateViewState): void {
@@ -77,7 +68,7 @@ function render(state: AnnotateViewState): void {
     el('stale-text').textContent = `${state.stale.problem}. ${state.stale.reanchorable} span(s) can be re-anchored where their text is found once nearby; ${state.stale.lost} cannot.`;
   }
   renderText(textEl, state.text, state.spans, state.labels);
-  renderSpanList(el('spans'), state.text, state.spans, state.labels, (s) => post({ type: 'remove', start: s.start, end: s.end }));
+  renderSpanList(el('spans'), state.text, state.spans, state.labels, (s) => host.post({ type: 'remove', start: s.start, end: s.end }));
   el('spans-title').textContent = `Entities (${state.spans.length})`;
   if (caretAfterUpdate !== undefined) {
     setCaret(textEl, Math.min(caretAfterUpdate, state.text.length));
@@ -102,12 +93,7 @@ function showError(message: string): void {
   setTimeout(() => (box.hidden = true), 6000);
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const message = parseHostMessage(event.data);
-  if (typeof message === 'string') {
-    console.warn(`PASTA: rejected a message from the extension: ${message}`);
-    return;
-  }
+host.onMessage((message) => {
   if (message.type === 'error') return showError(message.message);
   view = message.state;
   render(view);
@@ -121,14 +107,14 @@ document.addEventListener('keydown', (event) => {
   const key = event.key.toLowerCase();
   if (mod && (key === 'z' || key === 'y')) {
     event.preventDefault();
-    post({ type: key === 'y' || event.shiftKey ? 'redo' : 'undo' });
+    host.post({ type: key === 'y' || event.shiftKey ? 'redo' : 'undo' });
     return;
   }
   if (mod || event.altKey) return;
   const offsets = selectionOffsets(textEl, view.text.length);
   if (event.key === 'Delete' || event.key === 'Backspace') {
     event.preventDefault();
-    if (offsets) post({ type: 'remove', start: offsets.start, end: offsets.end });
+    if (offsets) host.post({ type: 'remove', start: offsets.start, end: offsets.end });
     return;
   }
   const label = view.labels.find((l) => l.key === event.key);
@@ -137,7 +123,7 @@ document.addEventListener('keydown', (event) => {
   if (view.stale) return showError('Re-anchor the stale annotations first.');
   if (!offsets) return showError('Select a word in the text first.');
   caretAfterUpdate = offsets.end;
-  post({ type: 'label', start: offsets.start, end: offsets.end, label: label.name });
+  host.post({ type: 'label', start: offsets.start, end: offsets.end, label: label.name });
 });
 
 // The text is contenteditable only so that the keyboard can move the caret and select; it is never edited.
@@ -145,9 +131,9 @@ textEl.addEventListener('beforeinput', (event) => event.preventDefault());
 textEl.addEventListener('drop', (event) => event.preventDefault());
 textEl.addEventListener('compositionend', () => view && render(view));
 
-el('undo').addEventListener('click', () => post({ type: 'undo' }));
-el('redo').addEventListener('click', () => post({ type: 'redo' }));
-el('reanchor').addEventListener('click', () => post({ type: 'reanchor' }));
+el('undo').addEventListener('click', () => host.post({ type: 'undo' }));
+el('redo').addEventListener('click', () => host.post({ type: 'redo' }));
+el('reanchor').addEventListener('click', () => host.post({ type: 'reanchor' }));
 
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('scroll', () => {
@@ -160,12 +146,10 @@ if (view) {
   if (persisted?.scrollTop) requestAnimationFrame(() => window.scrollTo(0, persisted.scrollTop ?? 0));
 }
 persist();
-post({ type: 'ready' });
+host.post({ type: 'ready' });
 
-function readPersisted(state: unknown): PersistedState | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const s = state as Record<string, unknown>;
-  if (typeof s.uri !== 'string') return undefined;
+function readPersisted(s: Record<string, unknown> | undefined): PersistedState | undefined {
+  if (typeof s?.uri !== 'string') return undefined;
   return {
     uri: s.uri,
     view: isViewState(s.view) ? s.view : undefined,

@@ -2,25 +2,19 @@
 // latest and the best epoch, speed, ETA and device. The extension owns the run; this app draws what it is sent
 // and keeps the last run with setState, so hiding, showing and reloading redraw at once.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { isRunView, parseHostMessage, type RunView, type WebviewToHost } from '../../src/extension/dashboard/protocol.js';
+import { type HostToWebview, isRunView, parseHostMessage, type RunView, type WebviewToHost } from '../../src/extension/dashboard/protocol.js';
 import { bestRow } from '../../src/extension/training/runHistory.js';
+import { ExtensionHost } from '../shared/extensionHost.js';
 import { TrainingCharts } from './charts.js';
 import { count, duration, fixed, percent } from './format.js';
 import { scoresTable } from './tables.js';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives hiding the panel and reloading the window. */
 interface PersistedState {
   run?: RunView;
 }
 
-const vscode = acquireVsCodeApi();
+const host = new ExtensionHost<WebviewToHost, HostToWebview, PersistedState>('dashboard', parseHostMessage);
 const app = document.getElementById('app')!;
 
 app.innerHTML = `
@@ -47,10 +41,6 @@ app.innerHTML = `
 const el = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const charts = new TrainingCharts(el<HTMLCanvasElement>('loss-chart'), el<HTMLCanvasElement>('f1-chart'));
 let shown: RunView | undefined;
-
-function post(message: WebviewToHost): void {
-  vscode.postMessage(message);
-}
 
 function stat(term: string, value: string, title?: string): HTMLElement[] {
   const dt = document.createElement('dt');
@@ -119,22 +109,17 @@ function placeholder(when: string): HTMLElement {
 function show(run: RunView | undefined): void {
   shown = run;
   const state: PersistedState = run ? { run } : {};
-  vscode.setState(state);
+  host.saveState(state);
   render(run);
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const message = parseHostMessage(event.data);
-  if (typeof message === 'string') {
-    console.warn(`PASTA dashboard: ignored a message from the extension: ${message}`);
-    return;
-  }
+host.onMessage((message) => {
   // null: this window has no run of its own; keep the one restored from state.
   show(message.run ?? shown);
 });
 
-el('cancel').addEventListener('click', () => post({ type: 'cancel' }));
+el('cancel').addEventListener('click', () => host.post({ type: 'cancel' }));
 
-const persisted = vscode.getState() as PersistedState | undefined;
-show(persisted && isRunView(persisted.run) ? persisted.run : undefined);
-post({ type: 'ready' });
+const savedRun = host.savedState()?.run;
+show(isRunView(savedRun) ? savedRun : undefined);
+host.post({ type: 'ready' });

@@ -2,15 +2,15 @@
 // confidence, each accepted or rejected; the extension owns the predictions and the annotations.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './predictions.css';
-import { type PredictionsViewState, type WebviewToHost, isViewState, parseHostMessage } from '../../src/extension/predictions/protocol.js';
+import {
+  type HostToWebview,
+  type PredictionsViewState,
+  type WebviewToHost,
+  isViewState,
+  parseHostMessage,
+} from '../../src/extension/predictions/protocol.js';
+import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderItems, type SortOrder, sortItems } from './render.js';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives hiding the panel and reloading the window. */
 interface PersistedState {
@@ -21,15 +21,15 @@ interface PersistedState {
 
 const ACCEPT_ALL_THRESHOLD = 0.9;
 
-const vscode = acquireVsCodeApi();
+const host = new ExtensionHost<WebviewToHost, HostToWebview, PersistedState>('predictions', parseHostMessage);
 const app = document.getElementById('app')!;
-const persisted = readPersisted(vscode.getState());
+const persisted = readPersisted(host.savedState());
 const uri = app.dataset.uri ?? persisted?.uri ?? '';
 let view: PredictionsViewState | undefined = persisted?.uri === uri ? persisted.view : undefined;
 let sort: SortOrder = persisted?.sort ?? 'position';
 
 app.innerHTML = `
-  <header class="toolbar">
+  <header class="toolbar pinned">
     <span class="file" id="file"></span>
     <span class="summary" id="summary"></span>
     <label class="sort">Sort
@@ -52,13 +52,9 @@ const el = <T extends HTMLElement = HTMLElement>(id: string) => document.getElem
 const sortSelect = el<HTMLSelectElement>('sort');
 sortSelect.value = sort;
 
-function post(message: WebviewToHost): void {
-  vscode.postMessage(message);
-}
-
 function persist(): void {
   const state: PersistedState = { uri, view, sort };
-  vscode.setState(state);
+  host.saveState(state);
 }
 
 function render(state: PredictionsViewState): void {
@@ -77,9 +73,9 @@ function render(state: PredictionsViewState): void {
   el('accept-above').toggleAttribute('disabled', !reviewable || !state.items.some((i) => i.confidence >= ACCEPT_ALL_THRESHOLD));
   el('next').toggleAttribute('disabled', state.status === 'restricted' || state.status === 'no-adapter');
   renderItems(el('items'), reviewable ? sortItems(state.items, sort) : [], state.labels, {
-    accept: (i) => post({ type: 'accept', start: i.start, end: i.end, label: i.label }),
-    reject: (i) => post({ type: 'reject', start: i.start, end: i.end, label: i.label }),
-    reveal: (i) => post({ type: 'reveal', start: i.start, end: i.end }),
+    accept: (i) => host.post({ type: 'accept', start: i.start, end: i.end, label: i.label }),
+    reject: (i) => host.post({ type: 'reject', start: i.start, end: i.end, label: i.label }),
+    reveal: (i) => host.post({ type: 'reveal', start: i.start, end: i.end }),
   });
   el('empty').hidden = !(reviewable && state.items.length === 0);
 }
@@ -91,12 +87,7 @@ function showBanner(id: 'error' | 'status', message: string): void {
   if (id === 'error') setTimeout(() => (box.hidden = true), 8000);
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const message = parseHostMessage(event.data);
-  if (typeof message === 'string') {
-    console.warn(`PASTA: rejected a message from the extension: ${message}`);
-    return;
-  }
+host.onMessage((message) => {
   if (message.type === 'error') return showBanner('error', message.message);
   if (message.type === 'notice') return showBanner('status', message.message);
   view = message.state;
@@ -109,17 +100,15 @@ sortSelect.addEventListener('change', () => {
   if (view) render(view);
   persist();
 });
-el('accept-above').addEventListener('click', () => post({ type: 'acceptAbove', threshold: ACCEPT_ALL_THRESHOLD }));
-el('next').addEventListener('click', () => post({ type: 'nextUncertain' }));
-el('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+el('accept-above').addEventListener('click', () => host.post({ type: 'acceptAbove', threshold: ACCEPT_ALL_THRESHOLD }));
+el('next').addEventListener('click', () => host.post({ type: 'nextUncertain' }));
+el('refresh').addEventListener('click', () => host.post({ type: 'refresh' }));
 
 if (view) render(view);
 persist();
-post({ type: 'ready' });
+host.post({ type: 'ready' });
 
-function readPersisted(state: unknown): PersistedState | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const s = state as Record<string, unknown>;
-  if (typeof s.uri !== 'string') return undefined;
+function readPersisted(s: Record<string, unknown> | undefined): PersistedState | undefined {
+  if (typeof s?.uri !== 'string') return undefined;
   return { uri: s.uri, view: isViewState(s.view) ? s.view : undefined, sort: s.sort === 'confidence' ? 'confidence' : 'position' };
 }

@@ -27,34 +27,22 @@ export function renderItems(list: HTMLElement, items: readonly PredictionItem[],
       li.dataset.label = item.label;
       li.style.setProperty('--label-color', colors.get(item.label) ?? FALLBACK_COLOR);
 
-      const context = document.createElement('span');
-      context.className = 'context';
+      const context = element('span', 'context');
       context.title = `Line ${item.line}: show in the editor`;
-      const before = document.createElement('span');
-      before.className = 'around';
-      before.textContent = item.before;
-      const mark = document.createElement('mark');
-      mark.className = 'prediction';
-      mark.textContent = item.text;
-      const after = document.createElement('span');
-      after.className = 'around';
-      after.textContent = item.after;
-      const label = document.createElement('span');
-      label.className = 'label';
-      label.textContent = item.label;
-      context.append(before, mark, ' ', label, after);
+      context.append(
+        element('span', 'around', item.before),
+        element('mark', 'prediction', item.text),
+        ' ',
+        element('span', 'label', item.label),
+        element('span', 'around', item.after),
+      );
       context.addEventListener('click', () => actions.reveal(item));
 
-      const line = document.createElement('span');
-      line.className = 'line';
-      line.textContent = `line ${item.line}`;
-      const confidence = document.createElement('span');
-      confidence.className = item.confidence < 0.5 ? 'confidence low' : 'confidence';
-      confidence.textContent = `${(item.confidence * 100).toFixed(0)}%`;
+      const line = element('span', 'line', `line ${item.line}`);
+      const confidence = element('span', item.confidence < 0.5 ? 'confidence low' : 'confidence', `${(item.confidence * 100).toFixed(0)}%`);
       confidence.title = `Mean probability of the predicted tags over the span's words: ${item.confidence.toFixed(3)}`;
 
-      const buttons = document.createElement('span');
-      buttons.className = 'actions';
+      const buttons = element('span', 'actions');
       buttons.append(
         button('Accept', 'accept', `Accept ${item.label} "${item.text}" as an annotation`, () => actions.accept(item)),
         button('Reject', 'reject', `Reject ${item.label} "${item.text}": hide it for this file`, () => actions.reject(item), true),
@@ -63,6 +51,13 @@ export function renderItems(list: HTMLElement, items: readonly PredictionItem[],
       return li;
     }),
   );
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
 
 function button(text: string, className: string, title: string, onClick: () => void, secondary = false): HTMLElement {
