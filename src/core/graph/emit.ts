@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import type { Graph } from './graph';
-import type { AttributeValue, DType, TensorData, Value } from './ir';
+import { MICROSOFT_DOMAIN, type AttributeValue, type DType, type TensorData, type Value } from './ir';
 
 export const OPSET = 17;
 
@@ -58,7 +58,10 @@ export function emitModel(g: Graph, options: { external?: ExternalWeights; produ
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [
+      { domain: '', version: OPSET },
+      ...(g.nodes.some((n) => n.domain === MICROSOFT_DOMAIN) ? [{ domain: MICROSOFT_DOMAIN, version: 1 }] : []),
+    ],
     graph: {
       name: g.name,
       input: g.inputs.map(valueInfo),
@@ -67,6 +70,7 @@ export function emitModel(g: Graph, options: { external?: ExternalWeights; produ
       node: g.nodes.map((n, i) => ({
         name: `${n.opType}_${i}`,
         opType: n.opType,
+        ...(n.domain ? { domain: n.domain } : {}),
         input: n.inputs.map((v) => v.name),
         output: n.outputs.map((v) => v.name),
         attribute: Object.entries(n.attributes).map(([k, v]) => attribute(k, v)),

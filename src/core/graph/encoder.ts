@@ -105,7 +105,7 @@ export function activation(g: Graph, x: Value, kind: EncoderConfig['hidden_act']
   const c = (v: number) => g.scalar(x.dtype, v);
   switch (kind) {
     case 'gelu':
-      return ops.mul(g, ops.mul(g, x, c(0.5)), ops.add(g, c(1), ops.erf(g, ops.mul(g, x, c(Math.SQRT1_2)))));
+      return ops.gelu(g, x);
     case 'gelu_new':
     case 'gelu_pytorch_tanh': {
       const inner = ops.mul(g, ops.add(g, x, ops.mul(g, ops.mul(g, ops.mul(g, x, x), x), c(0.044715))), c(Math.sqrt(2 / Math.PI)));

@@ -67,9 +67,10 @@ export class Graph {
     inputs: Value[],
     outputs: { dtype: DType; shape: readonly Dim[]; name?: string }[],
     attributes: Record<string, AttributeValue> = {},
+    domain?: string,
   ): Value[] {
     const outs: Value[] = outputs.map((o) => ({ name: this.uniqueName(o.name ?? opType.toLowerCase()), dtype: o.dtype, shape: o.shape }));
-    const node: Node = { opType, inputs, outputs: outs, attributes };
+    const node: Node = domain ? { opType, domain, inputs, outputs: outs, attributes } : { opType, inputs, outputs: outs, attributes };
     this.nodes.push(node);
     for (const out of outs) this.producers.set(out.name, node);
     return outs;

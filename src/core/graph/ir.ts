@@ -1,6 +1,9 @@
 // The graph intermediate representation: ONNX-shaped nodes over named values with (partly symbolic) shapes.
 // Shapes are tracked at build time because reverse-mode rules need them to undo broadcasting.
 
+/** onnxruntime's contrib operators (fused kernels such as Gelu), imported at version 1. */
+export const MICROSOFT_DOMAIN = 'com.microsoft';
+
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 
 /** A static size, or the name of a symbolic dimension such as "batch" or "sequence". */
@@ -21,6 +24,8 @@ export type AttributeValue =
 
 export interface Node {
   readonly opType: string;
+  /** The operator set the op belongs to; absent for the default ONNX domain. */
+  readonly domain?: string;
   readonly inputs: readonly Value[];
   readonly outputs: readonly Value[];
   readonly attributes: Readonly<Record<string, AttributeValue>>;

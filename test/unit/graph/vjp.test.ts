@@ -41,6 +41,15 @@ test('Sqrt', () => expectClose([positive('x', [6])], (g, [x]) => ops.sqrt(g, x))
 test('Relu', () => expectClose([input('x', [8])], (g, [x]) => ops.relu(g, x)));
 test('Erf (float32: onnxruntime has no double kernel)', () =>
   expectClose([input('x', [6])], (g, [x]) => ops.erf(g, x), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
+test('Gelu, onnxruntime\'s fused kernel (float32: no double kernel), across both tails and zero', () =>
+  expectClose(
+    [{ name: 'x', shape: [9], dims: [9], data: [-4, -2.5, -1, -0.3, 0, 0.2, 1, 2.5, 4] }],
+    (g, [x]) => ops.gelu(g, x),
+    { dtype: 'float32', epsilon: 1e-2 },
+    2e-3,
+  ));
+test('Sum of three terms with broadcasting', () =>
+  expectClose([input('a', [2, 3]), input('b', [3]), input('c', [2, 1])], (g, [a, b, c]) => ops.sum(g, a, b, c)));
 test('Where with a constant condition', () =>
   expectClose([input('a', [2, 3]), input('b', [3])], (g, [a, b]) => ops.where(g, ops.greater(g, a, g.scalar('float64', 0)), a, b)));
 test('MatMul: batched activation times a matrix', () =>
@@ -52,6 +61,15 @@ test('MatMul with symbolic batch dims', () =>
     [input('a', [2, 3, 4], 1, ['batch', 'seq', 4]), input('b', [4, 2])],
     (g, [a, b]) => ops.matmul(g, a, b),
     { outputDims: [2, 3, 2] },
+  ));
+test('MatMul in float32: gradients through FusedMatMul with a transposed operand', () =>
+  expectClose([input('a', [2, 2, 3, 4]), input('b', [2, 2, 4, 3])], (g, [a, b]) => ops.matmul(g, a, b), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
+test('attention scores from per-head layouts (float32, FusedMatMul, transposes of transposes)', () =>
+  expectClose(
+    [input('q', [2, 3, 2, 4]), input('k', [2, 3, 2, 4])],
+    (g, [q, k]) => ops.matmul(g, ops.transpose(g, q, [0, 2, 1, 3]), ops.transpose(g, k, [0, 2, 3, 1])),
+    { dtype: 'float32', epsilon: 1e-2 },
+    2e-3,
   ));
 test('Transpose', () => expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.transpose(g, x, [1, 2, 0])));
 test('Reshape with copied and inferred dims', () =>
@@ -85,7 +103,7 @@ test('a frozen input gets no gradient nodes', () => {
   gradients(g, loss, [x]);
   const backward = g.nodes.slice(before);
   // dL/dx = dY W^T needs one MatMul; dL/dW (A^T dY) must not be built.
-  assert.equal(backward.filter((n) => n.opType === 'MatMul').length, 1);
+  assert.equal(backward.filter((n) => n.opType === 'MatMul' || n.opType === 'FusedMatMul').length, 1);
 });
 test('differentiating through an op without a rule names the op', () => {
   const g = new Graph();

@@ -1,5 +1,5 @@
 import type { Graph } from '../graph';
-import type { Value } from '../ir';
+import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { inversePermutation, matmulShape, transposeShape } from '../shapeInference';
 import type { VjpRules } from '../vjp';
 import { sumToShape } from './broadcast';
@@ -30,11 +30,36 @@ export function transposeLastTwo(g: Graph, x: Value): Value {
   return transpose(g, x, perm);
 }
 
+/** The input of x's producer when that producer swaps x's last two axes (so x^T is that input). */
+function untransposed(g: Graph, x: Value): Value | undefined {
+  const producer = g.producer(x);
+  const perm = lastTwoSwapped(x.shape.length).join();
+  return producer?.opType === 'Transpose' && (producer.attributes.perm as { ints: number[] }).ints.join() === perm ? producer.inputs[0] : undefined;
+}
+
+/**
+ * op(a) op(b) where op transposes the last two axes when asked, without materialising the transpose in
+ * float32: onnxruntime's FusedMatMul reads the operand transposed. (Its own fusion of Transpose into MatMul
+ * does not happen when the transposed value is itself a Transpose output, as the attention's per-head
+ * layouts are: its transpose optimiser merges the two into one slow general permutation first.)
+ */
+export function matmulTransposed(g: Graph, a: Value, b: Value, transA: boolean, transB: boolean): Value {
+  const plainA = transA ? untransposed(g, a) : undefined;
+  const plainB = transB ? untransposed(g, b) : undefined;
+  if (plainA) [a, transA] = [plainA, false];
+  if (plainB) [b, transB] = [plainB, false];
+  if (!transA && !transB) return matmul(g, a, b);
+  if (a.dtype !== 'float32') return matmul(g, transA ? transposeLastTwo(g, a) : a, transB ? transposeLastTwo(g, b) : b);
+  const shapeOf = (x: Value, t: boolean) => (t ? transposeShape(x.shape, lastTwoSwapped(x.shape.length)) : x.shape);
+  const attributes = { transA: { int: transA ? 1 : 0 }, transB: { int: transB ? 1 : 0 }, alpha: { float: 1 } };
+  return g.node('FusedMatMul', [a, b], [{ dtype: a.dtype, shape: matmulShape(shapeOf(a, transA), shapeOf(b, transB)) }], attributes, MICROSOFT_DOMAIN)[0];
+}
+
 export const linalgRules: VjpRules = {
   // C = A B: dA = dC B^T and dB = A^T dC, summed over the batch dimensions each side was broadcast along.
   MatMul: (g, { inputs: [a, b] }, [gy], [na, nb]) => [
-    na ? sumToShape(g, matmul(g, gy!, transposeLastTwo(g, b)), a) : undefined,
-    nb ? sumToShape(g, matmul(g, transposeLastTwo(g, a), gy!), b) : undefined,
+    na ? sumToShape(g, matmulTransposed(g, gy!, b, false, true), a) : undefined,
+    nb ? sumToShape(g, matmulTransposed(g, a, gy!, true, false), b) : undefined,
   ],
   Transpose: (g, { attributes }, [gy]) => {
     const perm = (attributes.perm as { ints: number[] }).ints;

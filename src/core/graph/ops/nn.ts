@@ -1,9 +1,9 @@
 import type { Graph } from '../graph';
-import type { Value } from '../ir';
+import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { normalizeAxis } from '../shapeInference';
 import type { VjpRules } from '../vjp';
 import { sumToShape } from './broadcast';
-import { exp, mul, sub } from './elementwise';
+import { erf, exp, mul, scalarLike, sub, sum } from './elementwise';
 import { reduceMean, reduceSum } from './reduce';
 
 export function softmax(g: Graph, x: Value, axis = -1): Value {
@@ -32,7 +32,23 @@ export function layerNorm(g: Graph, x: Value, scale: Value, bias: Value, epsilon
   )[0];
 }
 
+/** GELU in its exact (erf) form as onnxruntime's fused kernel: one pass where the composition takes five. */
+export function gelu(g: Graph, x: Value): Value {
+  return g.node('Gelu', [x], [{ dtype: x.dtype, shape: x.shape }], {}, MICROSOFT_DOMAIN)[0];
+}
+
 export const nnRules: VjpRules = {
+  // gelu'(x) = Φ(x) + x φ(x) = 0.5 (1 + erf(s) + x √(2/π) e^(-s²)) with s = x / √2, arranged for the fewest
+  // passes over this [tokens, intermediate_size] tensor: the constant √(2/π) rides inside the exponent, the
+  // three terms are one Sum, and the final scalar 0.5 sits last so that onnxruntime folds it into the
+  // MatMul that consumes the gradient.
+  Gelu: (g, { inputs: [x] }, [gy]) => {
+    const s = mul(g, x, scalarLike(g, x, Math.SQRT1_2));
+    const gaussian = exp(g, sub(g, scalarLike(g, x, Math.log(Math.sqrt(2 / Math.PI))), mul(g, s, s)));
+    const slope = sum(g, erf(g, s), mul(g, x, gaussian), scalarLike(g, x, 1));
+    return [mul(g, mul(g, gy!, slope), scalarLike(g, x, 0.5))];
+  },
+
   // dx = y * (dy - sum(dy * y))
   Softmax: (g, { outputs: [y], attributes }, [gy]) => {
     const axis = normalizeAxis((attributes.axis as { int: number }).int, y.shape.length);
