@@ -138,11 +138,13 @@ function selfAttention(g: Graph, w: FrozenWeights, config: EncoderConfig, names:
   const heads = config.num_attention_heads;
   const headSize = config.hidden_size / heads;
   const split = (x: Value, perm: number[]) => ops.transpose(g, ops.reshape(g, x, [0, 0, heads, headSize]), perm);
-  // Scaling the queries before the product equals scaling the scores, on a tensor S/headSize times smaller.
-  const q = split(ops.mul(g, linear(g, w, h, names.query), g.scalar('float32', 1 / Math.sqrt(headSize))), [0, 2, 1, 3]);
-  const kT = split(linear(g, w, h, names.key), [0, 2, 3, 1]);
+  // Queries, keys and values all as [batch, heads, sequence, headSize]: the scores read the keys transposed and
+  // scale by 1/sqrt(headSize) inside the product, so neither costs a pass of its own, forward or backward.
+  const q = split(linear(g, w, h, names.query), [0, 2, 1, 3]);
+  const k = split(linear(g, w, h, names.key), [0, 2, 1, 3]);
   const v = split(linear(g, w, h, names.value), [0, 2, 1, 3]);
-  const probs = ops.softmax(g, ops.add(g, ops.matmul(g, q, kT), bias), -1);
+  const scores = ops.matmulTransposed(g, q, k, false, true, 1 / Math.sqrt(headSize));
+  const probs = ops.softmax(g, ops.add(g, scores, bias), -1);
   const context = ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]);
   return ops.reshape(g, context, [0, 0, config.hidden_size]);
 }

@@ -64,6 +64,19 @@ test('MatMul with symbolic batch dims', () =>
   ));
 test('MatMul in float32: gradients through FusedMatMul with a transposed operand', () =>
   expectClose([input('a', [2, 2, 3, 4]), input('b', [2, 2, 4, 3])], (g, [a, b]) => ops.matmul(g, a, b), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
+for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+  test(`FusedMatMul transA=${transA} transB=${transB} alpha=0.5, batch broadcast on one side (float32)`, () =>
+    expectClose(
+      [input('a', transA ? [2, 2, 4, 3] : [2, 2, 3, 4]), input('b', transB ? [5, 4] : [4, 5])],
+      (g, [a, b]) => {
+        const c = ops.matmulTransposed(g, a, b, transA, transB, 0.5);
+        assert.equal(g.producer(c)?.opType, 'FusedMatMul');
+        return c;
+      },
+      { dtype: 'float32', epsilon: 1e-2 },
+      2e-3,
+    ));
+}
 test('attention scores from per-head layouts (float32, FusedMatMul, transposes of transposes)', () =>
   expectClose(
     [input('q', [2, 3, 2, 4]), input('k', [2, 3, 2, 4])],

@@ -28,7 +28,7 @@ export const relu = (g: Graph, x: Value) => unary(g, 'Relu', x);
 export const not = (g: Graph, x: Value) => unary(g, 'Not', x);
 export const identity = (g: Graph, x: Value) => unary(g, 'Identity', x);
 
-/** Variadic Add with broadcasting: one pass over the output however many terms it has. */
+/** Variadic Add with broadcasting (onnxruntime adds the terms pairwise into one output buffer). */
 export function sum(g: Graph, ...terms: Value[]): Value {
   const shape = terms.map((t) => t.shape).reduce((a, b) => broadcastShapes(a, b));
   return g.node('Sum', terms, [{ dtype: terms[0].dtype, shape }])[0];

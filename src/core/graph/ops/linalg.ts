@@ -43,17 +43,21 @@ function untransposed(g: Graph, x: Value): Value | undefined {
  * does not happen when the transposed value is itself a Transpose output, as the attention's per-head
  * layouts are: its transpose optimiser merges the two into one slow general permutation first.)
  */
-export function matmulTransposed(g: Graph, a: Value, b: Value, transA: boolean, transB: boolean): Value {
+export function matmulTransposed(g: Graph, a: Value, b: Value, transA: boolean, transB: boolean, alpha = 1): Value {
   const plainA = transA ? untransposed(g, a) : undefined;
   const plainB = transB ? untransposed(g, b) : undefined;
   if (plainA) [a, transA] = [plainA, false];
   if (plainB) [b, transB] = [plainB, false];
-  if (!transA && !transB) return matmul(g, a, b);
-  if (a.dtype !== 'float32') return matmul(g, transA ? transposeLastTwo(g, a) : a, transB ? transposeLastTwo(g, b) : b);
+  if (a.dtype !== 'float32' || (!transA && !transB && alpha === 1)) {
+    const product = matmul(g, transA ? transposeLastTwo(g, a) : a, transB ? transposeLastTwo(g, b) : b);
+    return alpha === 1 ? product : g.node('Mul', [product, g.scalar(a.dtype, alpha)], [{ dtype: a.dtype, shape: product.shape }])[0];
+  }
   const shapeOf = (x: Value, t: boolean) => (t ? transposeShape(x.shape, lastTwoSwapped(x.shape.length)) : x.shape);
-  const attributes = { transA: { int: transA ? 1 : 0 }, transB: { int: transB ? 1 : 0 }, alpha: { float: 1 } };
+  const attributes = { transA: { int: transA ? 1 : 0 }, transB: { int: transB ? 1 : 0 }, alpha: { float: alpha } };
   return g.node('FusedMatMul', [a, b], [{ dtype: a.dtype, shape: matmulShape(shapeOf(a, transA), shapeOf(b, transB)) }], attributes, MICROSOFT_DOMAIN)[0];
 }
+
+const flag = (attribute: unknown) => (attribute as { int: number } | undefined)?.int === 1;
 
 export const linalgRules: VjpRules = {
   // C = A B: dA = dC B^T and dB = A^T dC, summed over the batch dimensions each side was broadcast along.
@@ -61,6 +65,15 @@ export const linalgRules: VjpRules = {
     na ? sumToShape(g, matmulTransposed(g, gy!, b, false, true), a) : undefined,
     nb ? sumToShape(g, matmulTransposed(g, a, gy!, true, false), b) : undefined,
   ],
+  // C = alpha op(A) op(B), op transposing the last two axes where the flag is set.
+  FusedMatMul: (g, { inputs: [a, b], attributes }, [gy], [na, nb]) => {
+    const [ta, tb] = [flag(attributes.transA), flag(attributes.transB)];
+    const alpha = (attributes.alpha as { float: number } | undefined)?.float ?? 1;
+    const m = (x: Value, y: Value, tx: boolean, ty: boolean) => matmulTransposed(g, x, y, tx, ty, alpha);
+    const da = () => (ta ? m(b, gy!, tb, true) : m(gy!, b, false, !tb));
+    const db = () => (tb ? m(gy!, a, true, ta) : m(a, gy!, !ta, false));
+    return [na ? sumToShape(g, da(), a) : undefined, nb ? sumToShape(g, db(), b) : undefined];
+  },
   Transpose: (g, { attributes }, [gy]) => {
     const perm = (attributes.perm as { ints: number[] }).ints;
     return [transpose(g, gy!, inversePermutation(perm))];
