@@ -25,7 +25,7 @@ export interface TrainingHyperparameters {
 export type TrainingEvent =
   | { type: 'start'; device: string; fallbackReason?: string; trainExamples: number; devExamples: number; totalSteps: number; trainableParameters: number; resumedFromEpoch?: number }
   | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
-  | { type: 'epoch'; epoch: number; trainLoss: number; dev: DevScores; best: boolean; secondsPerEpoch: number }
+  | { type: 'epoch'; epoch: number; trainLoss: number; dev: DevScores; best: boolean; secondsPerEpoch: number; devSeconds: number }
   | { type: 'checkpoint'; epoch: number; path: string }
   | { type: 'early-stop'; epoch: number; bestEpoch: number }
   | { type: 'cancelled'; epoch: number; step: number; checkpoint?: string }
@@ -165,14 +165,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       });
     }
     const trainLoss = lossSum / stepsPerEpoch;
+    const devStarted = performance.now();
     const dev = await evaluate(runtime, task, params, hp.batchSize * 2);
+    const devSeconds = (performance.now() - devStarted) / 1000;
     const isBest = dev.f1 > best.f1;
     if (isBest) {
       best = { epoch, f1: dev.f1, params: copyParams(params), scores: dev };
       epochsWithoutGain = 0;
     } else epochsWithoutGain++;
     history.push({ epoch, trainLoss, dev });
-    onEvent({ type: 'epoch', epoch, trainLoss, dev, best: isBest, secondsPerEpoch: (performance.now() - started) / 1000 });
+    onEvent({ type: 'epoch', epoch, trainLoss, dev, best: isBest, secondsPerEpoch: (performance.now() - started) / 1000, devSeconds });
     if (history.length >= 3 && trainLoss > 10 * Math.max(history[0].trainLoss, 1e-3)) {
       throw new TrainingError(`training diverged at epoch ${epoch}: the mean loss rose from ${history[0].trainLoss.toFixed(3)} to ${trainLoss.toFixed(3)}; try a lower learning rate`);
     }

@@ -99,7 +99,7 @@ const EVENT_FIELDS: Record<WorkerEvent['type'], (e: Record<string, unknown>) => 
   info: (e) => isText(e.message),
   start: (e) => isText(e.device, 100) && isNumber(e.totalSteps) && isNumber(e.trainExamples) && isNumber(e.devExamples) && isNumber(e.trainableParameters),
   step: (e) => [e.epoch, e.step, e.totalSteps, e.loss, e.learningRate, e.tokensPerSecond, e.etaSeconds].every(isNumber),
-  epoch: (e) => isNumber(e.epoch) && isNumber(e.trainLoss) && isScores(e.dev) && typeof e.best === 'boolean' && isNumber(e.secondsPerEpoch),
+  epoch: (e) => isNumber(e.epoch) && isNumber(e.trainLoss) && isScores(e.dev) && typeof e.best === 'boolean' && isNumber(e.secondsPerEpoch) && isNumber(e.devSeconds),
   checkpoint: (e) => isNumber(e.epoch) && isText(e.path, 4096),
   'early-stop': (e) => isNumber(e.epoch) && isNumber(e.bestEpoch),
   cancelled: (e) => isNumber(e.epoch) && isNumber(e.step) && (e.checkpoint === undefined || isText(e.checkpoint, 4096)),

@@ -11,9 +11,9 @@ test('a run folds start, steps and epochs into what the dashboard draws', () => 
   run = applyEvent(run, { type: 'start', device: 'cpu', fallbackReason: 'cuda: not installed', trainExamples: 90, devExamples: 10, totalSteps: 4, trainableParameters: 9613 });
   run = applyEvent(run, { type: 'step', epoch: 1, step: 1, totalSteps: 4, loss: 2.5, learningRate: 1e-3, tokensPerSecond: 800, etaSeconds: 9 });
   run = applyEvent(run, { type: 'step', epoch: 1, step: 2, totalSteps: 4, loss: 2.0, learningRate: 1e-3, tokensPerSecond: 850, etaSeconds: 6 });
-  run = applyEvent(run, { type: 'epoch', epoch: 1, trainLoss: 2.25, dev: dev(0.3), best: true, secondsPerEpoch: 3 });
+  run = applyEvent(run, { type: 'epoch', epoch: 1, trainLoss: 2.25, dev: dev(0.3), best: true, secondsPerEpoch: 3, devSeconds: 0.5 });
   run = applyEvent(run, { type: 'checkpoint', epoch: 1, path: '/ws/.pasta/checkpoints/ner/checkpoint.safetensors' });
-  run = applyEvent(run, { type: 'epoch', epoch: 2, trainLoss: 1.5, dev: dev(0.5), best: true, secondsPerEpoch: 3 });
+  run = applyEvent(run, { type: 'epoch', epoch: 2, trainLoss: 1.5, dev: dev(0.5), best: true, secondsPerEpoch: 3, devSeconds: 0.5 });
   run = applyEvent(run, { type: 'info', message: 'ignored' });
   assert.equal(run.device, 'cpu');
   assert.equal(run.fallbackReason, 'cuda: not installed');
