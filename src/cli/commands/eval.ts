@@ -2,6 +2,7 @@
 // its accuracy, per-label precision, recall and F1 and macro-F1 on a labelled JSONL file (SEQ_CLS).
 import { extname, resolve } from 'node:path';
 import { readClassificationJsonl } from '../../core/data/jsonl.js';
+import { adapterLabels } from '../../core/pasta/adapterConfig.js';
 import { InputError } from '../../core/data/types.js';
 import { loadClassificationData } from '../../core/pasta/classificationData.js';
 import type { DevScores } from '../../core/pasta/tasks.js';
@@ -37,7 +38,7 @@ export const evalCommand: Command = {
   summary: 'Score an adapter on a labelled CoNLL or JSONL file, or on the project\'s dev split',
   description: [
     'Entity adapters (TOKEN_CLS): entity-level precision, recall and F1 per label and micro-averaged, as seqeval computes them in strict IOB2 mode. CoNLL files are scored on their own tokens; JSONL and workspace documents on the tokenizer\'s words.',
-    'Text classification adapters (SEQ_CLS): accuracy, precision, recall and F1 per label and their macro average (scikit-learn\'s definitions), on a JSONL file of {"text", "label"} records (plain, doccano or Prodigy shapes).',
+    'Text classification adapters (SEQ_CLS): accuracy, precision, recall and F1 per label and their macro average (scikit-learn\'s definitions), on a JSONL file of {"text", "label"} records (plain, doccano or Prodigy shapes), or of sentence pairs {"text", "text_pair", "label"} for an adapter trained on pairs.',
   ].join('\n'),
   positionals: [{ name: 'file', description: 'A CoNLL or JSONL file with gold entities (default: the dev split of the workspace)', optional: true }],
   flags: {
@@ -75,7 +76,8 @@ export const evalCommand: Command = {
       let scores;
       if (file) {
         const path = resolve(io.cwd, file);
-        const { documents, kind } = await readNerFile(path, { format: (stringFlag(args, 'format') ?? 'auto') as InputFormat, scheme: stringFlag(args, 'scheme') as TagScheme | undefined });
+        const labels = adapterLabels((await predictor.adapter(adapter, 'TOKEN_CLS')).adapter.config);
+        const { documents, kind } = await readNerFile(path, { format: (stringFlag(args, 'format') ?? 'auto') as InputFormat, scheme: stringFlag(args, 'scheme') as TagScheme | undefined, labels });
         scores = await predictor.evaluate(documents, adapter, kind === 'conll' ? 'whitespace' : 'tokenizer');
       } else {
         const { project } = await readProjectFile(args.workspace);

@@ -4,7 +4,7 @@ import { dirname, extname, relative, resolve } from 'node:path';
 import { AnnotationStore } from '../../core/data/annotationStore.js';
 import { formatConll } from '../../core/data/conll.js';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
-import { formatNerJsonl, type JsonlNerDocument, type NerJsonlFormat } from '../../core/data/jsonl.js';
+import { formatNerJsonl, NER_JSONL_FORMATS, type JsonlNerDocument, type NerJsonlFormat } from '../../core/data/jsonl.js';
 import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { booleanFlag, stringFlag, UsageError, type Command } from '../command.js';
@@ -16,13 +16,13 @@ export const exportCommand: Command = {
   summary: 'Export the workspace\'s annotations (or convert a data file) to CoNLL or JSONL',
   description: [
     'By default exports every annotated file of the workspace (.pasta/annotations sidecars); files changed since they were annotated are skipped with a warning. With --from, converts that CoNLL or JSONL file instead; it is never modified.',
-    'CoNLL output: one token and its tag per line, tab-separated, a blank line after each sentence; a line of an annotated file is a sentence (lines joined where an entity spans a line break). Where an entity starts or ends inside a word ("Japan."), the word is split there. JSONL output: one record per file or input record, Prodigy {"text", "spans"} or doccano {"text", "label": [[start, end, label]]}, offsets in code points; annotated files carry "meta": {"file": <path>}.',
+    'CoNLL output: one token and its tag per line, tab-separated, a blank line after each sentence; a line of an annotated file is a sentence (lines joined where an entity spans a line break). Where an entity starts or ends inside a word ("Japan."), the word is split there. JSONL output: one record per file or input record, Prodigy {"text", "spans"}, doccano {"text", "label": [[start, end, label]]} or doccano-entities {"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": []} (doccano >= 1.6), offsets in code points; annotated files carry "meta": {"file": <path>}.',
   ].join('\n'),
   flags: {
     out: { type: 'string', short: 'o', valueName: '<file>', description: 'Where to write; "-" writes to stdout. Required' },
     format: { type: 'string', short: 'f', valueName: '<format>', choices: ['conll', 'jsonl'], defaultText: 'jsonl for a .jsonl --out, else conll', description: 'Output format' },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of CoNLL output' },
-    'jsonl-style': { type: 'string', valueName: '<style>', choices: ['prodigy', 'doccano'], defaultText: 'prodigy, or what --from records were', description: 'Record shape of JSONL output' },
+    'jsonl-style': { type: 'string', valueName: '<style>', choices: NER_JSONL_FORMATS, defaultText: 'prodigy, or what --from records were', description: 'Record shape of JSONL output' },
     from: { type: 'string', valueName: '<file>', defaultText: 'the workspace annotations', description: 'A CoNLL or JSONL file to convert instead of the workspace annotations' },
     'from-format': { type: 'string', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto', description: 'Format of --from' },
     'from-scheme': { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL --from' },

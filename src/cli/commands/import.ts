@@ -1,4 +1,5 @@
-// pasta import <file>: CoNLL or Prodigy/doccano JSONL -> a JSONL dataset of the project, .pasta/datasets/<name>.jsonl.
+// pasta import <file>: CoNLL or Prodigy/doccano JSONL (entities), or classification JSONL (single texts or sentence
+// pairs) -> a JSONL dataset of the project, .pasta/datasets/<name>.jsonl.
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { formatClassificationJsonl, formatNerJsonl, type JsonlNerDocument } from '../../core/data/jsonl.js';
@@ -17,20 +18,21 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import CoNLL or Prodigy/doccano JSONL data into the project as .pasta/datasets/<name>.jsonl',
+  summary: 'Import CoNLL, Prodigy/doccano JSONL or text classification JSONL into the project as .pasta/datasets/<name>.jsonl',
   description: [
     'Reads the file, checks every sentence or record (tags, spans, offsets) and writes it as a JSONL dataset of the project: .pasta/datasets/<name>.jsonl, one Prodigy-style record {"text", "spans": [{"start", "end", "label"}]} per line (offsets in code points, as Prodigy writes them), other fields of JSONL records kept. The input file is never modified.',
     'Imported data becomes a dataset rather than sidecar annotations because sidecars annotate files of the workspace, and imported sentences are not files; the project reads .pasta/datasets/*.jsonl by default, and a project whose "dataSources" is set gets the new file appended.',
-    'A CoNLL file holds one token and its tag per line (tab- or space-separated, the tag in the last column) with blank lines between sentences. For a sequence (text classification) project, the input is JSONL with {"text", "label"}.',
+    'Entity JSONL shapes, told apart per record: Prodigy {"text", "spans": [{"start", "end", "label"}]}, doccano {"text", "label": [[start, end, label]]}, and doccano\'s newer export {"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [...]} (format doccano-entities). Offsets are code points.',
+    'A CoNLL file holds one token and its tag per line (tab- or space-separated, the tag in the last column) with blank lines between sentences. For a sequence (text classification) project, the input is JSONL with {"text", "label"}, or sentence pairs {"text", "text_pair", "label"} (sentence1/sentence2 and premise/hypothesis are read as text/text_pair and written as them); a file holds single texts or pairs, not both.',
   ].join('\n'),
   positionals: [{ name: 'file', description: 'The CoNLL or JSONL file to import' }],
   flags: {
-    format: { type: 'string', short: 'f', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto: .jsonl is JSONL, .conll/.iob/.bio/.tsv is CoNLL, else by content', description: 'Format of the file; prodigy and doccano also check that every record has that shape' },
+    format: { type: 'string', short: 'f', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto: .jsonl is JSONL, .conll/.iob/.bio/.tsv is CoNLL, else by content', description: 'Format of the file; prodigy, doccano and doccano-entities also check that every entity record has that shape' },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL file' },
     'multi-tag': { type: 'string', valueName: '<mode>', choices: ['error', 'first'], defaultText: 'error', description: 'What to do with a CoNLL tag holding several tags ("B-corporation,B-person", as in WNUT-17 test): report it, or keep the first that makes a valid sequence' },
     'repair-tags': { type: 'boolean', description: 'Read invalid CoNLL tag sequences (I- after O, ...) the way conlleval does, as the start of an entity, instead of reporting them' },
     name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'the file name without its extension', description: 'Dataset name: writes .pasta/datasets/<name>.jsonl' },
-    task: { type: 'string', valueName: '<task>', choices: ['token', 'sequence'], defaultText: 'the project\'s task', description: 'token: entity spans; sequence: one label per text' },
+    task: { type: 'string', valueName: '<task>', choices: ['token', 'sequence'], defaultText: 'the project\'s task', description: 'token: entity spans; sequence: one label per text or sentence pair' },
     force: { type: 'boolean', description: 'Replace an existing dataset of the same name' },
   },
   async run(args, io) {
@@ -69,9 +71,9 @@ export const importCommand: Command = {
       if (stringFlag(args, 'scheme') || stringFlag(args, 'multi-tag')) throw new UsageError('--scheme and --multi-tag are for CoNLL entity data, not a sequence task', 'import');
       const records = await readClassificationFile(input, format);
       if (reportProblems(validateClassificationRecords(records, { file: input }), io)) return 1;
-      text = formatClassificationJsonl(records, { labelShape: 'string' });
+      text = formatClassificationJsonl(records, { labelShape: 'string', textFields: 'text' });
       const counts = countBy(records.map((r) => r.label));
-      summary = `${records.length} texts (${counts})`;
+      summary = `${records.length} ${records[0].textPair === undefined ? 'texts' : 'sentence pairs'} (${counts})`;
     }
 
     await fs.mkdir(join(args.workspace, DATASETS_DIR), { recursive: true });

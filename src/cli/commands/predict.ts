@@ -1,7 +1,9 @@
 // pasta predict: entity spans with character offsets and confidences (TOKEN_CLS adapters), or a label with its
-// probability and the whole distribution (SEQ_CLS adapters), for files, --text or stdin.
+// probability and the whole distribution (SEQ_CLS adapters), for files, --text or stdin. A sentence-pair adapter
+// reads JSONL records {"text", "text_pair"} from files or stdin.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseTextInputsJsonl } from '../../core/data/jsonl.js';
 import { InputError } from '../../core/data/types.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import { listAdapters } from '../../core/pasta/adapter.js';
@@ -39,10 +41,11 @@ function formatClassification(source: string, c: TextClassification): string {
   return `${source}\t${c.label}\t${c.probability.toFixed(3)}\t(${distribution})\n`;
 }
 
-function classificationRecord(text: string, c: TextClassification, source: string, adapter: string) {
+function classificationRecord(text: string, c: TextClassification, source: string, adapter: string, textPair?: string) {
   const round = (p: number) => Number(p.toFixed(4));
   return {
     text,
+    ...(textPair === undefined ? {} : { text_pair: textPair }),
     label: c.label,
     probability: round(c.probability),
     distribution: Object.fromEntries(c.distribution.map((d) => [d.label, round(d.probability)])),
@@ -63,18 +66,64 @@ function formatConll(text: string, spans: PredictedSpan[]): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+interface PredictInput {
+  /** "text", the file as given on the command line, or "stdin". */
+  source: string;
+  /** The file read, for messages. */
+  path?: string;
+  text: string;
+}
+
+async function readInputs(files: string[], texts: string[], cwd: string): Promise<PredictInput[]> {
+  const inputs: PredictInput[] = texts.map((text) => ({ source: 'text', text }));
+  for (const f of files) {
+    const path = resolve(cwd, f);
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new InputError(path, undefined, err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`);
+    });
+    inputs.push({ source: f, path, text });
+  }
+  if (inputs.length === 0) inputs.push({ source: 'stdin', path: 'stdin', text: await readStdin() });
+  return inputs;
+}
+
+/** A sentence-pair adapter's inputs: JSONL records {"text", "text_pair"} in the files or on stdin, one input each. */
+async function predictPairs(predictor: WorkspacePredictor, adapter: string, files: string[], hasTextFlag: boolean, format: string, io: CliIo): Promise<number> {
+  if (hasTextFlag) throw new UsageError(`adapter '${adapter}' classifies sentence pairs, and --text gives a single text; pass JSONL records {"text", "text_pair"} in files or on stdin`, 'predict');
+  const records: { source: string; text: string; textPair?: string }[] = [];
+  for (const input of await readInputs(files, [], io.cwd)) {
+    const file = input.path ?? input.source;
+    const rows = input.text.replace(/^\uFEFF/, '').split('\n');
+    const first = rows.findIndex((row) => row.trim() !== '');
+    if (first >= 0 && !rows[first].trimStart().startsWith('{')) {
+      throw new InputError(file, first + 1, `is plain text, but adapter '${adapter}' classifies sentence pairs; give it JSONL records {"text", "text_pair"}, one per line`);
+    }
+    for (const r of parseTextInputsJsonl(input.text, file)) records.push({ source: `${input.source}:${r.source.line}`, text: r.text, textPair: r.textPair });
+  }
+  if (records.length === 0) throw new InputError(files[0] ?? 'stdin', undefined, 'holds no records {"text", "text_pair"} to classify');
+  const classes = await predictor.classify(
+    records.map((r) => ({ text: r.text, textPair: r.textPair })),
+    records.map(() => adapter),
+  );
+  records.forEach((r, i) =>
+    io.stdout.write(format === 'jsonl' ? `${JSON.stringify(classificationRecord(r.text, classes[i], r.source, adapter, r.textPair))}\n` : formatClassification(r.source, classes[i])),
+  );
+  return 0;
+}
+
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'Predict entities, or classify texts, in files, --text or stdin with an adapter',
   description: [
     'Entity adapters (TOKEN_CLS): prints one line per entity (file:start-end, label, confidence, text), or with --format jsonl one Prodigy-style record per input ({"text", "spans": [{start, end, label, confidence}]}, offsets in UTF-16 code units), or CoNLL (whitespace tokens, IOB2).',
     'Text classification adapters (SEQ_CLS): one line per input (source, label, its probability, then every label with its probability), or with --format jsonl {"text", "label", "probability", "distribution": {label: probability}}. Each file or --text is one input; texts longer than maxLength word pieces are truncated.',
+    'Sentence-pair adapters (SEQ_CLS trained on {"text", "text_pair"} records): the files or stdin are JSONL, one record {"text", "text_pair"} (or sentence1/sentence2, premise/hypothesis) per line, each an input named file:line; --text and plain text are refused. Pairs longer than maxLength are truncated longest first.',
     'Without files or --text, reads stdin.',
   ].join('\n'),
   positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
   flags: {
     adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'Adapter under .pasta/adapters' },
-    text: { type: 'string', short: 't', valueName: '<text>', multiple: true, description: 'A text to predict (may be repeated)' },
+    text: { type: 'string', short: 't', valueName: '<text>', multiple: true, description: 'A text to predict (may be repeated); not for sentence-pair adapters' },
     format: { type: 'string', short: 'f', valueName: '<format>', choices: ['text', 'jsonl', 'conll'], defaultText: 'text', description: 'Output format' },
     device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'auto', description: 'Execution provider' },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
@@ -89,19 +138,14 @@ export const predictCommand: Command = {
     });
     try {
       const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'predict');
-      const inputs: { source: string; text: string }[] = [];
-      for (const t of stringListFlag(args, 'text')) inputs.push({ source: 'text', text: t });
-      for (const f of args.positionals) {
-        const path = resolve(io.cwd, f);
-        const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-          throw new InputError(path, undefined, err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`);
-        });
-        inputs.push({ source: f, text });
-      }
-      if (inputs.length === 0) inputs.push({ source: 'stdin', text: await readStdin() });
       const format = stringFlag(args, 'format') ?? 'text';
-      if ((await predictor.taskOf(adapter)) === 'SEQ_CLS') {
+      const task = await predictor.taskOf(adapter);
+      if (task === 'SEQ_CLS') {
         if (format === 'conll') throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
+        if (await predictor.classifiesPairs(adapter)) return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
+      }
+      const inputs = await readInputs(args.positionals, stringListFlag(args, 'text'), io.cwd);
+      if (task === 'SEQ_CLS') {
         const classes = await predictor.classify(
           inputs.map((i) => i.text),
           inputs.map(() => adapter),

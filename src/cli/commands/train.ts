@@ -74,6 +74,7 @@ export const trainCommand: Command = {
   summary: 'Train a PASTA adapter on the workspace\'s annotations (.pasta/adapters/<name>)',
   description: [
     'Reads .pasta/project.json (labels, base model, data sources, dev split, hyperparameters; every field has a default), trains the PASTA vectors and a classification head on the frozen base model, selects the epoch with the best dev entity F1 (seqeval, strict IOB2) for a "token" project or the best dev macro-F1 for a "sequence" (text classification) project, and writes the adapter (TOKEN_CLS or SEQ_CLS) atomically. A checkpoint is kept after every epoch under .pasta/checkpoints/<name> until training ends; Ctrl-C stops after the current step and --resume continues from the last epoch.',
+    'A "sequence" project whose records are sentence pairs ({"text", "text_pair", "label"}, or sentence1/sentence2, premise/hypothesis) trains a pair classifier: the texts are encoded as the tokenizer\'s pair ([CLS] a [SEP] b [SEP]; <s> a </s></s> b </s>), with one PASTA slot per special token (3 for BERT-likes, 4 for RoBERTa-likes), recorded in adapter_config.json ("text_pair": true).',
     'Flags override the project file for this run only.',
   ].join('\n'),
   flags: {

@@ -1,13 +1,26 @@
-// JSON Lines datasets: Prodigy and doccano entity records, doccano and plain classification records.
-// Offsets in these files are Python code point offsets; documents here use UTF-16 offsets, so both
-// directions convert. Each record's other fields are kept and written back in their original order.
+// JSON Lines datasets: Prodigy and doccano entity records (doccano's older "label" and newer "entities" shapes),
+// doccano and plain classification records, single texts or sentence pairs. Offsets in these files are Python
+// code point offsets; documents here use UTF-16 offsets, so both directions convert. Each record's other fields
+// are kept and written back in their original order.
 import { writeFileAtomic } from './atomicWrite.js';
 import { readTextFile } from './readTextFile.js';
 import { offsetConverter } from './codePointOffsets.js';
 import { InputError, type ClassificationRecord, type NerDocument, type Span } from './types.js';
+import { locationFromId } from './validate.js';
 
-/** Prodigy: {"text", "spans": [{"start", "end", "label"}]}; doccano: {"text", "label": [[start, end, label]]}. */
-export type NerJsonlFormat = 'prodigy' | 'doccano';
+/**
+ * Prodigy: {"text", "spans": [{"start", "end", "label"}]}; doccano: {"text", "label": [[start, end, label]]};
+ * doccano-entities (doccano >= 1.6 "JSONL (relation)" export): {"text", "entities": [{"id", "label",
+ * "start_offset", "end_offset"}], "relations": [...]}.
+ */
+export type NerJsonlFormat = 'prodigy' | 'doccano' | 'doccano-entities';
+export const NER_JSONL_FORMATS: readonly NerJsonlFormat[] = ['prodigy', 'doccano', 'doccano-entities'];
+
+/** The JSON field of a record's text, and of its second text when it is a sentence pair. */
+export type TextFieldNames = 'text' | 'sentence1' | 'premise';
+/** Hugging Face's tokenizer argument (text, text_pair) first, then the GLUE namings. */
+export const PAIR_FIELD_OF: Readonly<Record<TextFieldNames, string>> = { text: 'text_pair', sentence1: 'sentence2', premise: 'hypothesis' };
+const TEXT_FIELDS = Object.keys(PAIR_FIELD_OF) as TextFieldNames[];
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -25,13 +38,28 @@ export interface JsonlNerDocument extends NerDocument {
 export interface JsonlClassificationRecord extends ClassificationRecord {
   /** doccano writes ["x"], Prodigy and plain files write "x"; re-export keeps what was read. */
   labelShape: 'string' | 'array';
+  /** Which naming held the text(s): text/text_pair, sentence1/sentence2 or premise/hypothesis. */
+  textFields: TextFieldNames;
   source: JsonlSource;
+}
+
+/** An unlabelled record to predict: a text, or a sentence pair. */
+export interface JsonlTextInput {
+  text: string;
+  textPair?: string;
+  textFields: TextFieldNames;
+  source: JsonlSource;
+}
+
+export interface NerJsonlReadOptions {
+  /** When given, a span with another label is an error naming its file and line. */
+  labels?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-function* jsonRecords(text: string, file: string): Generator<{ record: JsonObject; line: number }> {
+function* jsonRecords(text: string, file: string, requireText = true): Generator<{ record: JsonObject; line: number }> {
   const rows = text.replace(/^\uFEFF/, '').split('\n');
   for (let r = 0; r < rows.length; r++) {
     const line = r + 1;
@@ -46,28 +74,31 @@ function* jsonRecords(text: string, file: string): Generator<{ record: JsonObjec
       throw new InputError(file, line, `expected a JSON object, found ${describe(value)}`);
     }
     const record = value as JsonObject;
-    if (typeof record.text !== 'string') throw new InputError(file, line, `"text" must be a string, found ${describe(record.text)}`);
+    if (requireText && typeof record.text !== 'string') throw new InputError(file, line, `"text" must be a string, found ${describe(record.text)}`);
     yield { record, line };
   }
 }
 
-export function parseNerJsonl(text: string, file: string): JsonlNerDocument[] {
+export function parseNerJsonl(text: string, file: string, options: NerJsonlReadOptions = {}): JsonlNerDocument[] {
   const documents: JsonlNerDocument[] = [];
+  const known = options.labels ? new Set(options.labels) : undefined;
   for (const { record, line } of jsonRecords(text, file)) {
     const recordText = record.text as string;
     const offsets = offsetConverter(recordText);
-    const toUtf16 = (value: unknown, what: string, index: number, label: string): number => {
+    const toUtf16 = (value: unknown, what: string, index: number, label: string, item = 'span'): number => {
+      if (value === undefined) throw new InputError(file, line, `${item} ${index} (${label}): "${what}" is missing`);
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        throw new InputError(file, line, `span ${index} (${label}): "${what}" must be an integer, found ${describe(value)}`);
+        throw new InputError(file, line, `${item} ${index} (${label}): "${what}" must be an integer, found ${describe(value)}`);
       }
       const converted = offsets.toUtf16(value);
       if (converted === undefined) {
-        throw new InputError(file, line, `span ${index} (${label}): ${what} ${value} is outside the text (${offsets.codePointLength} characters)`);
+        throw new InputError(file, line, `${item} ${index} (${label}): ${what} ${value} is outside the text (${offsets.codePointLength} characters)`);
       }
       return converted;
     };
-    const readLabel = (value: unknown, index: number): string => {
-      if (typeof value !== 'string' || value === '') throw new InputError(file, line, `span ${index}: the label must be a non-empty string, found ${describe(value)}`);
+    const readLabel = (value: unknown, index: number, item = 'span'): string => {
+      if (typeof value !== 'string' || value === '') throw new InputError(file, line, `${item} ${index}: the label must be a non-empty string, found ${describe(value)}`);
+      if (known && !known.has(value)) throw new InputError(file, line, `${item} ${index}: label "${value}" is not one of ${[...known].join(', ')}`);
       return value;
     };
 
@@ -83,6 +114,20 @@ export function parseNerJsonl(text: string, file: string): JsonlNerDocument[] {
         const { start, end, label } = span as JsonObject;
         const name = readLabel(label, i);
         return { start: toUtf16(start, 'start', i, name), end: toUtf16(end, 'end', i, name), label: name };
+      });
+    } else if ('entities' in record) {
+      format = 'doccano-entities';
+      if (!Array.isArray(record.entities)) throw new InputError(file, line, `"entities" must be a list, found ${describe(record.entities)}`);
+      spans = record.entities.map((entity: unknown, i: number) => {
+        if (typeof entity !== 'object' || entity === null || Array.isArray(entity)) {
+          throw new InputError(file, line, `entity ${i}: expected an object with start_offset, end_offset and label, found ${describe(entity)}`);
+        }
+        const { start_offset, end_offset, label } = entity as JsonObject;
+        const name = readLabel(label, i, 'entity');
+        const start = toUtf16(start_offset, 'start_offset', i, name, 'entity');
+        const end = toUtf16(end_offset, 'end_offset', i, name, 'entity');
+        if (end < start) throw new InputError(file, line, `entity ${i} (${name}): end_offset ${String(end_offset)} is before start_offset ${String(start_offset)}`);
+        return { start, end, label: name };
       });
     } else if (Array.isArray(record.label) && record.label.every(Array.isArray)) {
       format = 'doccano';
@@ -103,9 +148,47 @@ export function parseNerJsonl(text: string, file: string): JsonlNerDocument[] {
   return documents;
 }
 
+/** The text, and the second text of a pair, under one of the namings of PAIR_FIELD_OF. */
+function readTexts(record: JsonObject, file: string, line: number): { text: string; textPair?: string; textFields: TextFieldNames } {
+  const namings = TEXT_FIELDS.filter((first) => first in record || PAIR_FIELD_OF[first] in record);
+  if (namings.length === 0) throw new InputError(file, line, `"text" must be a string, found nothing`);
+  if (namings.length > 1) {
+    const fields = namings.map((n) => (n in record ? n : PAIR_FIELD_OF[n]));
+    throw new InputError(file, line, `mixes "${fields[0]}" and "${fields[1]}"; a record uses one naming: text/text_pair, sentence1/sentence2 or premise/hypothesis`);
+  }
+  const textFields = namings[0];
+  const pairField = PAIR_FIELD_OF[textFields];
+  const text = record[textFields];
+  if (typeof text !== 'string') throw new InputError(file, line, `"${textFields}" must be a string, found ${describe(text)}${text === undefined ? ` (a record with "${pairField}" needs "${textFields}" too)` : ''}`);
+  if (!(pairField in record)) return { text, textFields };
+  const textPair = record[pairField];
+  if (typeof textPair !== 'string') throw new InputError(file, line, `"${pairField}" must be a string, found ${describe(textPair)}`);
+  return { text, textPair, textFields };
+}
+
+/**
+ * Throws at the first record whose kind (single text or sentence pair) differs from the first record's, naming both
+ * places; returns whether the records are pairs (false for none).
+ */
+export function checkTextPairs(records: readonly ClassificationRecord[]): boolean {
+  if (records.length === 0) return false;
+  const first = records[0];
+  const isPair = first.textPair !== undefined;
+  const kind = (pair: boolean) => (pair ? 'a sentence pair' : 'a single text');
+  for (const r of records) {
+    if ((r.textPair !== undefined) === isPair) continue;
+    const where = locationFromId(r) ?? { file: r.id, line: undefined };
+    const firstWhere = locationFromId(first);
+    const other = firstWhere ? (firstWhere.file === where.file ? `line ${firstWhere.line}` : `${firstWhere.file}:${firstWhere.line}`) : first.id;
+    throw new InputError(where.file, where.line, `is ${kind(!isPair)}, but ${other} is ${kind(isPair)}; a dataset holds single texts or sentence pairs, not both`);
+  }
+  return isPair;
+}
+
 export function parseClassificationJsonl(text: string, file: string): JsonlClassificationRecord[] {
   const records: JsonlClassificationRecord[] = [];
-  for (const { record, line } of jsonRecords(text, file)) {
+  for (const { record, line } of jsonRecords(text, file, false)) {
+    const texts = readTexts(record, file, line);
     let label: string;
     let labelShape: 'string' | 'array';
     if (typeof record.label === 'string' && record.label !== '') {
@@ -119,13 +202,22 @@ export function parseClassificationJsonl(text: string, file: string): JsonlClass
     } else {
       throw new InputError(file, line, `"label" must be a non-empty string or a list of one, found ${describe(record.label)}`);
     }
-    records.push({ id: `${file}:${line}`, text: record.text as string, label, labelShape, source: { line, record } });
+    records.push({ id: `${file}:${line}`, ...texts, label, labelShape, source: { line, record } });
   }
+  checkTextPairs(records);
   return records;
 }
 
-export async function readNerJsonl(path: string): Promise<JsonlNerDocument[]> {
-  return parseNerJsonl(await readTextFile(path), path);
+/** Unlabelled records to predict, {"text"} or a pair ({"text", "text_pair"} or a GLUE naming); any label is ignored. */
+export function parseTextInputsJsonl(text: string, file: string): JsonlTextInput[] {
+  const inputs: JsonlTextInput[] = [];
+  for (const { record, line } of jsonRecords(text, file, false)) inputs.push({ ...readTexts(record, file, line), source: { line, record } });
+  checkTextPairs(inputs.map((i) => ({ id: `${file}:${i.source.line}`, text: i.text, textPair: i.textPair, label: '' })));
+  return inputs;
+}
+
+export async function readNerJsonl(path: string, options: NerJsonlReadOptions = {}): Promise<JsonlNerDocument[]> {
+  return parseNerJsonl(await readTextFile(path), path, options);
 }
 
 export async function readClassificationJsonl(path: string): Promise<JsonlClassificationRecord[]> {
@@ -144,21 +236,41 @@ export function formatNerJsonl(documents: readonly (NerDocument | JsonlNerDocume
   return documents.map((document) => JSON.stringify(nerRecord(document, options.format)) + '\n').join('');
 }
 
-export function formatClassificationJsonl(records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: { labelShape?: 'string' | 'array' } = {}): string {
-  return records
-    .map((r) => {
-      const shape = options.labelShape ?? ('labelShape' in r ? r.labelShape : 'string');
-      const record = withFields(sourceRecord(r), { text: r.text, label: shape === 'array' ? [r.label] : r.label });
-      return JSON.stringify(record) + '\n';
-    })
-    .join('');
+export interface ClassificationJsonlWriteOptions {
+  /** By default each record's own (if read from JSONL), else "string". */
+  labelShape?: 'string' | 'array';
+  /** The naming of the text(s); by default each record's own (if read from JSONL), else text/text_pair. */
+  textFields?: TextFieldNames;
+}
+
+export function formatClassificationJsonl(records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: ClassificationJsonlWriteOptions = {}): string {
+  return records.map((r) => JSON.stringify(classificationRecord(r, options)) + '\n').join('');
+}
+
+function classificationRecord(r: ClassificationRecord | JsonlClassificationRecord, options: ClassificationJsonlWriteOptions): JsonObject {
+  const shape = options.labelShape ?? ('labelShape' in r ? r.labelShape : 'string');
+  const read = 'textFields' in r ? r.textFields : 'text';
+  const fields = options.textFields ?? read;
+  const label = shape === 'array' ? [r.label] : r.label;
+  const texts: JsonObject = r.textPair === undefined ? { [fields]: r.text } : { [fields]: r.text, [PAIR_FIELD_OF[fields]]: r.textPair };
+  const original = sourceRecord(r);
+  if (fields === read) {
+    const record = withFields(original, { ...texts, label });
+    if (r.textPair === undefined) delete record[PAIR_FIELD_OF[fields]];
+    return record;
+  }
+  // Renamed (e.g. sentence1/sentence2 -> text/text_pair): the texts lead, as in the records this module writes.
+  const rest = { ...original };
+  delete rest[read];
+  delete rest[PAIR_FIELD_OF[read]];
+  return { ...texts, ...withFields(rest, { label }) };
 }
 
 export async function writeNerJsonl(path: string, documents: readonly (NerDocument | JsonlNerDocument)[], options: NerJsonlWriteOptions = {}): Promise<void> {
   await writeFileAtomic(path, formatNerJsonl(documents, options));
 }
 
-export async function writeClassificationJsonl(path: string, records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: { labelShape?: 'string' | 'array' } = {}): Promise<void> {
+export async function writeClassificationJsonl(path: string, records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: ClassificationJsonlWriteOptions = {}): Promise<void> {
   await writeFileAtomic(path, formatClassificationJsonl(records, options));
 }
 
@@ -182,16 +294,56 @@ function nerRecord(document: NerDocument | JsonlNerDocument, requested: NerJsonl
       const same = originalSpans.find((s) => s && s.start === start && s.end === end && s.label === span.label);
       return same ? { ...same } : { start, end, label: span.label };
     });
-    const record = withFields(original, spans.length === 0 && !('spans' in original) ? { text: document.text } : { text: document.text, spans });
+    // A record read as annotated (with no entities) stays annotated; plain text stays waiting for annotation.
+    const annotated = 'spans' in original || 'entities' in original || (Array.isArray(original.label) && original.label.every(Array.isArray));
+    const record = withFields(original, spans.length === 0 && !annotated ? { text: document.text } : { text: document.text, spans });
     if (Array.isArray(record.label) && record.label.every(Array.isArray)) delete record.label;
-    return record;
+    return withoutEntities(record);
   }
+  if (format === 'doccano-entities') return doccanoEntitiesRecord(document, original, toCodePoints);
   const label = document.spans.map((span) => {
     const { start, end } = toCodePoints(span);
     return [start, end, span.label];
   });
   const record = withFields(original, { text: document.text, label });
   delete record.spans;
+  return withoutEntities(record);
+}
+
+/** doccano's relations name entities by id: they go with the entities when a record leaves that shape. */
+function withoutEntities(record: JsonObject): JsonObject {
+  if (!('entities' in record)) return record;
+  delete record.entities;
+  if (Array.isArray(record.relations)) delete record.relations;
+  return record;
+}
+
+function doccanoEntitiesRecord(document: NerDocument, original: JsonObject, toCodePoints: (span: Span) => { start: number; end: number }): JsonObject {
+  // Entities that did not change keep their id and other fields, so that relations still point at them.
+  const originalEntities = Array.isArray(original.entities) ? (original.entities as unknown[]).filter((e): e is JsonObject => typeof e === 'object' && e !== null && !Array.isArray(e)) : [];
+  const ids = originalEntities.map((e) => e.id).filter((id): id is number => typeof id === 'number' && Number.isFinite(id));
+  let nextId = ids.length > 0 ? Math.max(...ids) + 1 : 1;
+  const used = new Set<JsonObject>();
+  const entities = document.spans.map((span) => {
+    const { start, end } = toCodePoints(span);
+    const same = originalEntities.find((e) => !used.has(e) && e.start_offset === start && e.end_offset === end && e.label === span.label);
+    if (same) {
+      used.add(same);
+      return { ...same };
+    }
+    return { id: nextId++, label: span.label, start_offset: start, end_offset: end };
+  });
+  const record = withFields(original, { text: document.text, entities });
+  delete record.spans;
+  if (Array.isArray(record.label) && record.label.every(Array.isArray)) delete record.label;
+  if (Array.isArray(original.relations)) {
+    // A relation to an entity that is gone would not import into doccano.
+    const removed = new Set(originalEntities.filter((e) => !used.has(e)).map((e) => e.id));
+    const dangling = (r: unknown) => typeof r === 'object' && r !== null && (removed.has((r as JsonObject).from_id) || removed.has((r as JsonObject).to_id));
+    record.relations = original.relations.filter((r) => !dangling(r));
+  } else if (!('entities' in original) && !('relations' in original)) {
+    record.relations = [];
+  }
   return record;
 }
 

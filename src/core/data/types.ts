@@ -17,6 +17,8 @@ export interface NerDocument {
 export interface ClassificationRecord {
   id: string;
   text: string;
+  /** The second text of a sentence pair (Hugging Face's `text_pair`), encoded as [CLS] text [SEP] textPair [SEP]. */
+  textPair?: string;
   label: string;
 }
 

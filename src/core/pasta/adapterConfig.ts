@@ -21,6 +21,11 @@ export interface AdapterConfig {
   num_special_token_slots: number;
   /** The special token of each slot, in order, e.g. ["[CLS]", "[SEP]"]. */
   special_token_slots: string[];
+  /**
+   * SEQ_CLS adapters trained on sentence pairs (Hugging Face's text/text_pair): true, and the slots are those of
+   * a pair encoding ([CLS] a [SEP] b [SEP]: 3; <s> a </s></s> b </s>: 4). Absent for single texts.
+   */
+  text_pair?: true;
   num_layers: number;
   hidden_size: number;
   /** Class index (as a string, like transformers' config.json) -> label; for TOKEN_CLS the IOB2 tags. */
@@ -107,6 +112,8 @@ export interface NewAdapterConfig {
   fingerprint: BaseModelFingerprint;
   /** The special token of each slot, e.g. ["[CLS]", "[SEP]"]. */
   specialTokenSlots: string[];
+  /** SEQ_CLS on sentence pairs. */
+  textPair?: boolean;
   /** Entity types (TOKEN_CLS: expanded to O, B-x, I-x) or classes (SEQ_CLS), in class order. */
   labels: readonly string[];
   /** "sha256:<hex>" */
@@ -127,6 +134,7 @@ export function createAdapterConfig(options: NewAdapterConfig): AdapterConfig {
     base_model_fingerprint: { sha256: options.fingerprint.sha256, signature: { ...signature } },
     num_special_token_slots: options.specialTokenSlots.length,
     special_token_slots: [...options.specialTokenSlots],
+    ...(options.textPair ? { text_pair: true as const } : {}),
     num_layers: signature.num_hidden_layers,
     hidden_size: signature.hidden_size,
     ...labelMaps(options.task, options.labels),
@@ -193,6 +201,10 @@ export function checkAdapterConfig(value: unknown, file: string, json?: JsonWith
     fail(['special_token_slots'], slotNames === undefined ? 'is missing' : 'must be an array of special tokens such as ["[CLS]", "[SEP]"]');
   }
   if ((slotNames as string[]).length !== slots) fail(['special_token_slots'], `names ${(slotNames as string[]).length} slots but num_special_token_slots is ${slots}`);
+  if (config.text_pair !== undefined) {
+    if (config.text_pair !== true) fail(['text_pair'], `must be true (an adapter for sentence pairs) or absent, found ${JSON.stringify(config.text_pair)}`);
+    if (task !== 'SEQ_CLS') fail(['text_pair'], 'is for SEQ_CLS adapters only');
+  }
   const layers = positiveInteger(['num_layers'], config.num_layers);
   const hidden = positiveInteger(['hidden_size'], config.hidden_size);
   if (layers !== signature.num_hidden_layers) fail(['num_layers'], `is ${layers} but the base model signature has num_hidden_layers ${String(signature.num_hidden_layers)}`);

@@ -1,13 +1,14 @@
 // A sequence (text classification) project's data: the JSONL sources project.json names, read as
-// {"text", "label"} records (plain, doccano ["x"] or Prodigy shapes), their class names, and the same seeded
-// train/dev split as the token task.
+// {"text", "label"} records (plain, doccano ["x"] or Prodigy shapes) or sentence pairs ({"text", "text_pair",
+// "label"}, or GLUE's sentence1/sentence2 and premise/hypothesis), their class names, and the same seeded
+// train/dev split as the token task. A project's data is all single texts or all pairs.
 //
 // Class names: project.json's label names when at least one of them occurs in the data (the project then
 // declares the classes, and a record with a label outside them is an error naming its file and line);
 // otherwise (e.g. the default entity labels left in place) the labels found in the data, sorted by code point.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { readClassificationJsonl } from '../data/jsonl';
+import { checkTextPairs, readClassificationJsonl } from '../data/jsonl';
 import { InputError, type ClassificationRecord } from '../data/types';
 import { locationFromId } from '../data/validate';
 import type { Project } from './projectFile';
@@ -20,6 +21,8 @@ export interface ClassificationData {
   dev: ClassificationRecord[];
   /** Class names in id order. */
   labels: string[];
+  /** True when every record is a sentence pair (text and textPair). */
+  pairs: boolean;
   /** Where the class names came from (see the file comment). */
   labelSource: 'project' | 'data';
   /** Problems that did not stop training, for the user to see. */
@@ -56,7 +59,8 @@ export function checkRecordLabels(records: readonly ClassificationRecord[], labe
 
 export function classificationFingerprint(records: readonly ClassificationRecord[]): string {
   const hash = createHash('sha256');
-  for (const r of records) hash.update(JSON.stringify([r.text, r.label]));
+  // Single texts hash as they always did, so that existing adapters keep their fingerprints.
+  for (const r of records) hash.update(JSON.stringify(r.textPair === undefined ? [r.text, r.label] : [r.text, r.textPair, r.label]));
   return `sha256:${hash.digest('hex')}`;
 }
 
@@ -70,8 +74,8 @@ async function readRecords(root: string, project: Project, warnings: InputError[
     if (source.format === 'annotations') continue;
     for (const file of await expandPath(root, source.path)) records.push(...(await readClassificationJsonl(file)));
   }
-  const kept = records.filter((r) => r.text.trim() !== '');
-  if (kept.length < records.length) warnings.push(new InputError(projectFilePath(root), undefined, `${records.length - kept.length} record(s) with empty text were skipped`));
+  const kept = records.filter((r) => r.text.trim() !== '' && (r.textPair === undefined || r.textPair.trim() !== ''));
+  if (kept.length < records.length) warnings.push(new InputError(projectFilePath(root), undefined, `${records.length - kept.length} record(s) with an empty text were skipped`));
   return kept;
 }
 
@@ -103,5 +107,6 @@ export async function loadClassificationData(root: string, project: Project): Pr
   checkRecordLabels(train, labels);
   checkRecordLabels(dev, labels);
   if (labels.length < 2) throw new InputError(where, undefined, `the data has only one class (${labels[0]}); text classification needs at least two`);
-  return { train, dev, labels, labelSource: source, warnings, fingerprint: classificationFingerprint([...train, ...dev]) };
+  const pairs = checkTextPairs([...train, ...dev]);
+  return { train, dev, labels, labelSource: source, pairs, warnings, fingerprint: classificationFingerprint([...train, ...dev]) };
 }

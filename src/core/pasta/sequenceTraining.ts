@@ -1,12 +1,13 @@
-// Train a SEQ_CLS PASTA adapter from a "sequence" project: JSONL {"text", "label"} records, the pooled [CLS]
-// output through the checkpoint's pooler and a linear head, the epoch chosen on dev macro-F1.
+// Train a SEQ_CLS PASTA adapter from a "sequence" project: JSONL {"text", "label"} records or sentence pairs
+// ({"text", "text_pair", "label"}), the pooled [CLS] output through the checkpoint's pooler and a linear head, the
+// epoch chosen on dev macro-F1. Pairs get one PASTA slot per special token of the tokenizer's pair encoding.
 import { checkAdapterName } from './adapter';
 import { loadBaseModel } from './baseModel';
 import { loadClassificationData } from './classificationData';
 import type { JsonValue } from './jsonWithLines';
 import type { Hyperparameters, Project } from './projectFile';
 import { prepareSequenceTask, type DevScores } from './tasks';
-import { runTrainingJob, SINGLE_TEXT_SLOTS, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
+import { pairSlotTokens, runTrainingJob, SINGLE_TEXT_SLOTS, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
 
 /** A single text carries the same two special tokens as a token-task window ([CLS] ... [SEP]). */
 export const SEQUENCE_TASK_SLOTS = SINGLE_TEXT_SLOTS;
@@ -25,12 +26,17 @@ export async function trainSequenceAdapter(options: WorkspaceTrainOptions, proje
 
   const data = await loadClassificationData(workspaceRoot, project);
   for (const w of data.warnings) say(`warning: ${w.message}`);
-  say(`data: ${data.train.length} training and ${data.dev.length} dev texts; classes ${data.labels.join(', ')} (from the ${data.labelSource === 'project' ? 'project labels' : 'data'})`);
+  const what = data.pairs ? 'sentence pairs' : 'texts';
+  say(`data: ${data.train.length} training and ${data.dev.length} dev ${what}; classes ${data.labels.join(', ')} (from the ${data.labelSource === 'project' ? 'project labels' : 'data'})`);
   const base = await loadBaseModel(project.baseModel, workspaceRoot, options.download);
   say(`base model: ${project.baseModel} (${base.config.model_type}, ${base.config.num_hidden_layers} layers x ${base.config.hidden_size})`);
 
+  const specialTokenSlots = data.pairs ? pairSlotTokens(base.tokenizer) : undefined;
+  if (specialTokenSlots) say(`sentence pairs: ${specialTokenSlots.length} PASTA slots (${specialTokenSlots.join(' ')})`);
   const task = prepareSequenceTask(base.tokenizer, data.labels, data.train, data.dev, hp.maxLength);
   return runTrainingJob({
+    specialTokenSlots,
+    textPair: data.pairs,
     options,
     project,
     hyperparameters: hp,

@@ -132,7 +132,7 @@ export function prepareSequenceTask(
 ): PreparedTask {
   const ids = new Map(labels.map((l, i) => [l, i]));
   const encode = (r: ClassificationRecord): EncodedExample => {
-    const e = tokenizer.encode(r.text, undefined, { maxLength });
+    const e = tokenizer.encode(r.text, r.textPair, { maxLength });
     const label = ids.get(r.label);
     if (label === undefined) throw new Error(`record ${r.id}: label '${r.label}' is not among the project's labels`);
     return { inputIds: e.ids, specialTokensMask: e.specialTokensMask, tokenTypeIds: e.typeIds, labels: label };

@@ -1,5 +1,5 @@
-// One label per text with its probability and the whole distribution; each text may use its own SEQ_CLS adapter
-// and all of them share the forward passes, as the span predictor does.
+// One label per text (or sentence pair) with its probability and the whole distribution; each input may use its own
+// SEQ_CLS adapter and all of them share the forward passes, as the span predictor does.
 import type { EncodedExample } from '../engine/batch';
 import type { PredictorAdapter } from './predictor';
 import type { PastaRuntime } from './runtime';
@@ -13,23 +13,30 @@ export interface TextClassification {
   adapter: string;
 }
 
+/** A text, or a sentence pair encoded as the tokenizer's pair ([CLS] text [SEP] textPair [SEP]). */
+export type ClassifierInput = string | { text: string; textPair?: string };
+
 export interface ClassifyOptions {
-  /** Word pieces per text, special tokens included; longer texts are truncated (the head reads [CLS]). */
+  /** Word pieces per input, special tokens included; longer inputs are truncated (pairs longest first, as HF). */
   maxLength: number;
   batchSize: number;
 }
 
-/** Classifies every text; `adapterOf[i]` picks the adapter of text i (default: the first). */
+/**
+ * Classifies every input; `adapterOf[i]` picks the adapter of input i (default: the first). The runtime's slot count
+ * must be the inputs' (2 for single texts, the pair count for pairs): callers keep the two apart.
+ */
 export async function classifyTexts(
   runtime: PastaRuntime,
   tokenizer: SequenceTokenizer,
   adapters: PredictorAdapter[],
-  texts: string[],
+  texts: ClassifierInput[],
   options: ClassifyOptions,
   adapterOf: number[] = texts.map(() => 0),
 ): Promise<TextClassification[]> {
-  const examples: EncodedExample[] = texts.map((text) => {
-    const e = tokenizer.encode(text, undefined, { maxLength: options.maxLength });
+  const examples: EncodedExample[] = texts.map((input) => {
+    const { text, textPair } = typeof input === 'string' ? { text: input, textPair: undefined } : input;
+    const e = tokenizer.encode(text, textPair, { maxLength: options.maxLength });
     return { inputIds: e.ids, specialTokensMask: e.specialTokensMask, tokenTypeIds: e.typeIds };
   });
   const order = examples.map((_, i) => i).sort((a, b) => examples[a].inputIds.length - examples[b].inputIds.length);

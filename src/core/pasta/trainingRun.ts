@@ -7,6 +7,7 @@ import type { Device } from '../engine/device';
 import { adapterDir, createAdapterConfig, saveAdapter, type AdapterTensors } from './adapter';
 import type { AdapterTaskType } from './adapterConfig';
 import type { BaseModel, ResolveOptions } from './baseModel';
+import type { Tokenizer } from '../model/tokenizer';
 import type { JsonValue } from './jsonWithLines';
 import type { Hyperparameters, Project } from './projectFile';
 import { PastaRuntime, type PastaParams } from './runtime';
@@ -15,6 +16,17 @@ import { train, type TrainingEvent } from './trainer';
 
 /** A single text carries two special tokens ([CLS] ... [SEP], <s> ... </s>): one PASTA slot each. */
 export const SINGLE_TEXT_SLOTS = 2;
+
+/**
+ * The special tokens of a sentence pair as the tokenizer's own post-processor lays them out, one PASTA slot each:
+ * ["[CLS]", "[SEP]", "[SEP]"] for BERT-likes, ["<s>", "</s>", "</s>", "</s>"] for RoBERTa-likes.
+ */
+export function pairSlotTokens(tokenizer: Tokenizer): string[] {
+  const e = tokenizer.encode('', '');
+  const tokens = e.tokens.filter((_, i) => e.specialTokensMask[i] === 1);
+  if (tokens.length === 0) throw new Error(`the tokenizer of ${tokenizer.source} adds no special tokens around a sentence pair, and PASTA's vectors sit on them`);
+  return tokens;
+}
 
 export interface WorkspaceTrainOptions {
   workspaceRoot: string;
@@ -29,6 +41,8 @@ export interface WorkspaceTrainOptions {
 
 export interface WorkspaceTrainResult {
   adapterDir?: string;
+  /** The saved adapter's vectors and head (best epoch), in memory; absent when cancelled. */
+  params?: PastaParams;
   best?: DevScores;
   bestEpoch: number;
   cancelled: boolean;
@@ -48,6 +62,10 @@ export interface TrainingJob {
   dataFingerprint: string;
   /** adapter_config.json's metrics for the best dev scores. */
   metrics: (best: DevScores | undefined) => { [key: string]: JsonValue };
+  /** The special token of each PASTA slot; default: a single text's [CLS] and [SEP] (or <s> and </s>). */
+  specialTokenSlots?: string[];
+  /** SEQ_CLS on sentence pairs: recorded in adapter_config.json (text_pair). */
+  textPair?: boolean;
 }
 
 export function checkpointDir(workspaceRoot: string, adapterName: string): string {
@@ -65,20 +83,21 @@ export function toAdapterTensors(base: BaseModel, params: PastaParams, numSlots:
   };
 }
 
-/** The special tokens the slots stand for, as the tokenizer spells them (e.g. ["[CLS]", "[SEP]"]). */
-function slotTokens(base: BaseModel): string[] {
+/** The special tokens a single text's slots stand for, as the tokenizer spells them (e.g. ["[CLS]", "[SEP]"]). */
+export function singleTextSlotTokens(base: BaseModel): string[] {
   const s = base.tokenizer.specialTokens;
   return [s.cls ?? s.bos, s.sep ?? s.eos].map((id) => (id === undefined ? '' : (base.tokenizer.idToToken(id) ?? String(id))));
 }
 
 export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainResult> {
   const { options, project, base, task, hyperparameters: hp } = job;
+  const slots = job.specialTokenSlots ?? singleTextSlotTokens(base);
   const runtime = new PastaRuntime({
     config: base.config,
     weights: base.weights,
     task: task.task,
     numLabels: task.id2label.length,
-    numSlots: SINGLE_TEXT_SLOTS,
+    numSlots: slots.length,
     padTokenId: base.tokenizer.specialTokens.pad,
     device: hp.device,
     threads: hp.threads > 0 ? hp.threads : undefined,
@@ -105,16 +124,17 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
       task: job.adapterTask,
       baseModel: project.baseModel,
       fingerprint: base.fingerprint,
-      specialTokenSlots: slotTokens(base),
+      specialTokenSlots: slots,
+      textPair: job.textPair,
       labels: job.labels,
       trainingDataFingerprint: job.dataFingerprint,
       metrics: { ...job.metrics(result.best), best_epoch: result.bestEpoch, epochs_run: result.history.length },
       hyperparameters: { ...hp },
     });
     const dir = adapterDir(options.workspaceRoot, options.adapterName);
-    await saveAdapter(dir, config, toAdapterTensors(base, result.params, SINGLE_TEXT_SLOTS, task.id2label.length));
+    await saveAdapter(dir, config, toAdapterTensors(base, result.params, slots.length, task.id2label.length));
     await rm(checkpoints, { recursive: true, force: true });
-    return { ...outcome, adapterDir: dir, cancelled: false };
+    return { ...outcome, adapterDir: dir, params: result.params, cancelled: false };
   } finally {
     await runtime.release();
   }

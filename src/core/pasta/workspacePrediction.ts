@@ -1,6 +1,7 @@
 // Prediction from a workspace's adapters: loads each adapter with the base it names (verified against the
 // base's fingerprint and shapes), keeps one runtime per base and task, predicts spans (TOKEN_CLS adapters) and
-// classifies texts (SEQ_CLS adapters).
+// classifies texts or sentence pairs (SEQ_CLS adapters; a pair adapter's adapter_config.json says "text_pair": true,
+// and its slot count is that of the tokenizer's pair encoding).
 import type { DeviceRequest } from '../engine/device';
 import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from './adapter';
 import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from './adapterConfig';
@@ -10,16 +11,23 @@ import { predictSpans, type PredictedSpan, type PredictorAdapter } from './predi
 import { readProjectFile } from './projectFile';
 import { prepareSequenceTask, prepareTokenTask, type DevScores } from './tasks';
 import { checkRecordLabels } from './classificationData';
-import { classifyTexts, type TextClassification } from './textClassifier';
+import { classifyTexts, type ClassifierInput, type TextClassification } from './textClassifier';
+import { pairSlotTokens } from './trainingRun';
 import { evaluate } from './trainer';
 import type { WordSplit } from '../data/alignment';
 import { InputError, type ClassificationRecord, type NerDocument } from '../data/types';
+import { locationFromId } from '../data/validate';
 import { PastaRuntime, type PastaParams } from './runtime';
 
 export interface ReadyAdapter {
   adapter: LoadedAdapter;
   predictor: PredictorAdapter;
   base: BaseModel;
+}
+
+/** Whether an adapter classifies sentence pairs (SEQ_CLS trained on text/text_pair records). */
+export function isPairAdapter(ready: ReadyAdapter): boolean {
+  return ready.adapter.config.text_pair === true;
 }
 
 function paramsOf(adapter: LoadedAdapter): PastaParams {
@@ -77,7 +85,9 @@ export class WorkspacePredictor {
       ready = (async () => {
         const adapter = await loadAdapter(adapterDir(this.workspaceRoot, name));
         const base = await this.base(adapter.config.base_model_name_or_path);
-        verifyAdapterForBase(adapter, { config: base.config, fingerprint: base.fingerprint });
+        // A pair adapter's slots must be those of this tokenizer's pair encoding; single-text adapters always had two.
+        const numSpecialTokenSlots = adapter.config.text_pair ? pairSlotTokens(base.tokenizer).length : undefined;
+        verifyAdapterForBase(adapter, { config: base.config, fingerprint: base.fingerprint, numSpecialTokenSlots });
         return { adapter, base, predictor: { name, id2label: labelsInOrder(adapter.config), params: paramsOf(adapter) } };
       })();
       this.adapters.set(name, ready);
@@ -93,7 +103,7 @@ export class WorkspacePredictor {
 
   private runtimeFor(ready: ReadyAdapter): PastaRuntime {
     const task = ready.adapter.config.task_type === 'SEQ_CLS' ? 'sequence' : 'token';
-    const key = `${task}:${ready.base.dir}`;
+    const key = `${task}:${ready.adapter.config.num_special_token_slots}:${ready.base.dir}`;
     let runtime = this.runtimes.get(key);
     if (!runtime) {
       runtime = new PastaRuntime({
@@ -148,16 +158,26 @@ export class WorkspacePredictor {
     return evaluate(this.runtimeFor(ready), task, ready.predictor.params, hp.batchSize);
   }
 
-  /** One label per text with its probability and distribution; `adapterNames[i]` names text i's SEQ_CLS adapter. */
-  async classify(texts: string[], adapterNames: string[]): Promise<TextClassification[]> {
+  /** Whether adapter `name` (SEQ_CLS) classifies sentence pairs rather than single texts. */
+  async classifiesPairs(name: string): Promise<boolean> {
+    return isPairAdapter(await this.adapter(name, 'SEQ_CLS'));
+  }
+
+  /**
+   * One label per input with its probability and distribution; `adapterNames[i]` names input i's SEQ_CLS adapter.
+   * A pair adapter needs {text, textPair} inputs and a single-text adapter single texts.
+   */
+  async classify(texts: ClassifierInput[], adapterNames: string[]): Promise<TextClassification[]> {
     const unique = [...new Set(adapterNames)];
     const ready = await Promise.all(unique.map((n) => this.adapter(n, 'SEQ_CLS')));
+    texts.forEach((input, i) => checkInputKind(ready[unique.indexOf(adapterNames[i])], typeof input !== 'string' && input.textPair !== undefined, i));
     const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
     const out = new Array<TextClassification>(texts.length);
-    // Rows share a forward pass only over one base model.
-    for (const dir of new Set(ready.map((r) => r.base.dir))) {
-      const adapters = ready.filter((r) => r.base.dir === dir);
-      const idx = texts.map((_, i) => i).filter((i) => ready[unique.indexOf(adapterNames[i])].base.dir === dir);
+    // Rows share a forward pass only over one base model and one slot count.
+    const groupOf = (r: ReadyAdapter) => `${r.adapter.config.num_special_token_slots}:${r.base.dir}`;
+    for (const group of new Set(ready.map(groupOf))) {
+      const adapters = ready.filter((r) => groupOf(r) === group);
+      const idx = texts.map((_, i) => i).filter((i) => groupOf(ready[unique.indexOf(adapterNames[i])]) === group);
       const part = await classifyTexts(
         this.runtimeFor(adapters[0]),
         adapters[0].base.tokenizer,
@@ -175,6 +195,7 @@ export class WorkspacePredictor {
   async evaluateClassification(records: ClassificationRecord[], adapterName: string): Promise<DevScores> {
     const ready = await this.adapter(adapterName, 'SEQ_CLS');
     const labels = ready.predictor.id2label;
+    for (const r of records) checkInputKind(ready, r.textPair !== undefined, locationFromId(r) ?? { file: r.id });
     checkRecordLabels(records, labels, { owner: `the classes of adapter '${adapterName}'` });
     const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
     const task = prepareSequenceTask(ready.base.tokenizer, labels, [], records, hp.maxLength);
@@ -189,4 +210,17 @@ export class WorkspacePredictor {
     for (const r of this.runtimes.values()) await r.release();
     this.runtimes.clear();
   }
+}
+
+/**
+ * Refuses a single text for a pair adapter and a pair for a single-text adapter: at the record's file and line where
+ * it has one, else at the adapter's config naming input `index`.
+ */
+function checkInputKind(ready: ReadyAdapter, isPair: boolean, at: { file: string; line?: number } | number): void {
+  if (isPairAdapter(ready) === isPair) return;
+  const name = ready.predictor.name;
+  const kind = isPair ? 'a sentence pair' : 'a single text';
+  const wants = isPair ? `adapter '${name}' classifies single texts; give it records without "text_pair"` : `adapter '${name}' classifies sentence pairs; give it records {"text", "text_pair"}`;
+  if (typeof at === 'number') throw new InputError(join(ready.adapter.dir, ADAPTER_CONFIG_FILE), undefined, `input ${at + 1} is ${kind}, but ${wants}`);
+  throw new InputError(at.file, at.line, `is ${kind}, but ${wants}`);
 }

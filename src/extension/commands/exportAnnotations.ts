@@ -8,11 +8,17 @@ const FORMATS: { label: string; description: string; format: AnnotationExportFor
   { label: 'CoNLL (BIOES)', description: 'token<TAB>tag with S- and E- tags', format: { kind: 'conll', scheme: 'BIOES' }, extension: 'conll' },
   { label: 'JSONL (Prodigy)', description: '{"text", "spans": [{"start", "end", "label"}]}', format: { kind: 'jsonl', style: 'prodigy' }, extension: 'jsonl' },
   { label: 'JSONL (doccano)', description: '{"text", "label": [[start, end, label]]}', format: { kind: 'jsonl', style: 'doccano' }, extension: 'jsonl' },
+  {
+    label: 'JSONL (doccano entities)',
+    description: '{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": []}',
+    format: { kind: 'jsonl', style: 'doccano-entities' },
+    extension: 'jsonl',
+  },
 ];
 
 /**
  * Exports every annotated file of the workspace folder to CoNLL or JSONL. The format and the file are asked for
- * unless passed: run(ctx, targetUri?, format?) with format one of conll-iob2, conll-bioes, jsonl-prodigy, jsonl-doccano.
+ * unless passed: run(ctx, targetUri?, format?) with format one of conll-iob2, conll-bioes, jsonl-prodigy, jsonl-doccano, jsonl-doccano-entities.
  */
 export const exportAnnotations: PastaCommand = {
   id: 'pasta.exportAnnotations',
