@@ -48,8 +48,6 @@ test('Gelu, onnxruntime\'s fused kernel (float32: no double kernel), across both
     { dtype: 'float32', epsilon: 1e-2 },
     2e-3,
   ));
-test('Sum of three terms with broadcasting', () =>
-  expectClose([input('a', [2, 3]), input('b', [3]), input('c', [2, 1])], (g, [a, b, c]) => ops.sum(g, a, b, c)));
 test('Where with a constant condition', () =>
   expectClose([input('a', [2, 3]), input('b', [3])], (g, [a, b]) => ops.where(g, ops.greater(g, a, g.scalar('float64', 0)), a, b)));
 test('MatMul: batched activation times a matrix', () =>

@@ -28,12 +28,6 @@ export const relu = (g: Graph, x: Value) => unary(g, 'Relu', x);
 export const not = (g: Graph, x: Value) => unary(g, 'Not', x);
 export const identity = (g: Graph, x: Value) => unary(g, 'Identity', x);
 
-/** Variadic Add with broadcasting (onnxruntime adds the terms pairwise into one output buffer). */
-export function sum(g: Graph, ...terms: Value[]): Value {
-  const shape = terms.map((t) => t.shape).reduce((a, b) => broadcastShapes(a, b));
-  return g.node('Sum', terms, [{ dtype: terms[0].dtype, shape }])[0];
-}
-
 export function where(g: Graph, condition: Value, a: Value, b: Value): Value {
   const shape = broadcastShapes(condition.shape, broadcastShapes(a.shape, b.shape));
   return g.node('Where', [condition, a, b], [{ dtype: a.dtype, shape }])[0];
@@ -62,7 +56,6 @@ export const elementwiseRules: VjpRules = {
     na ? sumToShape(g, div(g, gy!, b), a) : undefined,
     nb ? sumToShape(g, neg(g, div(g, mul(g, gy!, y), b)), b) : undefined,
   ],
-  Sum: (g, { inputs }, [gy], needs) => inputs.map((x, i) => (needs[i] ? sumToShape(g, gy!, x) : undefined)),
   Neg: (g, _node, [gy]) => [neg(g, gy!)],
   Identity: (_g, _node, [gy]) => [gy],
   // d erf(x)/dx = 2/sqrt(pi) * exp(-x^2)

@@ -3,7 +3,7 @@ import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { normalizeAxis } from '../shapeInference';
 import type { VjpRules } from '../vjp';
 import { sumToShape } from './broadcast';
-import { erf, exp, mul, neg, scalarLike, sub, sum } from './elementwise';
+import { add, erf, exp, mul, neg, scalarLike, sub } from './elementwise';
 import { reduceMean, reduceSum } from './reduce';
 
 export function softmax(g: Graph, x: Value, axis = -1): Value {
@@ -44,7 +44,9 @@ export const nnRules: VjpRules = {
   Gelu: (g, { inputs: [x] }, [gy]) => {
     const s = mul(g, x, scalarLike(g, x, Math.SQRT1_2));
     const gaussian = exp(g, sub(g, scalarLike(g, x, Math.log(Math.sqrt(2 / Math.PI))), mul(g, s, s)));
-    const slope = sum(g, erf(g, s), mul(g, x, gaussian), scalarLike(g, x, 1));
+    // Two Adds, not one Sum: onnxruntime's Sum adds pairwise and broadcasts the scalar slowly (measured 1.0 ms
+    // against 2 x 0.3 ms on [640, 1536]).
+    const slope = add(g, add(g, erf(g, s), mul(g, x, gaussian)), scalarLike(g, x, 1));
     return [mul(g, mul(g, gy!, slope), scalarLike(g, x, 0.5))];
   },
 
@@ -71,7 +73,7 @@ export const nnRules: VjpRules = {
       const rowShift = neg(g, mul(g, invStd, reduceMean(g, a, [-1], true)));
       const invStdCubed = mul(g, invStd, mul(g, invStd, invStd));
       const rowSlope = neg(g, mul(g, invStdCubed, reduceMean(g, mul(g, a, xc), [-1], true)));
-      dx = sum(g, mul(g, a, invStd), rowShift, mul(g, xc, rowSlope));
+      dx = add(g, add(g, mul(g, a, invStd), rowShift), mul(g, xc, rowSlope));
     }
     const dScale = nScale ? sumToShape(g, mul(g, gy, mul(g, xc, invStd)), scale) : undefined;
     return [dx, dScale, nBias ? sumToShape(g, gy, bias) : undefined];
