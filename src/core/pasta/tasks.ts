@@ -5,6 +5,7 @@ import type { EncodedExample } from '../engine/batch';
 import { classificationReport } from '../metrics/classification';
 import { entityReport, type EntityReport } from '../metrics/seqeval';
 import type { TaskType } from '../graph/pastaGraph';
+import { argmax, decodeTags, type TagDecoding } from './iob2Decoding';
 
 export interface DevScores {
   /** The selection metric: entity micro-F1 (token task) or macro-F1 (sequence task). */
@@ -22,7 +23,7 @@ export interface PreparedTask {
   train: EncodedExample[];
   dev: EncodedExample[];
   /** Scores dev predictions: one probability array per dev example ([positions x labels]). */
-  score(devProbabilities: Float32Array[]): DevScores;
+  score(devProbabilities: Float32Array[], decoding?: TagDecoding): DevScores;
   problems: BoundaryProblem[];
 }
 
@@ -33,42 +34,34 @@ export interface TokenTaskOptions {
   labelAllSubwords?: boolean;
 }
 
-function argmax(p: Float32Array, from: number, n: number): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (p[from + i] > p[from + best]) best = i;
-  return best;
-}
-
-/** Word-level predicted tags for aligned documents, from window probabilities merged per piece. */
+/**
+ * Word-level predicted tags for aligned documents, from window probabilities merged per piece (a word takes its
+ * first piece's probabilities), decoded per document as valid IOB2 by default. A word with no piece in any
+ * window (nothing left of it after tokenization) is O with confidence 0.
+ */
 export function predictWordTags(
   documents: AlignedDocument[],
   windowsOfDoc: { first: number; last: number; example: number }[][],
   probabilities: Float32Array[],
   id2label: string[],
+  decoding: TagDecoding = 'viterbi',
 ): { tags: string[][]; confidences: number[][] } {
   const C = id2label.length;
+  const outside = Float32Array.from(id2label, (label) => (label === 'O' ? 1 : 0));
   const tags: string[][] = [];
   const confidences: number[][] = [];
   documents.forEach((d, di) => {
     const windows = windowsOfDoc[di];
     const pieceCount = d.pieceWord.length;
     const best = bestWindowPerPiece(windows.map((w) => ({ ...w, docIndex: di, inputIds: [], specialTokensMask: [], labels: [] })), pieceCount);
-    const docTags: string[] = [];
-    const docConf: number[] = [];
-    d.firstPieceOfWord.forEach((piece) => {
-      if (piece < 0 || !best[piece]) {
-        docTags.push('O');
-        docConf.push(0);
-        return;
-      }
+    const rows = d.firstPieceOfWord.map((piece) => {
+      if (piece < 0 || !best[piece]) return undefined;
       const { window, position } = best[piece];
-      const probs = probabilities[windows[window].example];
-      const k = argmax(probs, position * C, C);
-      docTags.push(id2label[k]);
-      docConf.push(probs[position * C + k]);
+      return probabilities[windows[window].example].subarray(position * C, (position + 1) * C);
     });
-    tags.push(docTags);
-    confidences.push(docConf);
+    const ids = decodeTags(rows.map((row) => row ?? outside), id2label, decoding);
+    tags.push(ids.map((k) => id2label[k]));
+    confidences.push(ids.map((k, w) => rows[w]?.[k] ?? 0));
   });
   return { tags, confidences };
 }
@@ -106,8 +99,8 @@ export function prepareTokenTask(
     train: trainAligned.windows.map(toExample),
     dev: devAligned.windows.map(toExample),
     problems: [...trainAligned.problems, ...devAligned.problems],
-    score(probabilities) {
-      const { tags } = predictWordTags(devAligned.documents, windowsOfDoc, probabilities, id2label);
+    score(probabilities, decoding) {
+      const { tags } = predictWordTags(devAligned.documents, windowsOfDoc, probabilities, id2label, decoding);
       // Scored as seqeval's strict IOB2 mode, after the same repair the predictor's decoding applies.
       const gold = devAligned.documents.map((d) => d.wordTags);
       return summariseEntities(entityReport(gold, tags.map(repairIob2), { mode: 'strict', scheme: 'IOB2' }));
@@ -144,7 +137,7 @@ export function prepareSequenceTask(
     dev: dev.map(encode),
     problems: [],
     score(probabilities) {
-      const predicted = probabilities.map((p) => labels[argmax(p, 0, labels.length)]);
+      const predicted = probabilities.map((p) => labels[argmax(p.subarray(0, labels.length))]);
       const report = classificationReport(dev.map((r) => r.label), predicted, labels);
       const perLabel: DevScores['perLabel'] = {};
       for (const l of report.labels) {

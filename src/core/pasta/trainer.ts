@@ -8,6 +8,7 @@ import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type T
 import { SeededRandom } from './random';
 import { flatten, initParams, type PastaParams, type PastaRuntime } from './runtime';
 import type { DevScores, PreparedTask } from './tasks';
+import type { TagDecoding } from './iob2Decoding';
 
 export interface TrainingHyperparameters {
   epochs: number;
@@ -73,7 +74,7 @@ function allFinite(arrays: Float32Array[]): boolean {
   return arrays.every((a) => a.every(Number.isFinite));
 }
 
-export async function evaluate(runtime: PastaRuntime, task: PreparedTask, params: PastaParams, batchSize: number): Promise<DevScores> {
+export async function evaluate(runtime: PastaRuntime, task: PreparedTask, params: PastaParams, batchSize: number, decoding?: TagDecoding): Promise<DevScores> {
   const probabilities: Float32Array[] = new Array(task.dev.length);
   const order = task.dev.map((_, i) => i).sort((a, b) => task.dev[a].inputIds.length - task.dev[b].inputIds.length);
   for (let i = 0; i < order.length; i += batchSize) {
@@ -85,7 +86,7 @@ export async function evaluate(runtime: PastaRuntime, task: PreparedTask, params
     );
     idx.forEach((k, j) => (probabilities[k] = rows[j]));
   }
-  return task.score(probabilities);
+  return task.score(probabilities, decoding);
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
