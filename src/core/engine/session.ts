@@ -7,6 +7,8 @@ export interface SessionOptions {
   threads?: number;
   /** Write onnxruntime's per-node profile (JSON) to files starting with this prefix. */
   profilePrefix?: string;
+  /** onnxruntime's graph optimisation level on the CPU provider (other providers always get 'all'). */
+  cpuOptimizationLevel?: 'basic' | 'all';
 }
 
 export interface EngineSession {
@@ -41,7 +43,7 @@ export async function createSession(model: Uint8Array | string, options: Session
         ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
         interOpNumThreads: 1,
         executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: device === 'cpu' ? (options.cpuOptimizationLevel ?? 'all') : 'all',
         enableProfiling: options.profilePrefix !== undefined,
         profileFilePrefix: options.profilePrefix,
       };
