@@ -1,22 +1,13 @@
 // The CLI with doccano's "entities" records (import, export --jsonl-style doccano-entities, --format doccano-entities)
 // and sentence-pair classification records (import), through the real `pasta` command.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { runPasta } from './runPasta.js';
+import { describe, it } from 'node:test';
+import { runPasta, tempWorkspaces } from './runPasta.js';
 
-const root = mkdtempSync(join(tmpdir(), 'pasta-cli-doccano-pairs-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-
-function workspace(project?: object): string {
-  const ws = join(root, `ws${counter++}`);
-  mkdirSync(join(ws, '.pasta'), { recursive: true });
-  if (project) writeFileSync(join(ws, '.pasta', 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
-  return ws;
-}
+const workspace = tempWorkspaces('pasta-cli-doccano-pairs-');
 
 const ENTITIES =
   [
@@ -65,7 +56,7 @@ describe('pasta import/export with doccano "entities" records', () => {
 
   it('--help lists the format and describes the shape', () => {
     // --help wraps its lines: compare with single spaces.
-    const help = (command: string) => runPasta([command, '--help'], { cwd: root }).stdout.replace(/\s+/g, ' ');
+    const help = (command: string) => runPasta([command, '--help'], { cwd: tmpdir() }).stdout.replace(/\s+/g, ' ');
     const importHelp = help('import');
     assert.match(importHelp, /--format <format> .*\(one of: auto, conll, prodigy, doccano, doccano-entities, jsonl;/);
     assert.match(importHelp, /\{"text", "entities": \[\{"id", "label", "start_offset", "end_offset"\}\], "relations": \[\.\.\.\]\} \(format doccano-entities\)/);

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AnnotationStore } from '../../../src/core/data/annotationStore.js';
-import { runPasta } from './runPasta.js';
+import { runPasta, tempWorkspaces } from './runPasta.js';
 
-const root = mkdtempSync(join(tmpdir(), 'pasta-cli-data-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-
-function workspace(project?: object): string {
-  const ws = join(root, `ws${counter++}`);
-  mkdirSync(join(ws, '.pasta'), { recursive: true });
-  if (project) writeFileSync(join(ws, '.pasta', 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
-  return ws;
-}
+const workspace = tempWorkspaces('pasta-cli-data-');
 
 const CONLL = 'Alice\tB-person\nvisited\tO\nNew\tB-location\nYork\tI-location\n.\tO\n\nNothing\tO\nhere\tO\n';
 
@@ -43,7 +34,7 @@ describe('pasta import', () => {
     assert.equal(again.stderr, `error: ${join(ws, '.pasta', 'datasets', 'train.jsonl')}: already exists; choose another --name or pass --force to replace it\n`);
     assert.equal(runPasta(['import', 'train.conll', '--force'], { cwd: ws }).status, 0);
     // Paths on the command line are relative to the current folder, wherever --workspace points.
-    assert.equal(runPasta(['import', input, '--name', 'v2', '-w', ws], { cwd: root }).status, 0);
+    assert.equal(runPasta(['import', input, '--name', 'v2', '-w', ws], { cwd: tmpdir() }).status, 0);
     assert.ok(existsSync(join(ws, '.pasta', 'datasets', 'v2.jsonl')));
   });
 

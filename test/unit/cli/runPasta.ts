@@ -1,8 +1,10 @@
 // Runs the real `pasta` CLI in a child process: from source through tsx, or the esbuild bundle when asked.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 export const REPO = join(import.meta.dirname, '../../..');
@@ -34,4 +36,17 @@ export function bundleIsFresh(): boolean {
   const newest = (dir: string): number =>
     Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
   return built >= newest(join(REPO, 'src'));
+}
+
+/** Fresh workspace folders (with .pasta/ and an optional project.json) under one temp folder removed after the file's tests. */
+export function tempWorkspaces(prefix: string): (project?: object) => string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let counter = 0;
+  return (project) => {
+    const ws = join(root, `ws${counter++}`);
+    mkdirSync(join(ws, '.pasta'), { recursive: true });
+    if (project) writeFileSync(join(ws, '.pasta', 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
+    return ws;
+  };
 }
