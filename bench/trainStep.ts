@@ -43,7 +43,7 @@ async function main() {
     const examples = makeBatch();
     const seq = Math.max(...examples.map((e) => e.inputIds.length));
     const t0 = performance.now();
-    await runtime.trainStep(examples, params, { dropout: 0.1, random: random.next });
+    await runtime.trainStep(examples, params, { dropout: 0.1, random: random.next, uniforms: random.uniforms });
     const ms = performance.now() - t0;
     if (i === 0) continue; // the first run allocates onnxruntime's buffers
     times.push(ms);

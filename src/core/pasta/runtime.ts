@@ -41,6 +41,8 @@ export interface Regularisation {
   /** Dropout probability on the PASTA vectors and on the head's input (hidden_dropout_prob). */
   dropout: number;
   random: () => number;
+  /** `count` draws of random() at once, when the generator has a faster way (SeededRandom.uniforms). */
+  uniforms?: (count: number) => Float64Array;
 }
 
 export function zerosLike(p: PastaParams): PastaParams {
@@ -68,10 +70,13 @@ export function initParams(config: EncoderConfig, numSlots: number, numLabels: n
 }
 
 /** Inverted dropout: each element kept (scaled by 1/keep) with probability keep, drawn in order. */
-function dropoutMask(length: number, keep: number, random: () => number): Float32Array {
+function dropoutMask(length: number, keep: number, reg: Regularisation): Float32Array {
   const mask = new Float32Array(length);
   const scale = 1 / keep;
-  for (let i = 0; i < length; i++) if (random() < keep) mask[i] = scale;
+  if (reg.uniforms) {
+    const draws = reg.uniforms(length);
+    for (let i = 0; i < length; i++) if (draws[i] < keep) mask[i] = scale;
+  } else for (let i = 0; i < length; i++) if (reg.random() < keep) mask[i] = scale;
   return mask;
 }
 
@@ -144,9 +149,10 @@ export class PastaRuntime {
     const dropout = reg !== undefined && reg.dropout > 0;
     const keep = dropout ? 1 - reg.dropout : 1;
     // Dropout on the vectors runs here, per row as the reference's per-example embedding lookup does; the
-    // same masks then scale the gradient (chain rule through v * mask / keep). Plain loops: this runs for
-    // every element of every row at every step, and iterator-based Float32Array.from/map cost ~10% of a step.
-    const masks = examples.map(() => params.vectors.map((v) => (dropout ? dropoutMask(v.length, keep, reg.random) : undefined)));
+    // same masks then scale the gradient (chain rule through v * mask / keep). Plain loops over draws taken
+    // in bulk: this runs for every element of every row at every step (iterator-based Float32Array.from/map
+    // with a call per draw took several milliseconds a step).
+    const masks = examples.map(() => params.vectors.map((v) => (dropout ? dropoutMask(v.length, keep, reg) : undefined)));
     const rows = masks.map((rowMasks) => params.vectors.map((v, l) => (rowMasks[l] ? multiply(v, rowMasks[l]!) : v)));
     const feeds = batchFeeds(examples, rows, { config, padTokenId: this.options.padTokenId, numSlots }, task);
     const [batch, seq] = feeds[io.inputIds].dims as number[];
@@ -154,7 +160,7 @@ export class PastaRuntime {
     feeds[io.classifierBias] = new ort.Tensor('float32', params.classifierBias, [this.options.numLabels]);
     const headShape = task === 'token' ? [batch, seq, H] : [batch, H];
     const headSize = headShape.reduce((a, b) => a * b, 1);
-    const headMask = dropout ? dropoutMask(headSize, keep, reg.random) : new Float32Array(headSize).fill(1);
+    const headMask = dropout ? dropoutMask(headSize, keep, reg) : new Float32Array(headSize).fill(1);
     feeds[io.headDropoutMask] = new ort.Tensor('float32', headMask, headShape);
 
     const out = await (await this.session('train')).run(feeds);

@@ -142,7 +142,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         onEvent({ type: 'cancelled', epoch, step, checkpoint: lastCheckpoint });
         return { params: best.params, bestEpoch: best.epoch, best: best.scores, history, cancelled: true };
       }
-      const { loss, grads } = await runtime.trainStep(batch, params, { dropout, random: random.next });
+      const { loss, grads } = await runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms });
       const gradArrays = flatten(grads);
       if (!Number.isFinite(loss) || !allFinite(gradArrays)) {
         throw new TrainingError(`training diverged at epoch ${epoch}, step ${step + 1}: the loss became ${loss}; try a learning rate below ${hp.learningRate}`);
