@@ -1,5 +1,6 @@
 // UI journeys in a real VS Code: "PASTA: Train Adapter" from the palette on a copy of the sample workspace, the
-// progress notification, the dashboard's charts, the adapter on disk; and cancelling from the notification.
+// progress notification, the dashboard's charts, the adapter on disk; cancelling from the notification and from the
+// dashboard's Stop button.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -164,4 +165,23 @@ test('cancelling from the notification keeps the checkpoint, writes no adapter a
     await screenshot(page, 'train-5-resume-offered');
     await page.keyboard.press('Escape');
   }, 'train-cancel-failure');
+});
+
+test("the dashboard's Stop button stops training after the current step and keeps the checkpoint", { skip, timeout: 150_000 }, async () => {
+  const workspace = sampleWorkspace(40);
+  const checkpoint = join(workspace, '.pasta', 'checkpoints', 'ner', 'checkpoint.safetensors');
+  await withVsCode(workspace, async (page) => {
+    await trainWithDefaults(page);
+    const dashboard = await webviewFrame(page, 'canvas#loss-chart');
+    await waitFor('the first epoch checkpoint', () => (existsSync(checkpoint) ? true : undefined), 60_000);
+    const stop = dashboard.locator('#cancel');
+    await stop.waitFor({ state: 'visible', timeout: 10_000 });
+    await stop.click();
+    await toast(page, 'training of ner was cancelled').waitFor({ timeout: 30_000 });
+    await dashboard.locator('#status', { hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
+    await stop.waitFor({ state: 'hidden', timeout: 5_000 });
+    assert.ok(existsSync(checkpoint), 'the last epoch checkpoint stays');
+    assert.ok(!existsSync(join(workspace, '.pasta', 'adapters', 'ner')), 'no adapter folder');
+    await screenshot(page, 'train-6-stopped-from-dashboard');
+  }, 'train-stop-failure');
 });
