@@ -20,7 +20,7 @@ export const exportCommand: Command = {
   ].join('\n'),
   flags: {
     out: { type: 'string', short: 'o', valueName: '<file>', description: 'Where to write; "-" writes to stdout. Required' },
-    format: { type: 'string', short: 'f', valueName: '<format>', choices: ['conll', 'jsonl'], defaultText: 'jsonl for a .jsonl --out, else conll', description: 'Output format' },
+    format: { type: 'string', short: 'f', valueName: '<format>', choices: ['conll', 'jsonl'], defaultText: 'jsonl with --jsonl-style or a .jsonl --out, else conll', description: 'Output format' },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of CoNLL output' },
     'jsonl-style': { type: 'string', valueName: '<style>', choices: NER_JSONL_FORMATS, defaultText: 'prodigy, or what --from records were', description: 'Record shape of JSONL output' },
     from: { type: 'string', valueName: '<file>', defaultText: 'the workspace annotations', description: 'A CoNLL or JSONL file to convert instead of the workspace annotations' },
@@ -33,7 +33,8 @@ export const exportCommand: Command = {
     if (outFlag === undefined) throw new UsageError('--out <file> is required ("-" for stdout)', 'export');
     const toStdout = outFlag === '-';
     const out = toStdout ? '-' : resolve(io.cwd, outFlag);
-    const format = stringFlag(args, 'format') ?? (extname(outFlag).toLowerCase() === '.jsonl' ? 'jsonl' : 'conll');
+    const impliedFormat = stringFlag(args, 'jsonl-style') ? 'jsonl' : stringFlag(args, 'scheme') ? 'conll' : undefined;
+    const format = stringFlag(args, 'format') ?? impliedFormat ?? (extname(outFlag).toLowerCase() === '.jsonl' ? 'jsonl' : 'conll');
     if (format === 'jsonl' && stringFlag(args, 'scheme')) throw new UsageError('--scheme is for CoNLL output', 'export');
     if (format === 'conll' && stringFlag(args, 'jsonl-style')) throw new UsageError('--jsonl-style is for JSONL output', 'export');
 

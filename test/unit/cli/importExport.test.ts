@@ -186,4 +186,15 @@ describe('pasta export', () => {
     assert.equal(folder.stderr, `error: ${join(ws, '.pasta')}: is a directory; --out needs a file name\n`);
     assert.equal(folder.status, 1);
   });
+
+  it('--jsonl-style alone means JSONL output, also on stdout', () => {
+    const ws = workspace();
+    writeFileSync(join(ws, 'train.conll'), CONLL);
+    const doccano = runPasta(['export', '--from', 'train.conll', '-o', '-', '--jsonl-style', 'doccano'], { cwd: ws });
+    assert.equal(doccano.status, 0, doccano.stderr);
+    assert.deepEqual(JSON.parse(doccano.stdout.split('\n')[0]), { text: 'Alice visited New York .', label: [[0, 5, 'person'], [14, 22, 'location']] });
+    const clash = runPasta(['export', '--from', 'train.conll', '-o', '-', '--format', 'conll', '--jsonl-style', 'doccano'], { cwd: ws });
+    assert.equal(clash.stderr.split('\n')[0], 'error: pasta export: --jsonl-style is for JSONL output (see pasta export --help)');
+    assert.equal(clash.status, 1);
+  });
 });
