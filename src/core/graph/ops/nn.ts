@@ -66,7 +66,7 @@ export const nnRules: VjpRules = {
   // dscale = sum(dy * x̂), dbias = sum(dy).
   LayerNormalization: (g, { inputs: [x, scale, bias], outputs: [, mean, invStd] }, [gy], [nx, nScale, nBias]) => {
     if (!gy) return [undefined, undefined, undefined];
-    const xc = sub(g, x, mean);
+    const xc = nx || nScale ? sub(g, x, mean) : x;
     let dx: Value | undefined;
     if (nx) {
       const a = mul(g, gy, scale);
