@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { formatClassificationJsonl, formatNerJsonl, type JsonlNerDocument } from '../../core/data/jsonl.js';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
+import { pathExists } from '../../core/data/pathExists.js';
 import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { validateClassificationRecords, validateNerDocuments } from '../../core/data/validate.js';
@@ -43,7 +44,7 @@ export const importCommand: Command = {
     const relativeTarget = `${DATASETS_DIR.split('\\').join('/')}/${name}.jsonl`;
     const target = join(args.workspace, DATASETS_DIR, `${name}.jsonl`);
     if (resolve(target) === input) throw new InputError(input, undefined, 'is the dataset it would be imported into; import from another file');
-    if (!booleanFlag(args, 'force') && (await exists(target))) {
+    if (!booleanFlag(args, 'force') && (await pathExists(target))) {
       throw new InputError(target, undefined, 'already exists; choose another --name or pass --force to replace it');
     }
 
@@ -126,11 +127,3 @@ function countBy(values: string[]): string {
   return [...counts].map(([value, count]) => `${value} ${count}`).join(', ');
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

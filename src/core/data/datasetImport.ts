@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { readProjectFile, updateProjectFile } from '../pasta/projectFile.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import { pathExists } from './pathExists.js';
 import { readNerFile, type InputFormat } from './dataFiles.js';
 import { formatNerJsonl, type JsonlNerDocument } from './jsonl.js';
 import type { TagScheme } from './tagSchemes.js';
@@ -62,7 +63,7 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   const relativeTarget = `${DATASETS_DIR.split('\\').join('/')}/${name}.jsonl`;
   const target = join(resolve(workspaceRoot), DATASETS_DIR, `${name}.jsonl`);
   if (target === file) throw new InputError(file, undefined, 'is the dataset it would be imported into; import from another file');
-  if (!options.force && (await exists(target))) throw new InputError(target, undefined, 'already exists; choose another name or replace it');
+  if (!options.force && (await pathExists(target))) throw new InputError(target, undefined, 'already exists; choose another name or replace it');
 
   const { raw, project } = await readProjectFile(workspaceRoot);
   const { documents, kind } = await readNerFile(file, { format: options.format ?? 'auto', scheme: options.scheme, multiTag: options.multiTag, strict: options.strict });
@@ -92,11 +93,3 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   return { target, relativeTarget, documents: documents.length, entities, unknownLabels, addedToDataSources };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Float32Tensor } from './types.js';
 import { InputError } from '../data/types.js';
+import { pathExists } from '../data/pathExists.js';
 import { fileError, ioError, quoteName } from './fileError.js';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
 
@@ -25,9 +26,9 @@ export interface Checkpoint {
 
 export async function openCheckpoint(dir: string): Promise<Checkpoint> {
   const single = join(dir, SINGLE_FILE);
-  if (await exists(single)) return singleFileCheckpoint(await SafetensorsFile.open(single));
+  if (await pathExists(single)) return singleFileCheckpoint(await SafetensorsFile.open(single));
   const index = join(dir, SHARD_INDEX);
-  if (await exists(index)) return openShardedCheckpoint(index);
+  if (await pathExists(index)) return openShardedCheckpoint(index);
   const legacy = ['pytorch_model.bin', 'tf_model.h5', 'model.onnx'].filter((name) => existsSync(join(dir, name)));
   const hint = legacy.length > 0 ? `; it has ${legacy.join(', ')}, which is not read: convert it to safetensors` : '';
   throw fileError(dir, `no ${SINGLE_FILE} or ${SHARD_INDEX} in the model folder${hint}`);
@@ -110,12 +111,4 @@ async function readWeightMap(indexPath: string): Promise<Map<string, string>> {
   return result;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
