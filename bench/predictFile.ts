@@ -6,8 +6,8 @@ import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { iob2Labels } from '../src/core/data/alignment';
-import { predictSpans } from '../src/core/pasta/predictor';
-import { SeededRandom } from '../src/core/pasta/random';
+import { predictSpans } from '../src/core/prediction/predictor';
+import { SeededRandom } from '../src/core/util/random';
 import { initParams, PastaRuntime } from '../src/core/pasta/runtime';
 import { WNUT17_LABELS } from './wnut17';
 

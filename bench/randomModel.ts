@@ -2,7 +2,7 @@
 import { parseEncoderConfig } from '../src/core/model/config';
 import type { EncoderConfig, WeightMap } from '../src/core/model/types';
 import { expectedWeights } from '../src/core/model/weights';
-import { SeededRandom } from '../src/core/pasta/random';
+import { SeededRandom } from '../src/core/util/random';
 
 export const SHAPES = {
   /** all-MiniLM-L6-v2's shape. */

@@ -13,10 +13,10 @@ import type { ClassificationRecord } from '../src/core/data/types';
 import { defaultModelDir } from '../src/core/model/cacheDir';
 import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
-import { SeededRandom } from '../src/core/pasta/random';
+import { SeededRandom } from '../src/core/util/random';
 import { PastaRuntime } from '../src/core/pasta/runtime';
 import { prepareSequenceTask } from '../src/core/pasta/tasks';
-import { evaluate, train } from '../src/core/pasta/trainer';
+import { evaluate, train } from '../src/core/training/trainer';
 import { emailToText, rawEmailStart } from './spamAssassinEmail';
 
 interface SpamAssassinEmail {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
-import { SeededRandom } from '../src/core/pasta/random';
+import { SeededRandom } from '../src/core/util/random';
 import { initParams, PastaRuntime } from '../src/core/pasta/runtime';
 import type { EncodedExample } from '../src/core/engine/batch';
 import { randomEncoder, SHAPES, trainStepFlops } from './randomModel';

@@ -11,7 +11,7 @@ import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { PastaRuntime } from '../src/core/pasta/runtime';
 import { prepareTokenTask } from '../src/core/pasta/tasks';
-import { evaluate, train } from '../src/core/pasta/trainer';
+import { evaluate, train } from '../src/core/training/trainer';
 import { WNUT17_DIR, WNUT17_LABELS } from './wnut17';
 
 

@@ -3,7 +3,7 @@
 // ~400 ms after the typing stops. Predictions exactly matching an annotation or rejected in the review panel
 // are not shown. In Restricted Mode nothing is loaded.
 import * as vscode from 'vscode';
-import type { PredictedSpan } from '../core/pasta/predictor.js';
+import type { PredictedSpan } from '../core/prediction/predictor.js';
 import type { AnnotationService, WorkspaceFile } from './annotationService.js';
 import { PredictionDecorations } from './modelHighlightingDecorations.js';
 import { NoAdapterError, RestrictedModeError, type PredictionService } from './predictions/predictionService.js';

@@ -2,7 +2,7 @@
 // annotations' border is solid) and a faint background, so that a prediction reads as a suggestion in light,
 // dark and high-contrast themes; the hover names the label, the confidence and the adapter.
 import * as vscode from 'vscode';
-import type { PredictedSpan } from '../core/pasta/predictor.js';
+import type { PredictedSpan } from '../core/prediction/predictor.js';
 import { FALLBACK_LABEL_COLOR, LabelDecorationTypes, decorationsByLabel } from './labelDecorationTypes.js';
 
 export class PredictionDecorations implements vscode.Disposable {

@@ -2,9 +2,9 @@
 // off the extension host's thread. It waits for one "start", streams the trainer's events, answers "cancel"
 // by aborting (the last epoch checkpoint stays), and exits when training ends or the host goes away.
 import { InputError } from '../core/data/types.js';
-import { TrainingError } from '../core/pasta/trainer.js';
-import { trainWorkspaceAdapter } from '../core/pasta/workspaceTraining.js';
-import { parseHostToWorker, type TrainingRequest, type WorkerErrorKind, type WorkerToHost } from './training/workerProtocol.js';
+import { TrainingError } from '../core/training/trainer.js';
+import { trainWorkspaceAdapter } from '../core/training/workspaceTraining.js';
+import { parseHostToWorker, type TrainingRequest, type WorkerErrorKind, type WorkerToHost } from '../protocol/trainingWorker.js';
 
 /** After the host disconnects, the trainer stops at its next step; this bounds the wait for a step to end. */
 const ORPHAN_EXIT_MS = 30_000;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainCommandResult } from '../../src/extension/commands/trainAdapter.js';
 import type { PastaApi } from '../../src/extension/extension.js';
-import { parseWorkerToHost } from '../../src/extension/training/workerProtocol.js';
+import { parseWorkerToHost } from '../../src/protocol/trainingWorker.js';
 import { NOTES_TEXT } from './workspaceFixture.js';
 
 const EXTENSION_ID = 'pasta-studio.pasta-studio';

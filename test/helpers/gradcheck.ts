@@ -6,7 +6,7 @@ import { emitModel } from '../../src/core/graph/emit';
 import { Graph } from '../../src/core/graph/graph';
 import type { DType, Dim, Value } from '../../src/core/graph/ir';
 import { mul, reduceSum } from '../../src/core/graph/ops';
-import { SeededRandom } from '../../src/core/pasta/random';
+import { SeededRandom } from '../../src/core/util/random';
 
 export interface GradInput {
   name: string;

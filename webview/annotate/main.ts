@@ -8,7 +8,7 @@ import {
   type WebviewToHost,
   isViewState,
   parseHostMessage,
-} from '../../src/extension/annotate/protocol.js';
+} from '../../src/protocol/annotate.js';
 import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderSpanList, renderText } from './render.js';
 import { selectionOffsets, setCaret } from './selection.js';

@@ -1,7 +1,7 @@
 // Draws the text with its entities. Every piece of text sits in one element carrying its start offset
 // (data-offset), which is how a DOM selection maps back to offsets into the file.
 import type { Span } from '../../src/core/data/types.js';
-import type { LabelInfo } from '../../src/extension/annotate/protocol.js';
+import type { LabelInfo } from '../../src/protocol/annotate.js';
 
 const FALLBACK_COLOR = '#808080';
 

@@ -1,7 +1,7 @@
 // The two charts: training loss per step and dev F1 per epoch. Chart.js draws on canvas (no eval, no injected
 // styles), so it runs under the webview's strict CSP; only the parts used are registered to keep the bundle small.
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { EpochRow, LossPoint } from '../../src/extension/dashboard/protocol.js';
+import type { EpochRow, LossPoint } from '../../src/protocol/dashboard.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 

@@ -2,8 +2,7 @@
 // latest and the best epoch, speed, ETA and device. The extension owns the run; this app draws what it is sent
 // and keeps the last run with setState, so hiding, showing and reloading redraw at once.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { type HostToWebview, isRunView, parseHostMessage, type RunView, type WebviewToHost } from '../../src/extension/dashboard/protocol.js';
-import { bestRow } from '../../src/extension/training/runHistory.js';
+import { bestRow, type HostToWebview, isRunView, parseHostMessage, type RunView, type WebviewToHost } from '../../src/protocol/dashboard.js';
 import { ExtensionHost } from '../shared/extensionHost.js';
 import { TrainingCharts } from './charts.js';
 import { count, duration, fixed, percent } from './format.js';

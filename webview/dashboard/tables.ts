@@ -1,5 +1,5 @@
 // Per-label precision, recall, F1 and support of one epoch, with the overall (micro or macro) row last.
-import type { EpochRow } from '../../src/extension/dashboard/protocol.js';
+import type { EpochRow } from '../../src/protocol/dashboard.js';
 import { count, percent } from './format.js';
 
 function cell(tag: 'td' | 'th', text: string, numeric = false): HTMLElement {

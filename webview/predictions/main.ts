@@ -8,7 +8,7 @@ import {
   type WebviewToHost,
   isViewState,
   parseHostMessage,
-} from '../../src/extension/predictions/protocol.js';
+} from '../../src/protocol/predictions.js';
 import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderItems, type SortOrder, sortItems } from './render.js';
 

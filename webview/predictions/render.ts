@@ -1,6 +1,6 @@
 // Draws the review list: each prediction in its line's context with its label, confidence and the two
 // decisions. Clicking the text shows the span in the editor.
-import type { PredictionItem, LabelInfo } from '../../src/extension/predictions/protocol.js';
+import type { PredictionItem, LabelInfo } from '../../src/protocol/predictions.js';
 
 const FALLBACK_COLOR = '#808080';
 

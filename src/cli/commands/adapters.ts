@@ -10,10 +10,10 @@ import {
   loadAdapter,
   removeAdapter,
   type AdapterSummary,
-} from '../../core/pasta/adapter.js';
-import { adapterLabels, numLabels } from '../../core/pasta/adapterConfig.js';
-import type { JsonValue } from '../../core/pasta/jsonWithLines.js';
-import { readProjectFile, updateProjectFile } from '../../core/pasta/projectFile.js';
+} from '../../core/adapter/index.js';
+import { adapterLabels, numLabels } from '../../core/adapter/adapterConfig.js';
+import type { JsonValue } from '../../core/util/jsonWithLines.js';
+import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 
 const ACTIONS = ['list', 'show', 'use', 'remove'] as const;

@@ -2,15 +2,15 @@
 // its accuracy, per-label precision, recall and F1 and macro-F1 on a labelled JSONL file (SEQ_CLS).
 import { extname, resolve } from 'node:path';
 import { readClassificationJsonl } from '../../core/data/jsonl.js';
-import { adapterLabels } from '../../core/pasta/adapterConfig.js';
+import { adapterLabels } from '../../core/adapter/adapterConfig.js';
 import { InputError } from '../../core/data/types.js';
-import { loadClassificationData } from '../../core/pasta/classificationData.js';
+import { loadClassificationData } from '../../core/project/classificationData.js';
 import type { DevScores } from '../../core/pasta/tasks.js';
 import type { TagScheme } from '../../core/data/tagSchemes.js';
 import { TAG_SCHEMES } from '../../core/data/tagSchemes.js';
-import type { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
-import { loadWorkspaceData } from '../../core/pasta/workspaceData.js';
-import { readProjectFile } from '../../core/pasta/projectFile.js';
+import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
+import { loadWorkspaceData } from '../../core/project/workspaceData.js';
+import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';
 import { INPUT_FORMATS, readNerFile, type InputFormat } from '../dataFiles.js';
 import { formatScores } from '../metricsTable.js';
@@ -49,7 +49,7 @@ export const evalCommand: Command = {
   },
   async run(args, io) {
     // The engine (onnxruntime's native module) loads only when a command needs it.
-    const { WorkspacePredictor } = await import('../../core/pasta/workspacePrediction.js');
+    const { WorkspacePredictor } = await import('../../core/prediction/workspacePrediction.js');
     const predictor = new WorkspacePredictor(args.workspace);
     try {
       const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'eval');

@@ -8,7 +8,7 @@ import { pathExists } from '../../core/data/pathExists.js';
 import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { validateClassificationRecords, validateNerDocuments } from '../../core/data/validate.js';
-import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core/pasta/projectFile.js';
+import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../dataFiles.js';
 

@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import { parseTextInputsJsonl } from '../../core/data/jsonl.js';
 import { InputError } from '../../core/data/types.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
-import { listAdapters } from '../../core/pasta/adapter.js';
-import type { PredictedSpan } from '../../core/pasta/predictor.js';
-import type { TextClassification } from '../../core/pasta/textClassifier.js';
-import type { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
+import { listAdapters } from '../../core/adapter/index.js';
+import type { PredictedSpan } from '../../core/prediction/predictor.js';
+import type { TextClassification } from '../../core/prediction/textClassifier.js';
+import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
 import { stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
 
 async function readStdin(): Promise<string> {
@@ -131,7 +131,7 @@ export const predictCommand: Command = {
   async run(args, io: CliIo) {
     const threads = stringFlag(args, 'threads');
     // The engine (onnxruntime's native module) loads only when a command needs it.
-    const { WorkspacePredictor } = await import('../../core/pasta/workspacePrediction.js');
+    const { WorkspacePredictor } = await import('../../core/prediction/workspacePrediction.js');
     const predictor = new WorkspacePredictor(args.workspace, {
       device: stringFlag(args, 'device') as DeviceRequest | undefined,
       threads: threads === undefined ? undefined : Number(threads),

@@ -1,9 +1,9 @@
 // pasta train: trains a PASTA adapter on the workspace's annotations and writes .pasta/adapters/<name>.
 import { relative } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
-import type { Hyperparameters } from '../../core/pasta/projectFile.js';
-import { readProjectFile, updateProjectFile } from '../../core/pasta/projectFile.js';
-import type { TrainingEvent } from '../../core/pasta/trainer.js';
+import type { Hyperparameters } from '../../core/project/projectFile.js';
+import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
+import type { TrainingEvent } from '../../core/training/trainer.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
 import { formatClassificationScores } from './eval.js';
@@ -99,7 +99,7 @@ export const trainCommand: Command = {
     process.once('SIGINT', onSigint);
     try {
       // The engine (onnxruntime's native module) loads only when a command needs it.
-      const { trainWorkspaceAdapter } = await import('../../core/pasta/workspaceTraining.js');
+      const { trainWorkspaceAdapter } = await import('../../core/training/workspaceTraining.js');
       const result = await trainWorkspaceAdapter({
         workspaceRoot: args.workspace,
         adapterName: name,

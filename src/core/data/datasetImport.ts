@@ -3,7 +3,7 @@
 // project.json's dataSources must cover. The input file is never modified.
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { readProjectFile, updateProjectFile } from '../pasta/projectFile.js';
+import { readProjectFile, updateProjectFile } from '../project/projectFile.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { pathExists } from './pathExists.js';
 import { readNerFile, type InputFormat } from './dataFiles.js';

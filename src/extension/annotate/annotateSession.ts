@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Span } from '../../core/data/types.js';
 import type { AnnotationService, WorkspaceFile } from '../annotationService.js';
-import { type AnnotateViewState, type HostToWebview, type LabelInfo, parseWebviewMessage, type WebviewToHost } from './protocol.js';
+import { type AnnotateViewState, type HostToWebview, type LabelInfo, parseWebviewMessage, type WebviewToHost } from '../../protocol/annotate.js';
 import { sameSpans, withSpan, withoutSpansAt } from './spanEdits.js';
 import { snapToWords } from './wordSnap.js';
 

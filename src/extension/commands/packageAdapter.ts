@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
-import { adapterDir, loadAdapter } from '../../core/pasta/adapter.js';
+import { adapterDir, loadAdapter } from '../../core/adapter/index.js';
 import { findAdapters } from '../adaptersTree.js';
 import { MODEL_CARD_FILE, modelCard } from '../training/modelCard.js';
 import { requireTrust } from '../trust.js';

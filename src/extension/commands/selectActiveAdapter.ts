@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { findAdapters } from '../adaptersTree.js';
 import { predictionsOf } from '../predictions/predictionsFeature.js';
-import { updateProjectFile } from '../../core/pasta/projectFile.js';
+import { updateProjectFile } from '../../core/project/projectFile.js';
 import { requireTrust } from '../trust.js';
 import type { PastaCommand } from './context.js';
 

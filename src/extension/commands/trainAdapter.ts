@@ -1,8 +1,8 @@
 // "PASTA: Train Adapter": asks for the task, base model and adapter name, then trains in a worker process
 // with a cancellable progress notification and the dashboard following along.
 import * as vscode from 'vscode';
-import { updateProjectFile, readProjectFile } from '../../core/pasta/projectFile.js';
-import type { RunView } from '../dashboard/protocol.js';
+import { updateProjectFile, readProjectFile } from '../../core/project/projectFile.js';
+import type { RunView } from '../../protocol/dashboard.js';
 import { settingsOverrides } from '../training/settingsOverrides.js';
 import { askTrainChoices, parseTrainArgs, type TrainChoices } from '../training/trainPrompts.js';
 import type { ActiveTraining, FinishedTraining } from '../training/trainingRuns.js';

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { TrainingRuns } from '../training/trainingRuns.js';
 import { webviewHtml, webviewRoots } from '../webviewDocument.js';
-import { type HostToWebview, isRunView, parseWebviewMessage, type RunView } from './protocol.js';
+import { type HostToWebview, isRunView, parseWebviewMessage, type RunView } from '../../protocol/dashboard.js';
 
 export const DASHBOARD_VIEW_TYPE = 'pasta.dashboard';
 /** Steps can come every few milliseconds; the webview redraws at most this often. */

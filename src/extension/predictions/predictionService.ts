@@ -2,10 +2,10 @@
 // caches one runtime per base model), the active adapter, and one prediction at a time so that highlighting and
 // the review panel never compete for the CPU. Nothing is loaded in Restricted Mode.
 import * as vscode from 'vscode';
-import { listAdapters } from '../../core/pasta/adapter.js';
-import type { PredictedSpan } from '../../core/pasta/predictor.js';
-import { readProjectFile } from '../../core/pasta/projectFile.js';
-import { WorkspacePredictor } from '../../core/pasta/workspacePrediction.js';
+import { listAdapters } from '../../core/adapter/index.js';
+import type { PredictedSpan } from '../../core/prediction/predictor.js';
+import { readProjectFile } from '../../core/project/projectFile.js';
+import { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
 import { readSettings } from '../settings.js';
 import type { PastaStatusBar } from '../statusBar.js';
 

@@ -3,10 +3,10 @@
 // (atomic writes); rejected ones are remembered per file. One panel, revived after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { Span } from '../../core/data/types.js';
-import type { PredictedSpan } from '../../core/pasta/predictor.js';
+import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { AnnotationService, WorkspaceFile } from '../annotationService.js';
 import { NoAdapterError, RestrictedModeError, type PredictionService } from './predictionService.js';
-import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, parseWebviewMessage, type WebviewToHost } from './protocol.js';
+import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, parseWebviewMessage, type WebviewToHost } from '../../protocol/predictions.js';
 import type { Rejections } from './rejections.js';
 import { reviewItems, withAccepted } from './review.js';
 import { lineUnits } from './textUnits.js';

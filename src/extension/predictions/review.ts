@@ -1,8 +1,8 @@
 // The review list of a file (predictions not yet decided) and what accepting predictions does to its annotations.
 import { sortSpans } from '../../core/data/annotationStore.js';
 import type { Span } from '../../core/data/types.js';
-import type { PredictedSpan } from '../../core/pasta/predictor.js';
-import type { PredictionItem } from './protocol.js';
+import type { PredictedSpan } from '../../core/prediction/predictor.js';
+import type { PredictionItem } from '../../protocol/predictions.js';
 import { withoutRejected, type RejectedSpan } from './rejections.js';
 
 const CONTEXT_CHARS = 40;

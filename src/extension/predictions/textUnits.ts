@@ -1,5 +1,5 @@
 // The units the model predicts on: the non-blank lines of a text, as training cuts annotated files into
-// paragraphs (src/core/pasta/workspaceData.ts), so that predictions see the same context training saw.
+// paragraphs (src/core/project/workspaceData.ts), so that predictions see the same context training saw.
 
 export interface TextUnit {
   start: number;

@@ -1,7 +1,7 @@
 // The README.md model card written next to an adapter when it is packaged into the repository: what it predicts,
 // what it was trained on and from, how well it did on dev, and how to use it. Pure text from adapter_config.json.
-import { adapterLabels, type AdapterConfig } from '../../core/pasta/adapter.js';
-import type { JsonValue } from '../../core/pasta/jsonWithLines.js';
+import { adapterLabels, type AdapterConfig } from '../../core/adapter/index.js';
+import type { JsonValue } from '../../core/util/jsonWithLines.js';
 
 export const MODEL_CARD_FILE = 'README.md';
 

@@ -1,8 +1,8 @@
 // Folds the worker's events into the run the dashboard shows. Pure, so the same run can be rebuilt, stored and
 // tested without VS Code.
-import { type EpochRow, type LossPoint, MAX_LOSS_POINTS, type RunView } from '../dashboard/protocol.js';
+import { type EpochRow, type LossPoint, MAX_LOSS_POINTS, type RunView } from '../../protocol/dashboard.js';
 import type { DevScores } from '../../core/pasta/tasks.js';
-import type { WorkerEvent } from './workerProtocol.js';
+import type { WorkerEvent } from '../../protocol/trainingWorker.js';
 
 /** The epochs a resumed run already has (from its checkpoint); the trainer does not replay their events. */
 export interface ResumedHistory {
@@ -69,9 +69,4 @@ export function applyEvent(run: RunView, event: WorkerEvent): RunView {
 
 export function finishRun(run: RunView, status: Exclude<RunView['status'], 'running'>, message: string | undefined, now = new Date()): RunView {
   return { ...run, status, message, finishedAt: now.toISOString() };
-}
-
-/** The row of the best epoch so far (a resumed run lacks the rows of the epochs before it). */
-export function bestRow(run: RunView): EpochRow | undefined {
-  return run.epochs.find((e) => e.epoch === run.bestEpoch) ?? run.epochs.find((e) => e.best);
 }

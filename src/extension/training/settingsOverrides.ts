@@ -2,7 +2,7 @@
 // the person set (in any scope) override: a setting left at its default must not hide what project.json says.
 import * as vscode from 'vscode';
 import { readSettings } from '../settings.js';
-import type { TrainingOverrides } from './workerProtocol.js';
+import type { TrainingOverrides } from '../../protocol/trainingWorker.js';
 
 function isSet(section: string, scope: vscode.ConfigurationScope | undefined): boolean {
   const i = vscode.workspace.getConfiguration('pasta', scope).inspect(section);

@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_NAME } from '../../core/model/cacheDir.js';
-import { adapterDir, ADAPTER_CONFIG_FILE, isValidAdapterName } from '../../core/pasta/adapter.js';
-import type { Project, ProjectTask } from '../../core/pasta/projectFile.js';
-import { CHECKPOINT_FILE, loadTrainingCheckpoint, type TrainingCheckpoint } from '../../core/pasta/trainingCheckpoint.js';
-import { checkpointDir } from '../../core/pasta/workspaceTraining.js';
+import { adapterDir, ADAPTER_CONFIG_FILE, isValidAdapterName } from '../../core/adapter/index.js';
+import type { Project, ProjectTask } from '../../core/project/projectFile.js';
+import { CHECKPOINT_FILE, loadTrainingCheckpoint, type TrainingCheckpoint } from '../../core/training/trainingCheckpoint.js';
+import { checkpointDir } from '../../core/training/workspaceTraining.js';
 import { readSettings } from '../settings.js';
 
 export interface TrainChoices {

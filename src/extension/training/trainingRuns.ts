@@ -2,11 +2,11 @@
 // finished run (kept in workspaceState so that the dashboard shows it after a reload).
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { RunView } from '../dashboard/protocol.js';
-import { isRunView } from '../dashboard/protocol.js';
+import type { RunView } from '../../protocol/dashboard.js';
+import { isRunView } from '../../protocol/dashboard.js';
 import { applyEvent, finishRun, newRun, type ResumedHistory } from './runHistory.js';
 import { startTrainingWorker, type TrainingWorker, type WorkerResult } from './workerClient.js';
-import type { TrainingRequest, WorkerEvent } from './workerProtocol.js';
+import type { TrainingRequest, WorkerEvent } from '../../protocol/trainingWorker.js';
 
 const LAST_RUN_KEY = 'pasta.lastTrainingRun';
 

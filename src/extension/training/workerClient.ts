@@ -8,7 +8,7 @@ import {
   type TrainingRequest,
   type WorkerErrorKind,
   type WorkerEvent,
-} from './workerProtocol.js';
+} from '../../protocol/trainingWorker.js';
 
 export type WorkerResult =
   | { kind: 'done'; outcome: TrainingOutcome }

@@ -1,5 +1,5 @@
 // A small, valid adapter (config and tensors with distinct, deterministic values) for the adapter and CLI tests.
-import { labelMaps, type AdapterConfig, type AdapterTaskType, type AdapterTensors } from '../../../src/core/pasta/adapter.js';
+import { labelMaps, type AdapterConfig, type AdapterTaskType, type AdapterTensors } from '../../../src/core/adapter/index.js';
 import type { Float32Tensor } from '../../../src/core/model/types.js';
 
 export interface FixtureOptions {

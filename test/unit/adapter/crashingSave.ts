@@ -15,7 +15,7 @@ for (const method of ['rename', 'rm'] as const) {
   };
 }
 void (async () => {
-  const { saveAdapter } = await import('../../../src/core/pasta/adapter.js');
+  const { saveAdapter } = await import('../../../src/core/adapter/index.js');
   const config = fixtureConfig({ hidden: 64, layers: 4 });
   await saveAdapter(dir, config, fixtureTensors(config, Number(seedText)));
   process.stdout.write(`steps ${step}\n`);

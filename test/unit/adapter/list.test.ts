@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { adapterDir, listAdapters, loadAdapter, removeAdapter, saveAdapter } from '../../../src/core/pasta/adapter.js';
+import { adapterDir, listAdapters, loadAdapter, removeAdapter, saveAdapter } from '../../../src/core/adapter/index.js';
 import { fixtureConfig, fixtureTensors } from './adapterFixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pasta-adapter-list-'));

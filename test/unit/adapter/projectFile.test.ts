@@ -11,8 +11,8 @@ import {
   PROJECT_SCHEMA,
   readProjectFile,
   updateProjectFile,
-} from '../../../src/core/pasta/projectFile.js';
-import { UNDERSTOOD_KEYWORDS, type SchemaNode } from '../../../src/core/pasta/projectFileSchema.js';
+} from '../../../src/core/project/projectFile.js';
+import { UNDERSTOOD_KEYWORDS, type SchemaNode } from '../../../src/core/project/projectFileSchema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pasta-project-'));
 after(() => rmSync(root, { recursive: true, force: true }));

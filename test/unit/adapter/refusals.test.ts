@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
 import { writeSafetensors } from '../../../src/core/model/safetensorsWriter.js';
 import type { EncoderConfig } from '../../../src/core/model/types.js';
-import { loadAdapter, saveAdapter, verifyAdapterForBase, type AdapterConfig } from '../../../src/core/pasta/adapter.js';
+import { loadAdapter, saveAdapter, verifyAdapterForBase, type AdapterConfig } from '../../../src/core/adapter/index.js';
 import { BASE_SHA, fixtureConfig, fixtureTensors } from './adapterFixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pasta-adapter-refuse-'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
-import { createAdapterConfig, loadAdapter, PASTA_STUDIO_VERSION, saveAdapter, type AdapterTensors } from '../../../src/core/pasta/adapter.js';
+import { createAdapterConfig, loadAdapter, PASTA_STUDIO_VERSION, saveAdapter, type AdapterTensors } from '../../../src/core/adapter/index.js';
 import { fixtureConfig, fixtureTensors } from './adapterFixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pasta-adapter-'));

@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
-import { classLabels, loadClassificationData } from '../../../src/core/pasta/classificationData.js';
-import { readProjectFile } from '../../../src/core/pasta/projectFile.js';
+import { classLabels, loadClassificationData } from '../../../src/core/project/classificationData.js';
+import { readProjectFile } from '../../../src/core/project/projectFile.js';
 import { classificationLines, makeSequenceWorkspace } from './sequenceWorkspace.js';
 
 const label = (name: string, key: string) => ({ name, color: '#123456', key });

@@ -5,10 +5,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
-import { adapterDir, loadAdapter, saveAdapter } from '../../../src/core/pasta/adapter.js';
-import { labelsInOrder } from '../../../src/core/pasta/adapterConfig.js';
-import { WorkspacePredictor } from '../../../src/core/pasta/workspacePrediction.js';
-import { trainWorkspaceAdapter } from '../../../src/core/pasta/workspaceTraining.js';
+import { adapterDir, loadAdapter, saveAdapter } from '../../../src/core/adapter/index.js';
+import { labelsInOrder } from '../../../src/core/adapter/adapterConfig.js';
+import { WorkspacePredictor } from '../../../src/core/prediction/workspacePrediction.js';
+import { trainWorkspaceAdapter } from '../../../src/core/training/workspaceTraining.js';
 import { runPasta } from '../cli/runPasta.js';
 import { makeSequenceWorkspace, type SequenceWorkspace } from './sequenceWorkspace.js';
 

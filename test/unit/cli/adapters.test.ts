@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { adapterDir, saveAdapter } from '../../../src/core/pasta/adapter.js';
+import { adapterDir, saveAdapter } from '../../../src/core/adapter/index.js';
 import { fixtureConfig, fixtureTensors } from '../adapter/adapterFixture.js';
 import { runPasta } from './runPasta.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseHostMessage, parseWebviewMessage } from '../../../src/extension/annotate/protocol.js';
+import { parseHostMessage, parseWebviewMessage } from '../../../src/protocol/annotate.js';
 
 test('webview messages are accepted only in their declared shapes', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'label', start: 1, end: 4, label: 'person', extra: 1 }), { type: 'label', start: 1, end: 4, label: 'person' });

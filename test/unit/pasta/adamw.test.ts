@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { AdamW, linearScheduleWithWarmup } from '../../../src/core/pasta/adamw';
+import { AdamW, linearScheduleWithWarmup } from '../../../src/core/training/adamw';
 
 interface Trajectory {
   init: number[];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { iob2Labels } from '../../../src/core/data/alignment';
 import { decodeTags } from '../../../src/core/pasta/iob2Decoding';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 
 const id2label = iob2Labels(['PER', 'LOC']); // O, B-PER, I-PER, B-LOC, I-LOC
 

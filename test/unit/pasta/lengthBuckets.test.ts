@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EncodedExample } from '../../../src/core/engine/batch';
-import { SeededRandom } from '../../../src/core/pasta/random';
-import { lengthBuckets } from '../../../src/core/pasta/trainer';
+import { SeededRandom } from '../../../src/core/util/random';
+import { lengthBuckets } from '../../../src/core/training/trainer';
 
 const examples: EncodedExample[] = Array.from({ length: 23 }, (_, i) => ({
   inputIds: new Array<number>(3 + ((i * 7) % 11)).fill(i),

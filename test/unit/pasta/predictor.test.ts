@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { iob2Labels } from '../../../src/core/data/alignment';
-import { predictSpans, type PredictedSpan, type PredictOptions, type PredictorAdapter } from '../../../src/core/pasta/predictor';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { predictSpans, type PredictedSpan, type PredictOptions, type PredictorAdapter } from '../../../src/core/prediction/predictor';
+import { SeededRandom } from '../../../src/core/util/random';
 import { initParams, type PastaRuntime } from '../../../src/core/pasta/runtime';
 import type { WeightMap } from '../../../src/core/model/types';
 import { tinyBase, tinyRuntime, type TinyBase } from './tinyPasta';

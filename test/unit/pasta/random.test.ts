@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 
 test('uniforms(n) returns what n calls of next() would, and leaves the same state behind', () => {
   const one = new SeededRandom(1234);

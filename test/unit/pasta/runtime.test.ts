@@ -7,7 +7,7 @@ import { providerAvailability } from '../../../src/core/engine/device';
 import { createSession } from '../../../src/core/engine/session';
 import { emitModel } from '../../../src/core/graph/emit';
 import { buildPastaGraph, io, type TaskType } from '../../../src/core/graph/pastaGraph';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 import { flatten, initParams, PastaRuntime, type PastaParams } from '../../../src/core/pasta/runtime';
 import { writeTinyModel } from '../../helpers/tinyModel';
 import { tinyBase, tinyRuntime, type TinyBase } from './tinyPasta';

@@ -9,7 +9,7 @@ import { loadModelFolder } from '../../../src/core/model/modelFolder';
 import { loadTokenizer, type Tokenizer } from '../../../src/core/model/tokenizer';
 import type { EncoderConfig, WeightMap } from '../../../src/core/model/types';
 import { PastaRuntime } from '../../../src/core/pasta/runtime';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 import { writeTinyModel } from '../../helpers/tinyModel';
 
 export interface TinyBase {

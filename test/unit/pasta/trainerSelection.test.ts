@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import type { EncodedExample } from '../../../src/core/engine/batch';
 import { PastaRuntime, type PastaParams, type Regularisation, type StepResult } from '../../../src/core/pasta/runtime';
 import { prepareTokenTask, type DevScores, type PreparedTask } from '../../../src/core/pasta/tasks';
-import { loadTrainingCheckpoint } from '../../../src/core/pasta/trainingCheckpoint';
-import { train, TrainingError, type TrainingEvent, type TrainingHyperparameters } from '../../../src/core/pasta/trainer';
+import { loadTrainingCheckpoint } from '../../../src/core/training/trainingCheckpoint';
+import { train, TrainingError, type TrainingEvent, type TrainingHyperparameters } from '../../../src/core/training/trainer';
 import { syntheticNer, tinyBase, tinyRuntime, type TinyBase } from './tinyPasta';
 
 let base: TinyBase;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeSafetensors } from '../../../src/core/model/safetensorsWriter';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 import type { PastaParams } from '../../../src/core/pasta/runtime';
-import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from '../../../src/core/pasta/trainingCheckpoint';
+import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from '../../../src/core/training/trainingCheckpoint';
 
 let root: string;
 before(async () => (root = await mkdtemp(join(tmpdir(), 'pasta-checkpoint-'))));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseHostMessage, parseWebviewMessage } from '../../../src/extension/predictions/protocol.js';
+import { parseHostMessage, parseWebviewMessage } from '../../../src/protocol/predictions.js';
 import { Rejections, withoutRejected, type StateStore } from '../../../src/extension/predictions/rejections.js';
 import { reviewItems, withAccepted } from '../../../src/extension/predictions/review.js';
 import { rankByUncertainty } from '../../../src/extension/predictions/uncertainty.js';

@@ -9,7 +9,7 @@ import { InputError } from '../../../src/core/data/types';
 import { type Encoding, type Tokenizer, loadTokenizer } from '../../../src/core/model/tokenizer';
 import { FIXTURES } from './fixtures';
 import { tinyBpeJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
-import { SeededRandom } from '../../../src/core/pasta/random';
+import { SeededRandom } from '../../../src/core/util/random';
 
 after(removeFolders);
 

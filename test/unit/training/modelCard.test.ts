@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createAdapterConfig } from '../../../src/core/pasta/adapter.js';
+import { createAdapterConfig } from '../../../src/core/adapter/index.js';
 import { modelCard } from '../../../src/extension/training/modelCard.js';
 
 const fingerprint = {

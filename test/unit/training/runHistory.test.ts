@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isRunView, MAX_LOSS_POINTS, parseHostMessage } from '../../../src/extension/dashboard/protocol.js';
-import { applyEvent, bestRow, finishRun, newRun } from '../../../src/extension/training/runHistory.js';
+import { isRunView, MAX_LOSS_POINTS, parseHostMessage } from '../../../src/protocol/dashboard.js';
+import { applyEvent, finishRun, newRun } from '../../../src/extension/training/runHistory.js';
+import { bestRow } from '../../../src/protocol/dashboard.js';
 
 const dev = (f1: number) => ({ f1, precision: f1, recall: f1, perLabel: { person: { precision: f1, recall: f1, f1, support: 4 } } });
 const at = new Date('2026-01-01T00:00:00Z');

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
 import { startTrainingWorker, type WorkerOptions } from '../../../src/extension/training/workerClient.js';
-import type { WorkerEvent } from '../../../src/extension/training/workerProtocol.js';
+import type { WorkerEvent } from '../../../src/protocol/trainingWorker.js';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const WORKER = join(REPO, 'src', 'extension', 'trainingWorker.ts');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseHostToWorker, parseWorkerToHost } from '../../../src/extension/training/workerProtocol.js';
+import { parseHostToWorker, parseWorkerToHost } from '../../../src/protocol/trainingWorker.js';
 
 const request = { workspaceRoot: '/tmp/ws', adapterName: 'ner', overrides: { epochs: 2, device: 'cpu', threads: 0, batchSize: 8 }, resume: false };
 const scores = { f1: 0.5, precision: 0.4, recall: 0.6, perLabel: { person: { precision: 0.4, recall: 0.6, f1: 0.5, support: 5 } } };

@@ -1,13 +1,13 @@
 // Train a PASTA adapter from a workspace, end to end: project.json, base model, data, training, and the
 // adapter written into .pasta/adapters/<name>. The CLI and the extension's training worker both call this.
-import { checkAdapterName } from './adapter';
-import { loadBaseModel } from './baseModel';
-import type { JsonValue } from './jsonWithLines';
-import { readProjectFile } from './projectFile';
+import { checkAdapterName } from '../adapter/index';
+import { loadBaseModel } from '../project/baseModel';
+import type { JsonValue } from '../util/jsonWithLines';
+import { readProjectFile } from '../project/projectFile';
 import { trainSequenceAdapter } from './sequenceTraining';
-import { prepareTokenTask, type DevScores } from './tasks';
+import { prepareTokenTask, type DevScores } from '../pasta/tasks';
 import { runTrainingJob, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
-import { loadWorkspaceData } from './workspaceData';
+import { loadWorkspaceData } from '../project/workspaceData';
 
 export { checkpointDir, toAdapterTensors, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
 

@@ -9,7 +9,7 @@ import { readNerJsonl } from '../data/jsonl';
 import { InputError, type NerDocument } from '../data/types';
 import { validateNerDocuments } from '../data/validate';
 import type { DataSource, Project } from './projectFile';
-import { SeededRandom } from './random';
+import { SeededRandom } from '../util/random';
 
 export interface WorkspaceData {
   train: NerDocument[];

@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Device } from '../engine/device';
-import { adapterDir, createAdapterConfig, saveAdapter, type AdapterTensors } from './adapter';
-import type { AdapterTaskType } from './adapterConfig';
-import type { BaseModel, ResolveOptions } from './baseModel';
-import type { Tokenizer } from '../model/tokenizer';
-import type { JsonValue } from './jsonWithLines';
-import type { Hyperparameters, Project } from './projectFile';
-import { PastaRuntime, type PastaParams } from './runtime';
-import type { DevScores, PreparedTask } from './tasks';
+import { adapterDir, createAdapterConfig, saveAdapter, type AdapterTensors } from '../adapter/index';
+import type { AdapterTaskType } from '../adapter/adapterConfig';
+import type { BaseModel, ResolveOptions } from '../project/baseModel';
+import type { Tokenizer } from '../model/tokenizer/index';
+import type { JsonValue } from '../util/jsonWithLines';
+import type { Hyperparameters, Project } from '../project/projectFile';
+import { PastaRuntime, type PastaParams } from '../pasta/runtime';
+import type { DevScores, PreparedTask } from '../pasta/tasks';
 import { train, type TrainingEvent } from './trainer';
 
 /** A single text carries two special tokens ([CLS] ... [SEP], <s> ... </s>): one PASTA slot each. */

@@ -13,7 +13,7 @@ import { InputError, type ClassificationRecord } from '../data/types';
 import { locationFromId } from '../data/validate';
 import type { Project } from './projectFile';
 import { projectFilePath } from './projectFile';
-import { SeededRandom } from './random';
+import { SeededRandom } from '../util/random';
 import { expandPath } from './workspaceData';
 
 export interface ClassificationData {

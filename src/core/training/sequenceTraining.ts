@@ -1,12 +1,12 @@
 // Train a SEQ_CLS PASTA adapter from a "sequence" project: JSONL {"text", "label"} records or sentence pairs
 // ({"text", "text_pair", "label"}), the pooled [CLS] output through the checkpoint's pooler and a linear head, the
 // epoch chosen on dev macro-F1. Pairs get one PASTA slot per special token of the tokenizer's pair encoding.
-import { checkAdapterName } from './adapter';
-import { loadBaseModel } from './baseModel';
-import { loadClassificationData } from './classificationData';
-import type { JsonValue } from './jsonWithLines';
-import type { Hyperparameters, Project } from './projectFile';
-import { prepareSequenceTask, type DevScores } from './tasks';
+import { checkAdapterName } from '../adapter/index';
+import { loadBaseModel } from '../project/baseModel';
+import { loadClassificationData } from '../project/classificationData';
+import type { JsonValue } from '../util/jsonWithLines';
+import type { Hyperparameters, Project } from '../project/projectFile';
+import { prepareSequenceTask, type DevScores } from '../pasta/tasks';
 import { pairSlotTokens, runTrainingJob, SINGLE_TEXT_SLOTS, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
 
 /** A single text carries the same two special tokens as a token-task window ([CLS] ... [SEP]). */

@@ -3,21 +3,21 @@
 // classifies texts or sentence pairs (SEQ_CLS adapters; a pair adapter's adapter_config.json says "text_pair": true,
 // and its slot count is that of the tokenizer's pair encoding).
 import type { DeviceRequest } from '../engine/device';
-import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from './adapter';
-import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from './adapterConfig';
+import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from '../adapter/index';
+import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from '../adapter/adapterConfig';
 import { join } from 'node:path';
-import { loadBaseModel, type BaseModel } from './baseModel';
+import { loadBaseModel, type BaseModel } from '../project/baseModel';
 import { predictSpans, type PredictedSpan, type PredictorAdapter } from './predictor';
-import { readProjectFile } from './projectFile';
-import { prepareSequenceTask, prepareTokenTask, type DevScores } from './tasks';
-import { checkRecordLabels } from './classificationData';
+import { readProjectFile } from '../project/projectFile';
+import { prepareSequenceTask, prepareTokenTask, type DevScores } from '../pasta/tasks';
+import { checkRecordLabels } from '../project/classificationData';
 import { classifyTexts, type ClassifierInput, type TextClassification } from './textClassifier';
-import { pairSlotTokens } from './trainingRun';
-import { evaluate } from './trainer';
+import { pairSlotTokens } from '../training/trainingRun';
+import { evaluate } from '../training/trainer';
 import type { WordSplit } from '../data/alignment';
 import { InputError, type ClassificationRecord, type NerDocument } from '../data/types';
 import { locationFromId } from '../data/validate';
-import { PastaRuntime, type PastaParams } from './runtime';
+import { PastaRuntime, type PastaParams } from '../pasta/runtime';
 
 export interface ReadyAdapter {
   adapter: LoadedAdapter;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../data/types.js';
-import type { JsonValue } from './jsonWithLines.js';
+import type { JsonValue } from '../util/jsonWithLines.js';
 import { adapterLabels, type AdapterTaskType } from './adapterConfig.js';
 import { inspectAdapter } from './adapterLoad.js';
 import { adapterDir, adaptersRoot, isValidAdapterName } from './adapterPaths.js';

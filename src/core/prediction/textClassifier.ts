@@ -2,8 +2,8 @@
 // SEQ_CLS adapter and all of them share the forward passes, as the span predictor does.
 import type { EncodedExample } from '../engine/batch';
 import type { PredictorAdapter } from './predictor';
-import type { PastaRuntime } from './runtime';
-import type { SequenceTokenizer } from './tasks';
+import type { PastaRuntime } from '../pasta/runtime';
+import type { SequenceTokenizer } from '../pasta/tasks';
 
 export interface TextClassification {
   label: string;

@@ -1,7 +1,7 @@
 // Checks a parsed project.json against schemas/project.schema.json, so that the schema editors use and the checks
 // the CLI runs are one and the same. Only the keywords that schema uses are understood; any other keyword in it
 // is a programming error, caught by the tests.
-import type { JsonPath, JsonValue } from './jsonWithLines.js';
+import type { JsonPath, JsonValue } from '../util/jsonWithLines.js';
 
 export interface SchemaNode {
   type?: string | string[];

@@ -7,8 +7,8 @@ import { SafetensorsFile } from '../model/safetensors';
 import { writeSafetensors } from '../model/safetensorsWriter';
 import type { Float32Tensor } from '../model/types';
 import type { AdamWState } from './adamw';
-import type { PastaParams } from './runtime';
-import type { DevScores } from './tasks';
+import type { PastaParams } from '../pasta/runtime';
+import type { DevScores } from '../pasta/tasks';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 

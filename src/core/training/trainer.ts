@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { EncodedExample } from '../engine/batch';
 import { AdamW, linearScheduleWithWarmup } from './adamw';
 import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from './trainingCheckpoint';
-import { SeededRandom } from './random';
-import { flatten, initParams, type PastaParams, type PastaRuntime } from './runtime';
-import type { DevScores, PreparedTask } from './tasks';
-import type { TagDecoding } from './iob2Decoding';
+import { SeededRandom } from '../util/random';
+import { flatten, initParams, type PastaParams, type PastaRuntime } from '../pasta/runtime';
+import type { DevScores, PreparedTask } from '../pasta/tasks';
+import type { TagDecoding } from '../pasta/iob2Decoding';
 
 export interface TrainingHyperparameters {
   epochs: number;

@@ -1,8 +1,8 @@
 // The messages between the extension host and the training worker (a child process running
 // dist/trainingWorker.js). Both sides import this file and validate what they receive with the parser for
 // their direction; anything else is rejected with a one-line reason.
-import type { TrainingEvent } from '../../core/pasta/trainer.js';
-import type { DevScores } from '../../core/pasta/tasks.js';
+import type { TrainingEvent } from '../core/training/trainer.js';
+import type { DevScores } from '../core/pasta/tasks.js';
 
 export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
 export type DeviceName = (typeof DEVICES)[number];

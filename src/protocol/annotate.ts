@@ -1,6 +1,6 @@
 // The messages between the annotation webview and the extension. Both sides import this file; each side
 // validates what it receives with the parser for its direction and rejects anything else.
-import type { Span } from '../../core/data/types.js';
+import type { Span } from '../core/data/types.js';
 
 export interface LabelInfo {
   name: string;

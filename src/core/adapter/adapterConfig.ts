@@ -4,7 +4,7 @@
 import type { BaseModelFingerprint, ShapeSignature } from '../model/fingerprint.js';
 import type { Float32Tensor } from '../model/types.js';
 import { InputError } from '../data/types.js';
-import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from './jsonWithLines.js';
+import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
 import { version } from '../../../package.json';
 
 /** Written into every adapter (pasta_studio_version). */

@@ -1,6 +1,6 @@
 // The messages between the predictions webview and the extension. Both sides import this file; each side
 // validates what it receives with the parser for its direction and rejects anything else.
-import type { LabelInfo } from '../annotate/protocol.js';
+import type { LabelInfo } from './annotate.js';
 
 export type { LabelInfo };
 

@@ -7,7 +7,7 @@ import projectSchema from '../../../schemas/project.schema.json';
 import { writeFileAtomic } from '../data/atomicWrite.js';
 import { InputError } from '../data/types.js';
 import { DEFAULT_LABELS, type LabelDefinition } from '../data/annotationStore.js';
-import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from './jsonWithLines.js';
+import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
 import { firstViolation, type SchemaNode } from './projectFileSchema.js';
 
 export const PROJECT_FILE = join('.pasta', 'project.json');

@@ -3,8 +3,8 @@
 import { alignDocuments, wordTagsToSpans, type AlignmentTokenizer, type WordSplit } from '../data/alignment';
 import type { Span } from '../data/types';
 import type { EncodedExample } from '../engine/batch';
-import type { PastaParams, PastaRuntime } from './runtime';
-import { predictWordTags } from './tasks';
+import type { PastaParams, PastaRuntime } from '../pasta/runtime';
+import { predictWordTags } from '../pasta/tasks';
 
 export interface PredictorAdapter {
   name: string;

@@ -113,3 +113,8 @@ export function parseWebviewMessage(msg: unknown): WebviewToHost | string {
   if (msg.type === 'ready' || msg.type === 'cancel') return { type: msg.type };
   return `unknown message type ${JSON.stringify(msg.type).slice(0, 60)}`;
 }
+
+/** The row of the best epoch so far (a resumed run lacks the rows of the epochs before it). */
+export function bestRow(run: RunView): EpochRow | undefined {
+  return run.epochs.find((e) => e.epoch === run.bestEpoch) ?? run.epochs.find((e) => e.best);
+}

@@ -7,7 +7,7 @@ import { DEFAULT_MODEL_NAME, defaultModelDir } from '../model/cacheDir';
 import { fingerprintBaseModel, type BaseModelFingerprint } from '../model/fingerprint';
 import { downloadFromHub, type HubDownloadProgress } from '../model/hub';
 import { loadModelFolder } from '../model/modelFolder';
-import { loadTokenizer, type Tokenizer } from '../model/tokenizer';
+import { loadTokenizer, type Tokenizer } from '../model/tokenizer/index';
 import type { EncoderConfig, WeightMap } from '../model/types';
 
 export interface BaseModel {
