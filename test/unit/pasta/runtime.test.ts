@@ -127,11 +127,14 @@ test('predict with per-row heads of different label counts equals running each a
   const rows = examples('token', 3);
   const which = [0, 1, 1, 0];
   const together = await runtime.predict(rows, which.map((a) => adapters[a].params), which.map((a) => adapters[a].labels));
+  const paddedLength = Math.max(...rows.map((r) => r.inputIds.length));
   for (const [b, row] of rows.entries()) {
     const { params: rowParams, labels } = adapters[which[b]];
     const [alone] = await runtime.predict([row], [rowParams], [labels]);
     const positions = row.inputIds.length;
-    assert.equal(together[b].length, (together[b].length / labels) * labels);
+    // Each row holds its own adapter's labels at every position of the padded batch, no more, no fewer.
+    assert.equal(together[b].length, paddedLength * labels, `row ${b}`);
+    assert.equal(alone.length, positions * labels, `row ${b} alone`);
     assertClose(together[b].subarray(0, positions * labels), alone, 1e-5, `row ${b}`);
     for (let s = 0; s < positions; s++) {
       const total = together[b].subarray(s * labels, (s + 1) * labels).reduce((x, y) => x + y, 0);

@@ -59,13 +59,17 @@ test('bad input ends the run with a one-line error naming the file and line', as
   }
 });
 
-test('a killed worker is reported as a crash with its signal, and leaves no adapter', async () => {
+test('a killed worker is reported as a crash with its signal, and leaves no adapter', { skip: noModel, timeout: 120_000 }, async () => {
   const root = sampleWorkspace();
   try {
-    const events: WorkerEvent[] = [];
-    const w = worker(root, {}, events);
-    // Kill it while it trains (or still loads): whatever it had, no adapter may appear.
-    setTimeout(() => w.kill(), 1500);
+    // Killed at its first training step, in a run far too long to finish first: no adapter may appear.
+    let w: ReturnType<typeof worker> | undefined;
+    w = worker(root, {
+      request: { workspaceRoot: root, adapterName: 'ner', overrides: { epochs: 10_000, threads: 1 }, resume: false },
+      onEvent: (e) => {
+        if (e.type === 'step') w?.kill();
+      },
+    });
     const result = await w.result;
     assert.deepEqual(result.kind, 'crashed');
     assert.ok(result.kind === 'crashed');
