@@ -1,14 +1,7 @@
-import type { Graph } from './graph';
-import { isFloat, type Node, type Value } from './ir';
+import type { Graph, Node } from './graph';
+import { isFloat, type Value } from './ir';
+import { expandLike } from './ops/broadcast';
 import { add } from './ops/elementwise';
-import { elementwiseRules } from './ops/elementwise';
-import { linalgRules } from './ops/linalg';
-import { nnRules } from './ops/nn';
-import { reduceRules } from './ops/reduce';
-import { expandLike, shapeRules } from './ops/shape';
-import type { VjpRules } from './vjp';
-
-export const vjpRules: VjpRules = { ...elementwiseRules, ...linalgRules, ...shapeRules, ...reduceRules, ...nnRules };
 
 /**
  * Reverse-mode differentiation of `loss` with respect to `wrt`, appending the backward nodes to the graph.
@@ -45,9 +38,8 @@ export function gradients(g: Graph, loss: Value, wrt: Value[]): Value[] {
     if (!node.outputs.some((o) => dependsOnWrt.has(o.name) && contributions.has(o.name))) continue;
     const gradOutputs = node.outputs.map(gradientOf);
     const needs = node.inputs.map((input) => dependsOnWrt.has(input.name));
-    const rule = vjpRules[node.opType];
-    if (!rule) throw new Error(`no VJP rule for ${node.opType} (${describe(node)}) on the path to '${loss.name}'`);
-    const gradInputs = rule(g, node, gradOutputs, needs);
+    if (!node.op.vjp) throw new Error(`no VJP rule for ${node.opType} (${describe(node)}) on the path to '${loss.name}'`);
+    const gradInputs = node.op.vjp(g, node, gradOutputs, needs);
     node.inputs.forEach((input, k) => {
       const gi = gradInputs[k];
       if (needs[k] && gi) accumulate(input, gi);

@@ -1,17 +1,15 @@
 import { onnx } from 'onnx-proto';
 import type { Graph } from './graph';
-import { MICROSOFT_DOMAIN, type AttributeValue, type DType, type TensorData, type Value } from './ir';
+import { MICROSOFT_DOMAIN, onnxDataType, type AttributeValue, type TensorData, type Value } from './ir';
 
 export const OPSET = 17;
-
-const elemType: Record<DType, number> = { float32: 1, int64: 7, bool: 9, float64: 11 };
 
 function valueInfo(v: Value): onnx.IValueInfoProto {
   return {
     name: v.name,
     type: {
       tensorType: {
-        elemType: elemType[v.dtype],
+        elemType: onnxDataType[v.dtype],
         shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
@@ -38,7 +36,7 @@ export interface ExternalWeights {
 }
 
 function initializer(value: Value, data: TensorData, external?: ExternalWeights): onnx.ITensorProto {
-  const base = { name: value.name, dataType: elemType[value.dtype], dims: value.shape as number[] };
+  const base = { name: value.name, dataType: onnxDataType[value.dtype], dims: value.shape as number[] };
   const place = external?.offsets.get(data);
   if (!place) return { ...base, rawData: rawBytes(data) };
   return {

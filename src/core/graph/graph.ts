@@ -1,4 +1,42 @@
-import type { AttributeValue, DType, Dim, Initializer, Node, TensorData, Value } from './ir';
+import type { Attributes, DType, Dim, Initializer, TensorData, Value } from './ir';
+
+/**
+ * An operator as the graph builds it: its ONNX type and domain, and its vector-Jacobian product. Each op in
+ * ops/ is defined once, its builder beside it; an op without `vjp` is not differentiable.
+ */
+export interface Op<A extends Attributes = Attributes> {
+  readonly opType: string;
+  /** The operator set the op belongs to; absent for the default ONNX domain. */
+  readonly domain?: string;
+  /**
+   * Given the gradients of the node's outputs (undefined where an output does not reach the loss), returns
+   * the gradients of its inputs. `needs[i]` says whether input i depends on a trainable value; the rule
+   * returns undefined for inputs that do not need one and builds no nodes for them, which is how frozen
+   * weights never get gradients.
+   */
+  vjp?(g: Graph, node: Node<A>, gradOutputs: readonly (Value | undefined)[], needs: readonly boolean[]): (Value | undefined)[];
+}
+
+export interface Node<A extends Attributes = Attributes> {
+  readonly op: Op<A>;
+  readonly opType: string;
+  readonly domain?: string;
+  readonly inputs: readonly Value[];
+  readonly outputs: readonly Value[];
+  readonly attributes: A;
+}
+
+/** The dtype and shape of a node's output, and the stem of its name (the op type's by default). */
+export interface OutputSpec {
+  dtype: DType;
+  shape: readonly Dim[];
+  name?: string;
+}
+
+/** Whether `node` was built by `op` (and so carries that op's attributes). */
+export function isNodeOf<A extends Attributes>(node: Node | undefined, op: Op<A>): node is Node<A> {
+  return node?.op === op;
+}
 
 /** Collects inputs, initializers, nodes and outputs; every value name is unique within the graph. */
 export class Graph {
@@ -61,16 +99,17 @@ export class Graph {
     return this.constant('int64', [values.length], values);
   }
 
-  /** Adds a node; `outputs` gives each output's dtype and shape (from the op's shape rule). */
-  node(
-    opType: string,
-    inputs: Value[],
-    outputs: { dtype: DType; shape: readonly Dim[]; name?: string }[],
-    attributes: Record<string, AttributeValue> = {},
-    domain?: string,
-  ): Value[] {
+  /**
+   * Adds a node; `outputs` gives each output's dtype and shape (from the op's shape rule). A node added by
+   * op type alone has no VJP rule.
+   */
+  node<A extends Attributes>(op: Op<A>, inputs: Value[], outputs: OutputSpec[], attributes: A): Value[];
+  node(opType: string, inputs: Value[], outputs: OutputSpec[], attributes?: Attributes): Value[];
+  node(opOrType: Op | string, inputs: Value[], outputs: OutputSpec[], attributes: Attributes = {}): Value[] {
+    const op: Op = typeof opOrType === 'string' ? { opType: opOrType } : opOrType;
+    const { opType, domain } = op;
     const outs: Value[] = outputs.map((o) => ({ name: this.uniqueName(o.name ?? opType.toLowerCase()), dtype: o.dtype, shape: o.shape }));
-    const node: Node = domain ? { opType, domain, inputs, outputs: outs, attributes } : { opType, inputs, outputs: outs, attributes };
+    const node: Node = { op, opType, ...(domain ? { domain } : {}), inputs, outputs: outs, attributes };
     this.nodes.push(node);
     for (const out of outs) this.producers.set(out.name, node);
     return outs;

@@ -1,10 +1,14 @@
-// The graph intermediate representation: ONNX-shaped nodes over named values with (partly symbolic) shapes.
+// The graph intermediate representation: named values with dtypes and (partly symbolic) shapes, and the
+// attributes of ONNX-shaped nodes (the nodes themselves, which carry their op and its VJP, are in graph.ts).
 // Shapes are tracked at build time because reverse-mode rules need them to undo broadcasting.
 
 /** onnxruntime's contrib operators (fused kernels such as Gelu), imported at version 1. */
 export const MICROSOFT_DOMAIN = 'com.microsoft';
 
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
+
+/** ONNX's TensorProto.DataType code of each dtype (the `to` of Cast, elem_type of tensors). */
+export const onnxDataType: Readonly<Record<DType, number>> = { float32: 1, int64: 7, bool: 9, float64: 11 };
 
 /** A static size, or the name of a symbolic dimension such as "batch" or "sequence". */
 export type Dim = number | string;
@@ -22,14 +26,7 @@ export type AttributeValue =
   | { readonly floats: readonly number[] }
   | { readonly string: string };
 
-export interface Node {
-  readonly opType: string;
-  /** The operator set the op belongs to; absent for the default ONNX domain. */
-  readonly domain?: string;
-  readonly inputs: readonly Value[];
-  readonly outputs: readonly Value[];
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
-}
+export type Attributes = Readonly<Record<string, AttributeValue>>;
 
 export type TensorData = Float32Array | Float64Array | BigInt64Array | Uint8Array;
 

@@ -93,6 +93,8 @@ test('Gather of one position along an axis (first-token pooling)', () =>
 test('ReduceSum keepdims and not', () =>
   expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.add(g, ops.reduceSum(g, x, [1], false), ops.reduceSum(g, x, [1, 2], true))));
 test('ReduceMean', () => expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.reduceMean(g, x, [-1], true)));
+test('ReduceMean over a symbolic axis (divides by its runtime size)', () =>
+  expectClose([input('x', [2, 3, 4], 1, ['batch', 3, 4])], (g, [x]) => ops.reduceMean(g, x, [0, 2], false), { outputDims: [3] }));
 test('Softmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.softmax(g, x, -1)));
 test('LogSoftmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.logSoftmax(g, x, -1)));
 test('LayerNormalization: input, scale and bias (float32: no double kernel with double statistics)', () =>
@@ -102,7 +104,23 @@ test('LayerNormalization: input, scale and bias (float32: no double kernel with 
     { dtype: 'float32', epsilon: 1e-2 },
     3e-3,
   ));
-test('Cast float to float', () => expectClose([input('x', [4])], (g, [x]) => ops.cast(g, x, 'float64')));
+// float32 in, float64 out; the inputs and the step are exact in float32, so x ± epsilon is too.
+test('Cast float32 to float64', () =>
+  expectClose(
+    [{ name: 'x', shape: [4], dims: [4], data: [-1.5, -0.25, 0.5, 2], dtype: 'float32' }],
+    (g, [x]) => {
+      const y = ops.cast(g, x, 'float64');
+      assert.equal(y.dtype, 'float64');
+      return y;
+    },
+    { epsilon: 2 ** -10 },
+  ));
+test('the Cast gradient comes back in the input\'s dtype', () => {
+  const g = new Graph();
+  const x = g.input('x', 'float32', [4]);
+  const [grad] = gradients(g, ops.reduceSum(g, ops.cast(g, x, 'float64'), [], false), [x]);
+  assert.equal(grad.dtype, 'float32');
+});
 test('a value used twice accumulates both gradients', () =>
   expectClose([input('x', [3, 3])], (g, [x]) => ops.matmul(g, ops.tanh(g, x), x)));
 test('a frozen input gets no gradient nodes', () => {

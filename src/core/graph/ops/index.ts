@@ -1,6 +1,7 @@
-export * from './elementwise';
-export * from './linalg';
 export * from './shape';
-export * from './reduce';
+export * from './broadcast';
+export * from './elementwise';
+export * from './indexing';
+export * from './mean';
+export * from './linalg';
 export * from './nn';
-export { sumToShape } from './broadcast';

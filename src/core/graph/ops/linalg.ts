@@ -1,15 +1,18 @@
-import type { Graph } from '../graph';
+// Matrix products and transposes. A product's gradients are products with the other operand transposed,
+// which FusedMatMul reads in place instead of materialising.
+import { isNodeOf, type Graph, type Op } from '../graph';
 import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { inversePermutation, matmulShape, transposeShape } from '../shapeInference';
-import type { VjpRules } from '../vjp';
 import { sumToShape } from './broadcast';
+import { mul } from './elementwise';
 
-export function matmul(g: Graph, a: Value, b: Value): Value {
-  return g.node('MatMul', [a, b], [{ dtype: a.dtype, shape: matmulShape(a.shape, b.shape) }])[0];
-}
+const Transpose: Op<{ perm: { ints: readonly number[] } }> = {
+  opType: 'Transpose',
+  vjp: (g, { attributes }, [gy]) => [transpose(g, gy!, inversePermutation(attributes.perm.ints))],
+};
 
 export function transpose(g: Graph, x: Value, perm: number[]): Value {
-  return g.node('Transpose', [x], [{ dtype: x.dtype, shape: transposeShape(x.shape, perm) }], { perm: { ints: perm } })[0];
+  return g.node(Transpose, [x], [{ dtype: x.dtype, shape: transposeShape(x.shape, perm) }], { perm: { ints: perm } })[0];
 }
 
 function lastTwoSwapped(rank: number): number[] {
@@ -18,24 +21,47 @@ function lastTwoSwapped(rank: number): number[] {
   return perm;
 }
 
+/** The input of x's producer when that producer swaps x's last two axes (so x^T is that input). */
+function untransposed(g: Graph, x: Value): Value | undefined {
+  const producer = g.producer(x);
+  const perm = lastTwoSwapped(x.shape.length).join();
+  return isNodeOf(producer, Transpose) && producer.attributes.perm.ints.join() === perm ? producer.inputs[0] : undefined;
+}
+
 /**
  * Swaps the last two axes: the matrix transpose of every matrix in a batch. Transposing a value that is
  * itself such a transpose returns the original, so a frozen Linear weight used as W^T forward and W
  * backward is stored once.
  */
 export function transposeLastTwo(g: Graph, x: Value): Value {
-  const perm = lastTwoSwapped(x.shape.length);
-  const producer = g.producer(x);
-  if (producer?.opType === 'Transpose' && (producer.attributes.perm as { ints: number[] }).ints.join() === perm.join()) return producer.inputs[0];
-  return transpose(g, x, perm);
+  return untransposed(g, x) ?? transpose(g, x, lastTwoSwapped(x.shape.length));
 }
 
-/** The input of x's producer when that producer swaps x's last two axes (so x^T is that input). */
-function untransposed(g: Graph, x: Value): Value | undefined {
-  const producer = g.producer(x);
-  const perm = lastTwoSwapped(x.shape.length).join();
-  return producer?.opType === 'Transpose' && (producer.attributes.perm as { ints: number[] }).ints.join() === perm ? producer.inputs[0] : undefined;
+// C = A B: dA = dC B^T and dB = A^T dC, summed over the batch dimensions each side was broadcast along.
+const MatMul: Op = {
+  opType: 'MatMul',
+  vjp: (g, { inputs: [a, b] }, [gy], [na, nb]) => [
+    na ? sumToShape(g, matmulTransposed(g, gy!, b, false, true), a) : undefined,
+    nb ? sumToShape(g, matmulTransposed(g, a, gy!, true, false), b) : undefined,
+  ],
+};
+
+export function matmul(g: Graph, a: Value, b: Value): Value {
+  return g.node(MatMul, [a, b], [{ dtype: a.dtype, shape: matmulShape(a.shape, b.shape) }], {})[0];
 }
+
+// C = alpha op(A) op(B), op transposing the last two axes where the flag is set.
+const FusedMatMul: Op<{ transA: { int: number }; transB: { int: number }; alpha: { float: number } }> = {
+  opType: 'FusedMatMul',
+  domain: MICROSOFT_DOMAIN,
+  vjp: (g, { inputs: [a, b], attributes }, [gy], [na, nb]) => {
+    const [ta, tb, alpha] = [attributes.transA.int === 1, attributes.transB.int === 1, attributes.alpha.float];
+    const m = (x: Value, y: Value, tx: boolean, ty: boolean) => matmulTransposed(g, x, y, tx, ty, alpha);
+    const da = () => (ta ? m(b, gy!, tb, true) : m(gy!, b, false, !tb));
+    const db = () => (tb ? m(gy!, a, true, ta) : m(a, gy!, !ta, false));
+    return [na ? sumToShape(g, da(), a) : undefined, nb ? sumToShape(g, db(), b) : undefined];
+  },
+};
 
 /**
  * op(a) op(b) where op transposes the last two axes when asked, without materialising the transpose in
@@ -50,32 +76,9 @@ export function matmulTransposed(g: Graph, a: Value, b: Value, transA: boolean, 
   if (plainB) [b, transB] = [plainB, false];
   if (a.dtype !== 'float32' || (!transA && !transB && alpha === 1)) {
     const product = matmul(g, transA ? transposeLastTwo(g, a) : a, transB ? transposeLastTwo(g, b) : b);
-    return alpha === 1 ? product : g.node('Mul', [product, g.scalar(a.dtype, alpha)], [{ dtype: a.dtype, shape: product.shape }])[0];
+    return alpha === 1 ? product : mul(g, product, g.scalar(a.dtype, alpha));
   }
   const shapeOf = (x: Value, t: boolean) => (t ? transposeShape(x.shape, lastTwoSwapped(x.shape.length)) : x.shape);
   const attributes = { transA: { int: transA ? 1 : 0 }, transB: { int: transB ? 1 : 0 }, alpha: { float: alpha } };
-  return g.node('FusedMatMul', [a, b], [{ dtype: a.dtype, shape: matmulShape(shapeOf(a, transA), shapeOf(b, transB)) }], attributes, MICROSOFT_DOMAIN)[0];
+  return g.node(FusedMatMul, [a, b], [{ dtype: a.dtype, shape: matmulShape(shapeOf(a, transA), shapeOf(b, transB)) }], attributes)[0];
 }
-
-const flag = (attribute: unknown) => (attribute as { int: number } | undefined)?.int === 1;
-
-export const linalgRules: VjpRules = {
-  // C = A B: dA = dC B^T and dB = A^T dC, summed over the batch dimensions each side was broadcast along.
-  MatMul: (g, { inputs: [a, b] }, [gy], [na, nb]) => [
-    na ? sumToShape(g, matmulTransposed(g, gy!, b, false, true), a) : undefined,
-    nb ? sumToShape(g, matmulTransposed(g, a, gy!, true, false), b) : undefined,
-  ],
-  // C = alpha op(A) op(B), op transposing the last two axes where the flag is set.
-  FusedMatMul: (g, { inputs: [a, b], attributes }, [gy], [na, nb]) => {
-    const [ta, tb] = [flag(attributes.transA), flag(attributes.transB)];
-    const alpha = (attributes.alpha as { float: number } | undefined)?.float ?? 1;
-    const m = (x: Value, y: Value, tx: boolean, ty: boolean) => matmulTransposed(g, x, y, tx, ty, alpha);
-    const da = () => (ta ? m(b, gy!, tb, true) : m(gy!, b, false, !tb));
-    const db = () => (tb ? m(gy!, a, true, ta) : m(a, gy!, !ta, false));
-    return [na ? sumToShape(g, da(), a) : undefined, nb ? sumToShape(g, db(), b) : undefined];
-  },
-  Transpose: (g, { attributes }, [gy]) => {
-    const perm = (attributes.perm as { ints: number[] }).ints;
-    return [transpose(g, gy!, inversePermutation(perm))];
-  },
-};
