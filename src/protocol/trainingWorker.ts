@@ -4,8 +4,9 @@
 import type { TrainingEvent } from '../core/training/trainer.js';
 import type { DevScores } from '../core/pasta/tasks.js';
 
-export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
-export type DeviceName = (typeof DEVICES)[number];
+import { DEVICE_REQUESTS as DEVICES, type DeviceRequest as DeviceName } from '../core/engine/deviceNames.js';
+
+export { DEVICES, type DeviceName };
 
 /** The hyperparameters the extension may override (settings); the project file holds the rest. */
 export interface TrainingOverrides {

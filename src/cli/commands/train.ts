@@ -48,7 +48,7 @@ function reporter(io: CliIo, json: boolean, quiet: boolean) {
         break;
       case 'start':
         io.stderr.write(
-          `training ${e.trainableParameters.toLocaleString('en')} parameters on ${e.device}${e.fallbackReason ? ` (${e.fallbackReason})` : ''}: ${e.trainExamples} training and ${e.devExamples} dev windows, ${e.totalSteps} steps${e.resumedFromEpoch ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`,
+          `training ${e.trainableParameters.toLocaleString('en')} parameters on ${e.device}${e.fallbackReason ? ` (${e.fallbackReason})` : e.autoReason ? ` (no GPU: ${e.autoReason})` : ''}: ${e.trainExamples} training and ${e.devExamples} dev windows, ${e.totalSteps} steps${e.resumedFromEpoch ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`,
         );
         break;
       case 'epoch':

@@ -1,11 +1,12 @@
 // Execution-provider choice: what the user asked for, what this machine can run, and why we fell back.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { adapterName, probeGpuAdapter, type GpuProbe } from './gpuAdapter';
 
-export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
-export type Device = 'cpu' | 'cuda' | 'dml' | 'coreml';
+import type { Device, DeviceRequest } from './deviceNames';
 
-export const DEVICE_REQUESTS: readonly DeviceRequest[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
+export { DEVICE_REQUESTS, type Device, type DeviceRequest } from './deviceNames';
 
 /** onnxruntime-node's native folder for this platform, where optional provider libraries are installed. */
 export function nativeBinaryDir(): string {
@@ -18,6 +19,10 @@ export function providerAvailability(device: Device): { available: boolean; reas
   switch (device) {
     case 'cpu':
       return { available: true };
+    case 'webgpu':
+      return ort.listSupportedBackends().some((b) => b.name === 'webgpu')
+        ? { available: true }
+        : { available: false, reason: `onnxruntime-node has no WebGPU provider for ${process.platform}-${process.arch}` };
     case 'cuda':
       if (process.platform !== 'linux' && process.platform !== 'win32') return { available: false, reason: `CUDA is not supported on ${process.platform}` };
       if (process.platform === 'linux' && !existsSync(join(nativeBinaryDir(), 'libonnxruntime_providers_cuda.so'))) {
@@ -35,11 +40,48 @@ export function providerAvailability(device: Device): { available: boolean; reas
   }
 }
 
-/** The providers to try, best first; CPU is always last. */
-export function candidateDevices(request: DeviceRequest): Device[] {
-  if (request === 'cpu') return ['cpu'];
-  if (request !== 'auto') return [request, 'cpu'];
-  const accelerated: Device[] = process.platform === 'win32' ? ['cuda', 'dml'] : process.platform === 'darwin' ? [] : ['cuda'];
-  // CoreML cannot run the training graph's ops on the Neural Engine; on macOS the CPU is the better default.
-  return [...accelerated, 'cpu'];
+/** The providers to try for an explicit request, best first; CPU is always last. */
+export function candidateDevices(request: Exclude<DeviceRequest, 'auto'>): Device[] {
+  return request === 'cpu' ? ['cpu'] : [request, 'cpu'];
+}
+
+export interface AutoChoice {
+  /** The providers to try, best first; CPU is always last. */
+  devices: Device[];
+  /** Why no GPU provider is among them (or why a better one is not), for the user. */
+  reason?: string;
+}
+
+/**
+ * What `auto` tries here: the best installed provider backed by real hardware, per platform (Linux cuda ->
+ * webgpu -> cpu; Windows cuda -> dml -> webgpu -> cpu; macOS webgpu -> cpu). A GPU provider that would only
+ * find a software adapter (llvmpipe, SwiftShader, WARP) is never chosen on its own.
+ */
+export async function autoDevices(probe: () => Promise<GpuProbe> = probeGpuAdapter): Promise<AutoChoice> {
+  const order: Device[] = process.platform === 'win32' ? ['cuda', 'dml', 'webgpu'] : process.platform === 'darwin' ? ['webgpu'] : ['cuda', 'webgpu'];
+  const devices: Device[] = [];
+  const reasons: string[] = [];
+  let gpu: GpuProbe | undefined;
+  for (const device of order) {
+    const availability = providerAvailability(device);
+    if (!availability.available) {
+      reasons.push(`${device}: ${availability.reason}`);
+      continue;
+    }
+    // CUDA finds its own devices (and has no software fallback); DirectML and WebGPU take the adapter that
+    // Dawn/DXGI rank first, which is a software one on a machine without a GPU driver.
+    if (device !== 'cuda') {
+      gpu ??= await probe();
+      if (!gpu.adapter) {
+        reasons.push(`${device}: ${gpu.reason}`);
+        continue;
+      }
+      if (gpu.adapter.software) {
+        reasons.push(`${device}: the only GPU adapter is software (${adapterName(gpu.adapter)}); ask for it explicitly to use it`);
+        continue;
+      }
+    }
+    devices.push(device);
+  }
+  return { devices: [...devices, 'cpu'], reason: devices.length === 0 ? reasons.join('; ') : undefined };
 }

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { candidateDevices, providerAvailability, type Device, type DeviceRequest } from './device';
+import { autoDevices, candidateDevices, providerAvailability, type Device, type DeviceRequest } from './device';
 
 export interface SessionOptions {
   device?: DeviceRequest;
@@ -9,6 +9,8 @@ export interface SessionOptions {
   profilePrefix?: string;
   /** onnxruntime's graph optimisation level on the CPU provider (other providers always get 'all'). */
   cpuOptimizationLevel?: 'basic' | 'all';
+  /** onnxruntime's log level for this session (0 = verbose, which includes the node placements). */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export interface EngineSession {
@@ -16,7 +18,12 @@ export interface EngineSession {
   device: Device;
   /** Why a requested or better device was not used, for the user; undefined when nothing fell back. */
   fallbackReason?: string;
+  /** With `auto`: why no GPU was used (undefined when one was). */
+  autoReason?: string;
 }
+
+/** A serialised model, the path of a model file, or either one built for the device it will run on. */
+export type ModelSource = Uint8Array | string | ((device: Device) => Uint8Array | string | Promise<Uint8Array | string>);
 
 function providerOption(device: Device): ort.InferenceSession.ExecutionProviderConfig {
   return device;
@@ -24,12 +31,14 @@ function providerOption(device: Device): ort.InferenceSession.ExecutionProviderC
 
 /**
  * Creates an onnxruntime session on the best available device, falling back to the CPU with a reason.
- * `model` is the serialised model, or the path of a model file (whose external data sits beside it).
+ * `model` is the serialised model, or the path of a model file (whose external data sits beside it), or a
+ * function giving either for a device (graphs differ per provider).
  */
-export async function createSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<EngineSession> {
+export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<EngineSession> {
   const request = options.device ?? 'auto';
   const reasons: string[] = [];
-  for (const device of candidateDevices(request)) {
+  const auto = request === 'auto' ? await autoDevices() : undefined;
+  for (const device of auto ? auto.devices : candidateDevices(request as Exclude<DeviceRequest, 'auto'>)) {
     const availability = providerAvailability(device);
     if (!availability.available) {
       // With 'auto', a provider that is not installed here was never an option; only an explicit request
@@ -45,10 +54,17 @@ export async function createSession(model: Uint8Array | string, options: Session
         executionMode: 'sequential',
         graphOptimizationLevel: device === 'cpu' ? (options.cpuOptimizationLevel ?? 'all') : 'all',
         enableProfiling: options.profilePrefix !== undefined,
+        ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel, logVerbosityLevel: 0 } : {}),
         profileFilePrefix: options.profilePrefix,
       };
-      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
-      return { session, device, fallbackReason: reasons.length > 0 ? reasons.join('; ') : undefined };
+      const source = typeof model === 'function' ? await model(device) : model;
+      const session = typeof source === 'string' ? await ort.InferenceSession.create(source, sessionOptions) : await ort.InferenceSession.create(source, sessionOptions);
+      return {
+        session,
+        device,
+        fallbackReason: reasons.length > 0 ? reasons.join('; ') : undefined,
+        autoReason: auto && device === 'cpu' ? auto.reason : undefined,
+      };
     } catch (err) {
       if (device === 'cpu') throw err;
       reasons.push(`${device}: ${firstLine(err)}`);

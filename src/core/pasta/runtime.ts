@@ -91,6 +91,8 @@ export class PastaRuntime {
   private inferSession?: Promise<ort.InferenceSession>;
   device?: Device;
   fallbackReason?: string;
+  /** With `auto`: why no GPU was used. */
+  autoReason?: string;
 
   constructor(readonly options: RuntimeOptions) {}
 
@@ -111,10 +113,14 @@ export class PastaRuntime {
     const make = async () => {
       const { config, weights, task, numLabels, numSlots } = this.options;
       const { dir, weights: external } = await this.compiledDir();
-      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train' });
-      const modelPath = join(dir, `${mode}.onnx`);
-      await writeFile(modelPath, emitModel(graph, { external }));
-      const created = await createSession(modelPath, {
+      // The graph follows the provider that will run it; each device's graph is written once.
+      const modelFor = async (device: Device) => {
+        const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train' });
+        const modelPath = join(dir, `${mode}-${device}.onnx`);
+        await writeFile(modelPath, emitModel(graph, { external }));
+        return modelPath;
+      };
+      const created = await createSession(modelFor, {
         device: this.options.device,
         threads: this.options.threads,
         profilePrefix: this.options.profilePrefix && `${this.options.profilePrefix}-${mode}`,
@@ -127,6 +133,7 @@ export class PastaRuntime {
       });
       this.device = created.device;
       this.fallbackReason = created.fallbackReason;
+      this.autoReason = created.autoReason;
       return created.session;
     };
     if (mode === 'train') return (this.trainSession ??= make());

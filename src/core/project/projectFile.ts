@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import projectSchema from '../../../schemas/project.schema.json';
 import { writeFileAtomic } from '../data/atomicWrite.js';
+import type { DeviceRequest } from '../engine/deviceNames.js';
 import { InputError } from '../data/types.js';
 import { DEFAULT_LABELS, type LabelDefinition } from '../data/annotationStore.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
@@ -18,7 +19,7 @@ const MAX_PROJECT_BYTES = 1024 * 1024;
 
 export type ProjectTask = 'token' | 'sequence';
 export type DataSourceFormat = 'annotations' | 'jsonl' | 'conll';
-export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type Device = DeviceRequest;
 
 export interface DataSource {
   /** File or glob relative to the workspace. */

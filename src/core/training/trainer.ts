@@ -24,7 +24,7 @@ export interface TrainingHyperparameters {
 }
 
 export type TrainingEvent =
-  | { type: 'start'; device: string; fallbackReason?: string; trainExamples: number; devExamples: number; totalSteps: number; trainableParameters: number; resumedFromEpoch?: number }
+  | { type: 'start'; device: string; fallbackReason?: string; autoReason?: string; trainExamples: number; devExamples: number; totalSteps: number; trainableParameters: number; resumedFromEpoch?: number }
   | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
   | { type: 'epoch'; epoch: number; trainLoss: number; dev: DevScores; best: boolean; secondsPerEpoch: number; devSeconds: number }
   | { type: 'checkpoint'; epoch: number; path: string }
@@ -122,6 +122,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     type: 'start',
     device: runtime.device ?? 'cpu',
     fallbackReason: runtime.fallbackReason,
+    autoReason: runtime.autoReason,
     trainExamples: task.train.length,
     devExamples: task.dev.length,
     totalSteps,

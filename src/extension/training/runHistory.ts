@@ -37,6 +37,7 @@ export function applyEvent(run: RunView, event: WorkerEvent): RunView {
         bestEpoch: epochs.some((e) => e.epoch === run.bestEpoch) ? run.bestEpoch : undefined,
         device: event.device,
         fallbackReason: event.fallbackReason,
+        autoReason: event.autoReason,
         trainExamples: event.trainExamples,
         devExamples: event.devExamples,
         totalSteps: event.totalSteps,

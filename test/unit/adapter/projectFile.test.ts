@@ -121,7 +121,7 @@ describe('project.json errors name the file, the line and the field', () => {
     assert.equal(problemOf(text({ hyperparameters: { epochs: 3, batchSize: 0 } })), '4: hyperparameters.batchSize must be at least 1, found 0');
     assert.equal(problemOf(text({ hyperparameters: { epochs: 1.5 } })), '3: hyperparameters.epochs must be an integer, found 1.5');
     assert.equal(problemOf(text({ hyperparameters: { learningRate: 0 } })), '3: hyperparameters.learningRate must be more than 0, found 0');
-    assert.equal(problemOf(text({ hyperparameters: { device: 'tpu' } })), '3: hyperparameters.device must be one of "auto", "cpu", "cuda", "dml", "coreml", found "tpu"');
+    assert.equal(problemOf(text({ hyperparameters: { device: 'tpu' } })), '3: hyperparameters.device must be one of "auto", "cpu", "webgpu", "cuda", "dml", "coreml", found "tpu"');
     assert.equal(problemOf(text({ task: 'ner' })), '2: task must be one of "token", "sequence", found "ner"');
     assert.equal(problemOf(text({ dev: { fraction: 1 } })), '3: dev.fraction must be less than 1, found 1');
     assert.equal(problemOf(text({ dataSources: ['a.jsonl', 7] })), '4: dataSources[1] must be a string or an object, found 7');
