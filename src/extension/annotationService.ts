@@ -1,7 +1,9 @@
 // The extension's view of the annotation store: one store per workspace folder, labels with the user's
 // colour overrides, and an event whenever a file's annotations change.
 import * as vscode from 'vscode';
-import { AnnotationStore, type AnnotationState, type LabelDefinition } from '../core/data/annotationStore.js';
+import { AnnotationStore, type AnnotationState } from '../core/data/annotationStore.js';
+import type { LabelDefinition } from '../core/project/labels.js';
+import { readProjectFile } from '../core/project/projectFile.js';
 import type { Span } from '../core/data/types.js';
 import { readSettings } from './settings.js';
 
@@ -48,7 +50,7 @@ export class AnnotationService implements vscode.Disposable {
 
   async labels(folder: vscode.WorkspaceFolder): Promise<LabelDefinition[]> {
     const overrides = readSettings(folder).labelColors;
-    return (await this.storeFor(folder).labels()).map((l) => ({ ...l, color: overrides[l.name]?.toLowerCase() ?? l.color }));
+    return (await readProjectFile(folder.uri.fsPath)).project.labels.map((l) => ({ ...l, color: overrides[l.name]?.toLowerCase() ?? l.color }));
   }
 
   async load(file: WorkspaceFile, text: string): Promise<AnnotationState> {

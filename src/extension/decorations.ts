@@ -1,7 +1,7 @@
 // Entity highlighting in text editors: one decoration type per label colour, a hover naming the label.
 // A translucent background with a solid border reads in light, dark and high-contrast themes alike.
 import * as vscode from 'vscode';
-import type { LabelDefinition } from '../core/data/annotationStore.js';
+import type { LabelDefinition } from '../core/project/labels.js';
 import type { AnnotationService } from './annotationService.js';
 import { FALLBACK_LABEL_COLOR, LabelDecorationTypes, decorationsByLabel } from './labelDecorationTypes.js';
 

@@ -210,6 +210,34 @@ const checks: Check[] = [
       rmSync(join(root, '.pasta', 'project.json'), { force: true });
     }
   }],
+  ['labels written as names are labels like any other; training offers to add the ones the data uses', async () => {
+    const root = workspaceRoot();
+    const project = join(root, '.pasta', 'project.json');
+    mkdirSync(join(root, '.pasta', 'datasets'), { recursive: true });
+    writeFileSync(project, JSON.stringify({ labels: ['PER', { name: 'drug', color: '#aa0000', key: 'd' }] }));
+    writeFileSync(join(root, '.pasta', 'datasets', 'news.jsonl'), '{"text": "Ada joined ACME", "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 11, "end": 15, "label": "ORG"}]}\n{"text": "Bo left", "spans": [{"start": 0, "end": 2, "label": "PER"}]}\n');
+    try {
+      const api = vscode.extensions.getExtension<PastaApi>(EXTENSION_ID)!.exports;
+      const labels = await api.context.annotations.labels(vscode.workspace.workspaceFolders![0]);
+      assert.deepEqual(labels.map((l) => [l.name, l.key]), [['PER', '1'], ['drug', 'd']]);
+      assert.match(labels[0].color, /^#[0-9a-f]{6}$/);
+      await selectInNotes(0, 'Grace Hopper'.length);
+      assert.deepEqual(await vscode.commands.executeCommand('pasta.labelSelection', 'PER'), { start: 0, end: 12, label: 'PER' });
+      rmSync(sidecar());
+
+      const declined = await vscode.commands.executeCommand('pasta.trainAdapter', { task: 'token', baseModel: 'no-such-model', adapterName: 'suite-ner', addLabels: false });
+      assert.equal(declined, false);
+      assert.deepEqual(JSON.parse(readFileSync(project, 'utf8')).labels, ['PER', { name: 'drug', color: '#aa0000', key: 'd' }]);
+      const accepted = (await vscode.commands.executeCommand('pasta.trainAdapter', { task: 'token', baseModel: 'no-such-model', adapterName: 'suite-ner', addLabels: true })) as TrainCommandResult;
+      assert.deepEqual(JSON.parse(readFileSync(project, 'utf8')).labels, ['PER', { name: 'drug', color: '#aa0000', key: 'd' }, 'ORG']);
+      // With its labels in place, the run gets as far as the base model, which this project lacks.
+      assert.match(accepted.message ?? '', /no-such-model: is neither a model folder/);
+    } finally {
+      rmSync(join(root, '.pasta', 'datasets'), { recursive: true, force: true });
+      rmSync(project, { force: true });
+      rmSync(sidecar(), { force: true });
+    }
+  }],
   ['Package Adapter refuses an adapter that does not load, naming the file', async () => {
     const dir = join(workspaceRoot(), '.pasta', 'adapters', 'broken');
     mkdirSync(dir, { recursive: true });

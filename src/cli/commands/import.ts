@@ -9,6 +9,7 @@ import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { validateClassificationRecords, validateNerDocuments } from '../../core/data/validate.js';
 import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core/project/projectFile.js';
+import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../dataFiles.js';
 
@@ -51,6 +52,7 @@ export const importCommand: Command = {
     const format = (stringFlag(args, 'format') ?? 'auto') as InputFormat;
     let text: string;
     let summary: string;
+    let labels: string[] = [];
     if (task === 'token') {
       const { documents, kind } = await readNerFile(input, {
         format,
@@ -64,10 +66,7 @@ export const importCommand: Command = {
       const records = kind === 'conll' ? documents.map((d): JsonlNerDocument => ({ ...d, format: 'prodigy', source: { line: 0, record: { text: d.text, spans: [] } } })) : documents;
       text = formatNerJsonl(records, { format: 'prodigy' });
       summary = describeEntities(documents);
-      const unknown = [...new Set(documents.flatMap((d) => d.spans.map((s) => s.label)))].filter((l) => !project.labels.some((p) => p.name === l));
-      if (unknown.length > 0) {
-        io.stderr.write(`warning: labels not in the project's "labels": ${unknown.join(', ')} (add them to .pasta/project.json to see and edit them in the annotation editor)\n`);
-      }
+      labels = documents.flatMap((d) => d.spans.map((s) => s.label));
     } else {
       if (stringFlag(args, 'scheme') || stringFlag(args, 'multi-tag')) throw new UsageError('--scheme and --multi-tag are for CoNLL entity data, not a sequence task', 'import');
       const records = await readClassificationFile(input, format);
@@ -88,6 +87,8 @@ export const importCommand: Command = {
       });
       io.stdout.write(`Added ${relativeTarget} to "dataSources" in .pasta/project.json\n`);
     }
+    const added = describeAddedLabels(await addProjectLabels(args.workspace, labels));
+    if (added) io.stdout.write(`${added[0].toUpperCase()}${added.slice(1)}\n`);
     return 0;
   },
 };

@@ -3,6 +3,9 @@ import { relative } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
 import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
+import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
+import { findMissingLabels, MissingLabelsError } from '../../core/project/workspaceData.js';
+import { InputError } from '../../core/data/types.js';
 import type { TrainingEvent } from '../../core/training/trainer.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
@@ -69,6 +72,13 @@ function reporter(io: CliIo, json: boolean, quiet: boolean) {
   };
 }
 
+async function addMissingLabels(workspace: string, io: CliIo): Promise<void> {
+  const { project } = await readProjectFile(workspace);
+  const missing = await findMissingLabels(workspace, project);
+  const added = describeAddedLabels(await addProjectLabels(workspace, [...missing.keys()]));
+  if (added) io.stderr.write(`${added}\n`);
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a PASTA adapter on the workspace\'s annotations (.pasta/adapters/<name>)',
@@ -89,6 +99,7 @@ export const trainCommand: Command = {
     device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'project (auto)', description: 'Execution provider; falls back to the CPU with the reason' },
     resume: { type: 'boolean', description: 'Continue from the last epoch checkpoint of the same adapter, data and settings' },
     activate: { type: 'boolean', description: 'Make the trained adapter the active one in project.json' },
+    'add-labels': { type: 'boolean', description: 'Append the labels the data uses and project.json lacks to its "labels" before training (without it, such labels stop training with their names)' },
     json: { type: 'boolean', description: 'Print training events as JSON lines on stdout' },
     quiet: { type: 'boolean', short: 'q', description: 'Only the final metrics' },
   },
@@ -98,6 +109,7 @@ export const trainCommand: Command = {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
+      if (booleanFlag(args, 'add-labels')) await addMissingLabels(args.workspace, io);
       // The engine (onnxruntime's native module) loads only when a command needs it.
       const { trainWorkspaceAdapter } = await import('../../core/training/workspaceTraining.js');
       const result = await trainWorkspaceAdapter({
@@ -119,6 +131,7 @@ export const trainCommand: Command = {
       }
       return 0;
     } catch (error) {
+      if (error instanceof MissingLabelsError) throw new InputError(error.file, error.line, `${error.problem} (or run pasta train --add-labels)`);
       if (error instanceof Error && error.name === 'TrainingError') {
         io.stderr.write(`error: ${error.message}\n`);
         return 1;

@@ -11,8 +11,7 @@ import { InputError, type NerDocument, type Span } from './types.js';
 
 export const SIDECAR_VERSION = 1;
 export const ANNOTATIONS_DIR = path.join('.pasta', 'annotations');
-export const PROJECT_FILE = path.join('.pasta', 'project.json');
-/** Sidecars and project files are small; anything larger is a mistake we refuse to read whole. */
+/** Sidecars are small; anything larger is a mistake we refuse to read whole. */
 const MAX_SIDECAR_BYTES = 32 * 1024 * 1024;
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
@@ -29,23 +28,6 @@ export interface AnnotationSidecar {
   spans: StoredSpan[];
   labels?: string[];
 }
-
-export interface LabelDefinition {
-  name: string;
-  /** #rrggbb */
-  color: string;
-  /** The key that applies the label in the annotation editor. */
-  key: string;
-}
-
-export const DEFAULT_LABELS: readonly LabelDefinition[] = [
-  { name: 'person', color: '#e6194b', key: '1' },
-  { name: 'location', color: '#3cb44b', key: '2' },
-  { name: 'corporation', color: '#4363d8', key: '3' },
-  { name: 'product', color: '#f58231', key: '4' },
-  { name: 'creative-work', color: '#911eb4', key: '5' },
-  { name: 'group', color: '#008080', key: '6' },
-];
 
 export type AnnotationState =
   | { status: 'none' }
@@ -177,19 +159,6 @@ export class AnnotationStore {
     const root = path.join(this.workspaceRoot, ANNOTATIONS_DIR);
     return (await listJsonFiles(root)).map((f) => path.relative(root, f).slice(0, -'.json'.length).split(path.sep).join('/'));
   }
-
-  /** Labels from `.pasta/project.json` when present, else the WNUT-like defaults. */
-  async labels(): Promise<LabelDefinition[]> {
-    const file = path.join(this.workspaceRoot, PROJECT_FILE);
-    let raw: string;
-    try {
-      raw = await readTextFile(file, MAX_SIDECAR_BYTES);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_LABELS.map((l) => ({ ...l }));
-      throw err;
-    }
-    return parseProjectLabels(file, raw);
-  }
 }
 
 export function sortSpans(spans: readonly Span[]): Span[] {
@@ -291,31 +260,6 @@ export function parseSidecar(file: string, raw: string): AnnotationSidecar {
     labels = obj.labels as string[];
   }
   return { version: SIDECAR_VERSION, file: obj.file as string, textSha256: obj.textSha256 as string, spans, ...(labels ? { labels } : {}) };
-}
-
-export function parseProjectLabels(file: string, raw: string): LabelDefinition[] {
-  const value = parseJson(file, raw);
-  const fail = (problem: string): never => {
-    throw new InputError(file, undefined, problem);
-  };
-  if (!isRecord(value)) fail('expected a JSON object');
-  const labels = (value as Record<string, unknown>).labels;
-  if (labels === undefined) return DEFAULT_LABELS.map((l) => ({ ...l }));
-  if (!Array.isArray(labels) || labels.length === 0) fail('"labels" must be a non-empty array of {name, color, key}');
-  const seenNames = new Set<string>();
-  const seenKeys = new Set<string>();
-  return (labels as unknown[]).map((l, i) => {
-    if (!isRecord(l)) return fail(`labels[${i}] must be an object`);
-    const { name, color, key } = l as Record<string, unknown>;
-    if (typeof name !== 'string' || !/^[^\s]+$/.test(name)) return fail(`labels[${i}].name must be a non-empty string without spaces`);
-    if (typeof color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(color)) return fail(`labels[${i}].color must be #rrggbb, got ${JSON.stringify(color)}`);
-    if (typeof key !== 'string' || key.length !== 1) return fail(`labels[${i}].key must be one character, got ${JSON.stringify(key)}`);
-    if (seenNames.has(name)) fail(`label "${name}" is defined twice`);
-    if (seenKeys.has(key)) fail(`key "${key}" is used by two labels`);
-    seenNames.add(name);
-    seenKeys.add(key);
-    return { name, color: color.toLowerCase(), key };
-  });
 }
 
 /** JSON.parse with its error position turned into a 1-based line number. */

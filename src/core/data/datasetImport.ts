@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { readProjectFile, updateProjectFile } from '../project/projectFile.js';
+import { addProjectLabels, type AddedLabels } from '../project/projectLabels.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { pathExists } from './pathExists.js';
 import { readNerFile, type InputFormat } from './dataFiles.js';
@@ -35,8 +36,8 @@ export interface NerImportResult {
   documents: number;
   /** Entity count per label. */
   entities: Map<string, number>;
-  /** Labels of the data that project.json's "labels" does not list. */
-  unknownLabels: string[];
+  /** Labels of the data that project.json's "labels" did not list, now appended to it. */
+  addedLabels: AddedLabels;
   /** True when the dataset was appended to project.json's "dataSources". */
   addedToDataSources: boolean;
 }
@@ -65,7 +66,7 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   if (target === file) throw new InputError(file, undefined, 'is the dataset it would be imported into; import from another file');
   if (!options.force && (await pathExists(target))) throw new InputError(target, undefined, 'already exists; choose another name or replace it');
 
-  const { raw, project } = await readProjectFile(workspaceRoot);
+  const { raw } = await readProjectFile(workspaceRoot);
   const { documents, kind } = await readNerFile(file, { format: options.format ?? 'auto', scheme: options.scheme, multiTag: options.multiTag, strict: options.strict });
   const problems = validateNerDocuments(documents, { file });
   if (problems.length > 0) {
@@ -89,7 +90,7 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   }
   const entities = new Map<string, number>();
   for (const d of documents) for (const s of d.spans) entities.set(s.label, (entities.get(s.label) ?? 0) + 1);
-  const unknownLabels = [...entities.keys()].filter((l) => !project.labels.some((p) => p.name === l));
-  return { target, relativeTarget, documents: documents.length, entities, unknownLabels, addedToDataSources };
+  const addedLabels = await addProjectLabels(workspaceRoot, [...entities.keys()]);
+  return { target, relativeTarget, documents: documents.length, entities, addedLabels, addedToDataSources };
 }
 

@@ -7,8 +7,8 @@ import projectSchema from '../../../schemas/project.schema.json';
 import { writeFileAtomic } from '../data/atomicWrite.js';
 import type { DeviceRequest } from '../engine/deviceNames.js';
 import { InputError } from '../data/types.js';
-import { DEFAULT_LABELS, type LabelDefinition } from '../data/annotationStore.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
+import { DEFAULT_LABELS, resolveLabels, type LabelDefinition, type LabelEntry } from './labels.js';
 import { firstViolation, type SchemaNode } from './projectFileSchema.js';
 
 export const PROJECT_FILE = join('.pasta', 'project.json');
@@ -140,13 +140,15 @@ function checkProject(value: JsonValue, file: string, json: JsonWithLines): void
 
   // Rules a JSON Schema (draft-07, as editors support it) cannot say.
   const project = value as { [key: string]: JsonValue };
-  const labels = (project.labels ?? []) as { name: string; key: string }[];
+  const labels = (project.labels ?? []) as unknown as LabelEntry[];
   const names = new Map<string, number>();
   const keys = new Map<string, number>();
   labels.forEach((label, i) => {
-    if (names.has(label.name)) fail(['labels', i, 'name'], `"${label.name}" is already the name of labels[${names.get(label.name)}]`);
+    const name = typeof label === 'string' ? label : label.name;
+    if (names.has(name)) fail(typeof label === 'string' ? ['labels', i] : ['labels', i, 'name'], `"${name}" is already the name of labels[${names.get(name)}]`);
+    names.set(name, i);
+    if (typeof label === 'string') return;
     if (keys.has(label.key)) fail(['labels', i, 'key'], `"${label.key}" is already the key of labels[${keys.get(label.key)}]`);
-    names.set(label.name, i);
     keys.set(label.key, i);
   });
   const dev = project.dev as { fraction?: number; seed?: number; file?: string } | undefined;
@@ -166,7 +168,7 @@ function resolveProject(raw: { [key: string]: JsonValue }): Project {
   const defaults = defaultProject();
   const dev = raw.dev as { fraction?: number; seed?: number; file?: string } | undefined;
   return {
-    labels: raw.labels ? (raw.labels as unknown as LabelDefinition[]).map(({ name, color, key }) => ({ name, color: color.toLowerCase(), key })) : defaults.labels,
+    labels: raw.labels ? resolveLabels(raw.labels as unknown as LabelEntry[]) : defaults.labels,
     baseModel: (raw.baseModel as string | undefined) ?? defaults.baseModel,
     task: (raw.task as ProjectTask | undefined) ?? defaults.task,
     dataSources: raw.dataSources ? (raw.dataSources as (string | DataSource)[]).map(toDataSource) : defaults.dataSources,

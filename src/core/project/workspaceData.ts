@@ -8,7 +8,8 @@ import { readConll } from '../data/conll';
 import { readNerJsonl } from '../data/jsonl';
 import { InputError, type NerDocument } from '../data/types';
 import { validateNerDocuments } from '../data/validate';
-import type { DataSource, Project } from './projectFile';
+import { projectFilePath, type DataSource, type Project } from './projectFile';
+import { describeLabelCounts, missingLabels } from './projectLabels';
 import { SeededRandom } from '../util/random';
 
 export interface WorkspaceData {
@@ -71,12 +72,36 @@ export function dataFingerprint(docs: NerDocument[]): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
+/** A project's data names labels its "labels" lack: `labels` says which, for a caller that can add them. */
+export class MissingLabelsError extends InputError {
+  constructor(
+    file: string,
+    readonly labels: ReadonlyMap<string, number>,
+  ) {
+    const names = [...labels.keys()].map((l) => JSON.stringify(l)).join(', ');
+    super(file, undefined, `the data uses labels the project lacks: ${describeLabelCounts(labels)}; append ${names} to "labels"`);
+    this.name = 'MissingLabelsError';
+  }
+}
+
+async function readAllSources(root: string, project: Project, warnings: InputError[]): Promise<NerDocument[]> {
+  const all: NerDocument[] = [];
+  for (const source of project.dataSources) all.push(...(await readSource(root, source, warnings)));
+  return all.filter((d) => d.text.trim() !== '');
+}
+
+/** Span counts of the labels a token project's data uses and its "labels" lack. */
+export async function findMissingLabels(root: string, project: Project): Promise<Map<string, number>> {
+  if (project.task !== 'token') return new Map();
+  return missingLabels(project, await readAllSources(root, project, []));
+}
+
 export async function loadWorkspaceData(root: string, project: Project): Promise<WorkspaceData> {
   const warnings: InputError[] = [];
   const labels = project.labels.map((l) => l.name);
-  let all: NerDocument[] = [];
-  for (const source of project.dataSources) all.push(...(await readSource(root, source, warnings)));
-  all = all.filter((d) => d.text.trim() !== '');
+  const all = await readAllSources(root, project, warnings);
+  const missing = missingLabels(project, all);
+  if (missing.size > 0) throw new MissingLabelsError(projectFilePath(root), missing);
   const where = join(root, '.pasta');
   const issues = validateNerDocuments(all, { file: where, labels, role: 'train' });
   if (issues.length > 0) throw issues[0];

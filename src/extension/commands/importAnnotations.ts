@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DATASET_NAME, datasetNameFor, importNerDataset, type NerImportOptions, type NerImportResult } from '../../core/data/datasetImport.js';
+import { describeAddedLabels } from '../../core/project/projectLabels.js';
 import type { PastaCommand } from './context.js';
 
 /**
@@ -53,7 +54,7 @@ export const importAnnotations: PastaCommand = {
     ctx.log.info(`imported ${input.fsPath} into ${result.relativeTarget}: ${result.documents} documents${counts ? `, ${counts}` : ''}`);
     const notes = [
       result.addedToDataSources ? `added to "dataSources" in .pasta/project.json` : undefined,
-      result.unknownLabels.length > 0 ? `labels not in the project: ${result.unknownLabels.join(', ')}` : undefined,
+      describeAddedLabels(result.addedLabels),
     ].filter(Boolean);
     void vscode.window.showInformationMessage(
       `PASTA: imported ${result.documents} documents with ${[...result.entities.values()].reduce((a, b) => a + b, 0)} entities into ${result.relativeTarget}${notes.length ? ` (${notes.join('; ')})` : ''}.`,

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { updateProjectFile, readProjectFile } from '../../core/project/projectFile.js';
 import type { RunView } from '../../protocol/dashboard.js';
+import { offerMissingLabels } from '../training/missingLabels.js';
 import { settingsOverrides } from '../training/settingsOverrides.js';
 import { askTrainChoices, parseTrainArgs, type TrainChoices } from '../training/trainPrompts.js';
 import type { ActiveTraining, FinishedTraining } from '../training/trainingRuns.js';
@@ -117,9 +118,11 @@ export const trainAdapter: PastaCommand = {
     const root = folder.uri.fsPath;
     const { project } = await readProjectFile(root);
     const overrides = settingsOverrides(folder.uri);
-    const choices = await askTrainChoices(root, project, parseTrainArgs(arg), overrides.epochs ?? project.hyperparameters.epochs);
+    const args = parseTrainArgs(arg);
+    const choices = await askTrainChoices(root, project, args, overrides.epochs ?? project.hyperparameters.epochs);
     if (!choices) return false;
     await applyChoices(root, choices, project);
+    if (!(await offerMissingLabels(root, args.addLabels))) return false;
 
     const training = ctx.training.start(
       { workspaceRoot: root, adapterName: choices.adapterName, overrides, resume: choices.resumeFrom !== undefined },

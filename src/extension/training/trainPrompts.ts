@@ -25,6 +25,8 @@ export interface TrainArgs {
   baseModel?: string;
   adapterName?: string;
   resume?: boolean;
+  /** Adds the labels the data uses and the project lacks (true) or does not (false) without asking. */
+  addLabels?: boolean;
 }
 
 export function parseTrainArgs(arg: unknown): TrainArgs {
@@ -35,6 +37,7 @@ export function parseTrainArgs(arg: unknown): TrainArgs {
     baseModel: typeof a.baseModel === 'string' ? a.baseModel : undefined,
     adapterName: typeof a.adapterName === 'string' ? a.adapterName : undefined,
     resume: typeof a.resume === 'boolean' ? a.resume : undefined,
+    addLabels: typeof a.addLabels === 'boolean' ? a.addLabels : undefined,
   };
 }
 

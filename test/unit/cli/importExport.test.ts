@@ -94,12 +94,14 @@ describe('pasta import', () => {
     assert.equal(wrongShape.status, 1);
   });
 
-  it('warns about labels the project does not define', () => {
+  it('adds the labels the project does not define, and says so', () => {
     const ws = workspace({ labels: [{ name: 'person', color: '#ff0000', key: 'p' }] });
     writeFileSync(join(ws, 'train.conll'), CONLL);
-    const { status, stderr } = runPasta(['import', 'train.conll'], { cwd: ws });
+    const { status, stdout, stderr } = runPasta(['import', 'train.conll'], { cwd: ws });
+    assert.equal(stderr, '');
     assert.equal(status, 0);
-    assert.equal(stderr, 'warning: labels not in the project\'s "labels": location (add them to .pasta/project.json to see and edit them in the annotation editor)\n');
+    assert.equal(stdout.split('\n')[1], 'Added the label location to .pasta/project.json');
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, '.pasta', 'project.json'), 'utf8')).labels, [{ name: 'person', color: '#ff0000', key: 'p' }, 'location']);
   });
 
   it('sequence projects import {"text", "label"} records', () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AnnotationStore, DEFAULT_LABELS, STALE_PROBLEM, reanchorSpans, sha256Text } from '../../../src/core/data/annotationStore.js';
+import { AnnotationStore, STALE_PROBLEM, reanchorSpans, sha256Text } from '../../../src/core/data/annotationStore.js';
 import { InputError } from '../../../src/core/data/types.js';
 
 const TEXT = 'Satya Nadella spoke in Seattle.\nMicrosoft released Windows 11 — 🚀 fast.\n';
@@ -123,13 +123,5 @@ describe('AnnotationStore', () => {
 
   test('refuses files outside the workspace', () => {
     assert.throws(() => store.sidecarPath('../elsewhere.txt'), /not inside the workspace/);
-  });
-
-  test('labels come from .pasta/project.json, else the defaults', async () => {
-    assert.deepEqual(await store.labels(), DEFAULT_LABELS);
-    await writeFile(join(root, '.pasta', 'project.json'), JSON.stringify({ labels: [{ name: 'drug', color: '#AA0000', key: 'd' }] }));
-    assert.deepEqual(await store.labels(), [{ name: 'drug', color: '#aa0000', key: 'd' }]);
-    await writeFile(join(root, '.pasta', 'project.json'), JSON.stringify({ labels: [{ name: 'drug', color: 'red', key: 'd' }] }));
-    await assert.rejects(store.labels(), /project\.json: labels\[0\]\.color must be #rrggbb/);
   });
 });

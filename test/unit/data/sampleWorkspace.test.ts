@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AnnotationStore } from '../../../src/core/data/annotationStore.js';
+import { readProjectFile } from '../../../src/core/project/projectFile.js';
 
 const root = join(__dirname, '..', '..', '..', 'samples', 'workspace');
 
 test('the sample workspace is fully annotated, fresh, and uses only the project labels', async () => {
   const store = new AnnotationStore(root);
-  const labels = new Set((await store.labels()).map((l) => l.name));
+  const labels = new Set((await readProjectFile(root)).project.labels.map((l) => l.name));
   assert.deepEqual([...labels].sort(), ['corporation', 'creative-work', 'group', 'location', 'person', 'product']);
   const { documents, problems } = await store.loadAll();
   assert.deepEqual(problems.map((p) => p.message), []);
