@@ -3,11 +3,12 @@ import type { Command } from './command.js';
 import { adaptersCommand } from './commands/adapters.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
+import { exportModelCommand } from './commands/exportModel.js';
 import { importCommand } from './commands/import.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 
-export const COMMANDS: readonly Command[] = [trainCommand, evalCommand, predictCommand, importCommand, exportCommand, adaptersCommand];
+export const COMMANDS: readonly Command[] = [trainCommand, evalCommand, predictCommand, importCommand, exportCommand, exportModelCommand, adaptersCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
