@@ -18,6 +18,7 @@ wordpiece-* vocabulary (always together with its matching expected.json); the BP
 
 import argparse
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 from tokenizers import AddedToken
 
 ROOT = Path(__file__).resolve().parents[2]
-WNUT = ROOT.parent / "shared" / "datasets" / "wnut17"
+WNUT = Path(os.environ.get("WNUT17_DIR", ROOT.parent / "shared" / "datasets" / "wnut17"))
 OUT = ROOT / "test" / "fixtures" / "tokenizers"
 
 CRAFTED = [
@@ -68,6 +69,22 @@ CRAFTED = [
     "a\u00e9\u0301",
     "\ufffd replacement \ufffd",
     "\ue000 private use \U000f0000",
+    # SentencePiece's nmt_nfkc charsmap: full-width and compatibility forms, graphemes, odd spaces, controls.
+    "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３ ！？ ｈｔｔｐ：／／ｘ．ｃｏ",
+    "ｶﾞｷﾞｸﾞ ﾊﾟﾋﾟ ｳﾞ halfwidth kana",
+    "™ ℌ ㍿ ¼ ﬃ ﷺ ℡ ㈱",
+    "Ａ\u0301 ｅ\u0301\u0302 fullwidth with marks",
+    "\u0001\u0002control first then text",
+    "\u00a0\u00a0nbsp first",
+    "en\u2002space em\u2003space thin\u2009space narrow\u202fnbsp figure\u2007space hair\u200aspace",
+    "x\u200b\u200c\u200dy\u2060z\u00ad-",
+    "\u1100\u1161\u11a8 \uac01 jamo and syllable",
+    "क्षत्रिय हिन्दी ไทยภาษา Tiếng Việt Tie\u0302\u0301ng",
+    "1\ufe0f\u20e3 #\ufe0f\u20e3 keycaps",
+    "\ufeffbom at the start",
+    "end with spaces \u3000 \u00a0",
+    "   ",
+    "\u3000",
 ]
 
 CRAFTED_PAIRS = [
@@ -75,6 +92,8 @@ CRAFTED_PAIRS = [
     ("", "empty first"),
     ("empty second", ""),
     ("café 👍🏽", "naïve 日本"),
+    ("  spaced first  ", "\tsecond\n"),
+    ("日本語", "ｈａｌｆ ﾊﾟ ™"),
 ]
 
 

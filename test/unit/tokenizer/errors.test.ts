@@ -54,14 +54,14 @@ test('tokenizer.json: BPE merges that reference unknown tokens', async () => {
 });
 
 test('tokenizer.json: unsupported components are named', async () => {
-  const unigram = withModel(tinyWordPieceJson(), (m) => {
-    m.type = 'Unigram';
+  const wordLevel = withModel(tinyWordPieceJson(), (m) => {
+    m.type = 'WordLevel';
   });
-  await rejects({ 'tokenizer.json': unigram }, 'tokenizer.json', /model\.type: model 'Unigram' is not supported \(supported: WordPiece, BPE\)/);
-  const precompiled = { ...tinyWordPieceJson(), normalizer: { type: 'Precompiled', precompiled_charsmap: 'AAAA' } };
-  await rejects({ 'tokenizer.json': json(precompiled) }, 'tokenizer.json', /normalizer\.type: normalizer 'Precompiled' is not supported/);
-  const metaspace = { ...tinyWordPieceJson(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Metaspace' }] } };
-  await rejects({ 'tokenizer.json': json(metaspace) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'Metaspace' is not supported/);
+  await rejects({ 'tokenizer.json': wordLevel }, 'tokenizer.json', /model\.type: model 'WordLevel' is not supported \(supported: WordPiece, BPE, Unigram\)/);
+  const prepend = { ...tinyWordPieceJson(), normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '_' }] } };
+  await rejects({ 'tokenizer.json': json(prepend) }, 'tokenizer.json', /normalizer\.normalizers\[0\]\.type: normalizer 'Prepend' is not supported/);
+  const punctuation = { ...tinyWordPieceJson(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Punctuation' }] } };
+  await rejects({ 'tokenizer.json': json(punctuation) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'Punctuation' is not supported/);
   const template = { ...tinyWordPieceJson(), post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[X]', type_id: 0 } }], pair: [], special_tokens: {} } };
   await rejects({ 'tokenizer.json': json(template) }, 'tokenizer.json', /'\[X\]' is not in special_tokens/);
 });
@@ -90,7 +90,7 @@ test('config files: named tokens must exist; broken JSON is reported', async () 
 
 test('folders without a supported tokenizer', async () => {
   await rejects({}, '', /no tokenizer found/);
-  await rejects({ 'sentencepiece.bpe.model': 'x' }, 'sentencepiece.bpe.model', /SentencePiece \(Unigram\) tokenizers are not supported/);
+  await rejects({ 'sentencepiece.bpe.model': 'x' }, 'sentencepiece.bpe.model', /a SentencePiece model needs its tokenizer\.json beside it/);
   await rejects({ 'vocab.json': '{}' }, '', /no tokenizer found/);
 });
 

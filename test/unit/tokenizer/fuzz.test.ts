@@ -64,7 +64,7 @@ function checkEncoding(tokenizer: Tokenizer, encoding: Encoding, texts: string[]
   }
 }
 
-const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space'];
+const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space', 'unigram-xlmr', 'unigram-deberta-v3-converter', 'unigram-byte-fallback'];
 
 test('random text from every plane encodes without throwing; offsets in bounds and in order', async () => {
   for (const [f, folder] of FOLDERS.entries()) {
@@ -87,7 +87,7 @@ test('random text from every plane encodes without throwing; offsets in bounds a
 });
 
 test('very long inputs (one 200k-character word, 40k words, 50k emoji) encode correctly', async () => {
-  for (const folder of ['minilm', 'bpe']) {
+  for (const folder of ['minilm', 'bpe', 'unigram-xlmr-converter']) {
     const tokenizer = await loadTokenizer(join(FIXTURES, folder));
     for (const text of ['abcdefghij'.repeat(20_000), 'word '.repeat(40_000), '😀'.repeat(50_000)]) {
       const encoding = tokenizer.encode(text);

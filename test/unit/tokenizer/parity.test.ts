@@ -30,6 +30,14 @@ const FOLDERS: Folder[] = [
   // transformers 5 gives a RobertaTokenizer built from files a <mask> without lstrip; tokenizer.json has it.
   { folder: 'bpe-files', expected: 'bpe', skip: (text) => text.includes('<mask>') },
   { folder: 'bpe-prefix-space-files', expected: 'bpe-prefix-space', skip: (text) => text.includes('<mask>'), prefixSpace: true },
+  // SentencePiece Unigram, converted by transformers (tools/reference/make_sentencepiece_fixtures.py).
+  { folder: 'unigram-xlmr', expected: 'unigram-xlmr' },
+  { folder: 'unigram-xlmr-converter', expected: 'unigram-xlmr-converter' },
+  { folder: 'unigram-xlmr-legacy', expected: 'unigram-xlmr-legacy' },
+  { folder: 'unigram-deberta-v3', expected: 'unigram-deberta-v3' },
+  { folder: 'unigram-deberta-v3-converter', expected: 'unigram-deberta-v3-converter' },
+  { folder: 'unigram-metaspace-first', expected: 'unigram-metaspace-first' },
+  { folder: 'unigram-byte-fallback', expected: 'unigram-byte-fallback' },
 ];
 
 const cases = readCases();

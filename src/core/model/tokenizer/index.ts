@@ -1,4 +1,4 @@
-// Tokenizers with character offsets: WordPiece and byte-level BPE, matching Hugging Face `tokenizers`.
+// Tokenizers with character offsets: WordPiece, byte-level BPE and SentencePiece Unigram, matching Hugging Face `tokenizers`.
 
 export { loadTokenizer } from './load';
 export { Tokenizer, type EncodeOptions, type SpecialTokens, type TokenizerParts } from './tokenizer';

@@ -1,4 +1,4 @@
-// loadTokenizer(dir): tokenizer.json where there is one, else vocab.txt (BERT) or vocab.json + merges.txt
+// loadTokenizer(dir): tokenizer.json where there is one (WordPiece, BPE, Unigram), else vocab.txt (BERT) or vocab.json + merges.txt
 // (RoBERTa), with the special tokens that tokenizer_config.json and special_tokens_map.json name.
 
 import { join } from 'node:path';
@@ -38,7 +38,11 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   } else {
     for (const name of SENTENCEPIECE_FILES) {
       if (await exists(file(name))) {
-        throw new InputError(file(name), undefined, 'SentencePiece (Unigram) tokenizers are not supported; supported: WordPiece and byte-level BPE');
+        throw new InputError(
+          file(name),
+          undefined,
+          'a SentencePiece model needs its tokenizer.json beside it (transformers writes one: AutoTokenizer.from_pretrained(folder).save_pretrained(folder))',
+        );
       }
     }
     throw new InputError(dir, undefined, 'no tokenizer found (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)');

@@ -1,14 +1,16 @@
-// What a tokenization model (WordPiece, BPE) gives back for one pre-tokenized word.
+// What a tokenization model (WordPiece, BPE, Unigram) gives back for one pre-tokenized word.
 
 export interface ModelToken {
   id: number;
   /** Character (code point) range inside the word. */
   start: number;
   end: number;
+  /** The token's text where it is not the vocabulary's entry for id (Unigram's unknown runs). */
+  value?: string;
 }
 
 export interface TokenizerModel {
-  readonly kind: 'WordPiece' | 'BPE';
+  readonly kind: 'WordPiece' | 'BPE' | 'Unigram';
   /** Token -> id, as the model's vocabulary file says. */
   readonly vocab: ReadonlyMap<string, number>;
   readonly unkToken: string | undefined;

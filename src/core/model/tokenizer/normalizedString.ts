@@ -90,6 +90,41 @@ export class NormalizedString {
     );
   }
 
+  /**
+   * Prepends characters as `tokenizers`' NormalizedString::prepend does (Metaspace's '▁'): they take the
+   * span of the first character, which keeps it. An empty string stays empty.
+   */
+  prependOnFirst(cps: number[]): NormalizedString {
+    if (this.length === 0) return this;
+    const start = this.starts[0];
+    const end = this.ends[0];
+    return new NormalizedString(
+      [...cps, ...this.chars],
+      [...cps.map(() => start), ...this.starts],
+      [...cps.map(() => end), ...this.ends],
+    );
+  }
+
+  /**
+   * `tokenizers`' NormalizedString::transform over the whole string, for normalizers written against it
+   * (Precompiled): each new character comes with a change, 0 to replace the next character (taking its
+   * span), 1 to be inserted (taking the span of the character before), -n to replace the next character
+   * and remove the n after it. `initialOffset` characters are removed first. Where the changes consume
+   * fewer characters than there are, the spans shift as they do in `tokenizers`.
+   */
+  transform(changes: readonly (readonly [number, number])[], initialOffset = 0): NormalizedString {
+    const out = new NormalizedStringBuilder();
+    const last = this.length - 1;
+    let position = initialOffset;
+    for (const [cp, change] of changes) {
+      const at = Math.min(change > 0 ? position - 1 : position, last);
+      if (at < 0) out.push(cp, this.starts[0] ?? 0, this.starts[0] ?? 0);
+      else out.push(cp, this.starts[at], this.ends[at]);
+      if (change <= 0) position += 1 - change;
+    }
+    return out.build();
+  }
+
   /** Whether character i was inserted with no original text under it (a prepended character). */
   isVirtual(i: number): boolean {
     return this.starts[i] === this.ends[i];

@@ -2,6 +2,7 @@
 
 import type { JsonValue } from './jsonValue';
 import { NormalizedString, NormalizedStringBuilder, codePoints } from './normalizedString';
+import { precompiledFromJson } from './precompiled';
 import { isBertControl, isChineseChar, isMark, isNonspacingMark, isWhitespace } from './unicode';
 
 export type Normalizer = (text: NormalizedString) => NormalizedString;
@@ -80,7 +81,7 @@ export function unicodeForm(form: UnicodeForm): Normalizer {
     let i = 0;
     while (i < chars.length) {
       let end = i + 1;
-      while (end < chars.length && isMark(chars[end])) end++;
+      while (end < chars.length && composesWithPrevious(chars[end])) end++;
       if (end === i + 1) {
         const cp = chars[i];
         if (cp < 0x80) out.push(cp, starts[i], ends[i]);
@@ -92,6 +93,11 @@ export function unicodeForm(form: UnicodeForm): Normalizer {
     }
     return out.build();
   };
+}
+
+/** Marks, and the Hangul vowel and final jamo that compose with the syllable or jamo before them. */
+function composesWithPrevious(cp: number): boolean {
+  return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11a8 && cp <= 0x11c2) || isMark(cp);
 }
 
 function normalizeCluster(
@@ -119,9 +125,80 @@ function normalizeCluster(
   }
 }
 
+/** Strips leading and/or trailing whitespace. */
+export function strip(left: boolean, right: boolean): Normalizer {
+  return (text) => {
+    let from = 0;
+    let to = text.length;
+    if (left) while (from < to && isWhitespace(text.chars[from])) from++;
+    if (right) while (to > from && isWhitespace(text.chars[to - 1])) to--;
+    return from === 0 && to === text.length ? text : text.slice(from, to);
+  };
+}
+
+/**
+ * Replaces every match of `pattern` (global) by `content`; the new characters take the span of the
+ * last character matched, as in `tokenizers`.
+ */
+export function replace(pattern: RegExp, content: string): Normalizer {
+  const added = codePoints(content);
+  return (text) => {
+    const source = text.toString();
+    pattern.lastIndex = 0;
+    if (!pattern.test(source)) return text;
+    // UTF-16 index -> character index (text was built from text.chars, one code point each).
+    const charAt = new Int32Array(source.length + 1);
+    for (let i = 0, unit = 0; i < text.length; i++) {
+      charAt[unit] = i;
+      unit += text.chars[i] > 0xffff ? 2 : 1;
+    }
+    charAt[source.length] = text.length;
+    const out = new NormalizedStringBuilder();
+    let last = 0;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(source); m !== null; m = pattern.exec(source)) {
+      if (m[0].length === 0) {
+        pattern.lastIndex++;
+        continue;
+      }
+      const from = charAt[m.index];
+      const to = charAt[m.index + m[0].length];
+      for (let i = last; i < from; i++) out.push(text.chars[i], text.starts[i], text.ends[i]);
+      for (const cp of added) out.push(cp, text.starts[to - 1], text.ends[to - 1]);
+      last = to;
+    }
+    for (let i = last; i < text.length; i++) out.push(text.chars[i], text.starts[i], text.ends[i]);
+    return out.build();
+  };
+}
+
+const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * A `tokenizers` pattern ({"String": s} or {"Regex": r}) as a JavaScript RegExp. Oniguruma's \s and \S
+ * are Unicode's White_Space, which JavaScript's are not quite (U+0085, U+FEFF).
+ */
+export function patternFromJson(json: JsonValue): RegExp {
+  if (json.has('String')) {
+    const literal = json.get('String').string();
+    return new RegExp(literal.replace(REGEX_SPECIALS, '\\$&'), 'gu');
+  }
+  const field = json.get('Regex');
+  const source = field.string().replace(/(?<!\\)((?:\\\\)*)\\([sS])/g, (_, slashes: string, s: string) =>
+    `${slashes}${s === 's' ? '\\p{White_Space}' : '\\P{White_Space}'}`,
+  );
+  try {
+    return new RegExp(source, 'gu');
+  } catch (error) {
+    return field.fail(`not a regular expression this tokenizer can run (${(error as Error).message})`);
+  }
+}
+
 export function sequence(normalizers: Normalizer[]): Normalizer {
   return (text) => normalizers.reduce((current, normalize) => normalize(current), text);
 }
+
+const SUPPORTED = ['BertNormalizer', 'Lowercase', 'StripAccents', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Strip', 'Replace', 'Precompiled', 'Sequence'];
 
 /** The normalizer a tokenizer.json describes; undefined for null. */
 export function normalizerFromJson(json: JsonValue): Normalizer | undefined {
@@ -144,9 +221,15 @@ export function normalizerFromJson(json: JsonValue): Normalizer | undefined {
     case 'NFKC':
     case 'NFKD':
       return unicodeForm(type);
+    case 'Strip':
+      return strip(json.get('strip_left').boolean(true), json.get('strip_right').boolean(true));
+    case 'Replace':
+      return replace(patternFromJson(json.get('pattern')), json.get('content').string());
+    case 'Precompiled':
+      return precompiledFromJson(json);
     case 'Sequence':
       return sequence(json.get('normalizers').items().map((item) => normalizerFromJson(item) ?? ((t) => t)));
     default:
-      return json.get('type').fail(`normalizer '${type}' is not supported (supported: BertNormalizer, Lowercase, StripAccents, NFC, NFD, NFKC, NFKD, Sequence)`);
+      return json.get('type').fail(`normalizer '${type}' is not supported (supported: ${SUPPORTED.join(', ')})`);
   }
 }

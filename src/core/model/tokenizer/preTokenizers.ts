@@ -2,7 +2,7 @@
 
 import { toByteLevel } from './byteLevel';
 import type { JsonValue } from './jsonValue';
-import type { NormalizedString } from './normalizedString';
+import { type NormalizedString, codePoints } from './normalizedString';
 import { isBertPunctuation, isWhitespace } from './unicode';
 
 /** Cuts one piece into words; empty words are dropped by the caller. */
@@ -78,6 +78,40 @@ export function byteLevel(options: ByteLevelOptions): PreTokenizer {
   };
 }
 
+export type PrependScheme = 'always' | 'first' | 'never';
+
+export interface MetaspaceOptions {
+  /** The character that stands for a space ('▁'). */
+  replacement: number;
+  /** Prepend a replacement to each piece (always), to the piece at the start of the text (first), or never. */
+  prependScheme: PrependScheme;
+  /** Cut before every replacement character. */
+  split: boolean;
+}
+
+/** SentencePiece's pre-tokenizer: spaces become '▁', a '▁' is prepended, words start at each '▁'. */
+export function metaspace(options: MetaspaceOptions): PreTokenizer {
+  const { replacement, prependScheme } = options;
+  return (piece) => {
+    let text = piece.flatMap((cp) => (cp === 0x20 ? replacement : cp));
+    const prepend =
+      text.length > 0 &&
+      text.chars[0] !== replacement &&
+      (prependScheme === 'always' || (prependScheme === 'first' && piece.starts[0] === 0));
+    if (prepend) text = text.prependOnFirst([replacement]);
+    if (!options.split) return [text];
+    const words: NormalizedString[] = [];
+    let start = 0;
+    for (let i = 1; i < text.length; i++) {
+      if (text.chars[i] !== replacement) continue;
+      words.push(text.slice(start, i));
+      start = i;
+    }
+    if (text.length > start) words.push(text.slice(start, text.length));
+    return words;
+  };
+}
+
 export function sequence(preTokenizers: PreTokenizer[]): PreTokenizer {
   return (piece) => {
     let pieces = [piece];
@@ -102,9 +136,27 @@ export function preTokenizerFromJson(json: JsonValue): PreTokenizer | undefined 
         addPrefixSpace: json.get('add_prefix_space').boolean(true),
         useRegex: json.get('use_regex').boolean(true),
       });
+    case 'Metaspace':
+      return metaspace(metaspaceOptions(json));
     case 'Sequence':
       return sequence(json.get('pretokenizers').items().map((item) => preTokenizerFromJson(item) ?? ((p) => [p])));
     default:
-      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Sequence)`);
+      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Metaspace, Sequence)`);
   }
+}
+
+/** Metaspace's fields, the legacy {"add_prefix_space": bool} included (false means prepend_scheme never). */
+function metaspaceOptions(json: JsonValue): MetaspaceOptions {
+  const replacement = codePoints(json.get('replacement').string());
+  if (replacement.length !== 1) json.get('replacement').fail('expected one character');
+  const declared = json.get('prepend_scheme').optionalString();
+  if (declared !== undefined && declared !== 'always' && declared !== 'first' && declared !== 'never') {
+    json.get('prepend_scheme').fail(`expected "always", "first" or "never", found "${declared}"`);
+  }
+  const prependScheme: PrependScheme = (declared as PrependScheme | undefined) ?? 'always';
+  // As `tokenizers` reads it: add_prefix_space false needs prepend_scheme "never" beside it.
+  if (json.get('add_prefix_space').optionalBoolean() === false && prependScheme !== 'never') {
+    json.get('add_prefix_space').fail(`false does not match prepend_scheme "${prependScheme}"`);
+  }
+  return { replacement: replacement[0], prependScheme, split: json.get('split').boolean(true) };
 }

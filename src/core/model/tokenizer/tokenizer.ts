@@ -1,5 +1,5 @@
 // The tokenizer pipeline of Hugging Face `tokenizers`: added tokens -> normalizer -> pre-tokenizer ->
-// model (WordPiece / BPE) -> truncation -> post-processor, with offsets into the original text throughout.
+// model (WordPiece / BPE / Unigram) -> truncation -> post-processor, with offsets into the original text throughout.
 
 import { type AddedToken, AddedTokenMatcher } from './addedTokens';
 import { type Encoding, concatEncodings, emptyEncoding, longestFirstLengths, truncateEncoding } from './encoding';
@@ -144,7 +144,8 @@ export class Tokenizer {
       out.ids.push(id);
       out.tokens.push(token);
       out.offsets.push([start, end]);
-      out.typeIds.push(0);
+      // tokenizers encodes the second sequence of a pair with type id 1 (post-processors may change it).
+      out.typeIds.push(sequenceId);
       out.specialTokensMask.push(0);
       out.wordIds.push(word);
       out.sequenceIds.push(sequenceId);
@@ -172,7 +173,7 @@ export class Tokenizer {
           for (const token of this.model.tokenize(w.toString())) {
             const [start, end] = w.originalSpan(token.start, token.end);
             if (w.isVirtual(token.start)) virtualPrefix.add(out.ids.length);
-            push(token.id, this.tokensById.get(token.id) ?? '', start, end);
+            push(token.id, token.value ?? this.tokensById.get(token.id) ?? '', start, end);
           }
           word++;
         }

@@ -9,6 +9,7 @@ import { postProcessorFromJson } from './postProcessors';
 import { preTokenizerFromJson } from './preTokenizers';
 import type { NamedTokens } from './specialTokens';
 import type { TokenizerParts } from './tokenizer';
+import { Unigram, type UnigramPiece } from './unigram';
 import { WordPiece } from './wordPiece';
 
 /** Token ids stay below 2^24 (the largest real vocabularies hold ~260k). */
@@ -62,11 +63,31 @@ function modelFromJson(json: JsonValue): TokenizerModel {
         { file: json.file, describe: (i) => ({ where: `${mergesPath}[${i}]` }) },
       );
     }
+    case 'Unigram':
+      return unigramFromJson(json);
     case undefined:
-      return json.fail('has no "type" (expected WordPiece or BPE)');
+      return json.fail('has no "type" (expected WordPiece, BPE or Unigram)');
     default:
-      return json.get('type').fail(`model '${type}' is not supported (supported: WordPiece, BPE)`);
+      return json.get('type').fail(`model '${type}' is not supported (supported: WordPiece, BPE, Unigram)`);
   }
+}
+
+/** Unigram's vocab: [token, score] pairs, the id being the position; unk_id must name one of them. */
+function unigramFromJson(json: JsonValue): Unigram {
+  const vocab = json.get('vocab');
+  const items = vocab.items();
+  if (items.length === 0) vocab.fail('the vocabulary is empty');
+  if (items.length > MAX_TOKEN_ID) vocab.fail(`more than ${MAX_TOKEN_ID} pieces`);
+  const pieces = items.map((item): UnigramPiece => {
+    const pair = item.items();
+    if (pair.length !== 2) item.fail(`expected [token, score], found ${pair.length} values`);
+    const score = pair[1].value;
+    if (typeof score !== 'number' || !Number.isFinite(score)) pair[1].fail(`expected a finite score, found ${JSON.stringify(score)}`);
+    return { token: pair[0].string(), score: score as number };
+  });
+  const unkId = json.get('unk_id');
+  if (unkId.isNull) unkId.fail('missing (a Unigram model needs an unknown token for characters outside its vocabulary)');
+  return new Unigram(pieces, unkId.index(pieces.length), json.get('byte_fallback').boolean(false));
 }
 
 function addedTokensFromJson(json: JsonValue): AddedToken[] {

@@ -1,0 +1,210 @@
+"""Writes the SentencePiece (Unigram) tokenizer fixtures under test/fixtures/tokenizers/unigram-*.
+
+Real XLM-R and DeBERTa-v3 tokenizer files cannot be fetched here, so this trains small SentencePiece
+Unigram models on text the repository ships (WNUT-17 train sentences, samples/workspace/news) with the
+normalisation rule XLM-R uses (nmt_nfkc, carried as a precompiled charsmap), and converts them with
+transformers' own code, so that each tokenizer.json has the structure of the real ones:
+
+  unigram-xlmr             XLMRobertaTokenizer.from_pretrained(folder with sentencepiece.bpe.model), saved:
+                           Precompiled; WhitespaceSplit + Metaspace; TemplateProcessing <s> $A </s> </s> $B </s>
+  unigram-xlmr-converter   transformers' XLMRobertaConverter (the layout of most XLM-R fine-tunes on the hub):
+                           Sequence[Precompiled, Strip, Replace(" {2,}", "▁")]; Metaspace; <mask> with lstrip
+  unigram-xlmr-legacy      the older serialisation (xlm-roberta-base's own file): Precompiled alone, the legacy
+                           Metaspace {"add_prefix_space": true} without prepend_scheme, no byte_fallback field;
+                           with RobertaProcessing (trim_offsets) in place of TemplateProcessing
+  unigram-deberta-v3-converter  transformers' DebertaV2Converter: Sequence[Strip, Precompiled, Replace];
+                           Sequence[Metaspace]; TemplateProcessing [CLS] $A [SEP] $B:1 [SEP]:1
+  unigram-deberta-v3       DebertaV2Tokenizer.from_pretrained(folder with spm.model), saved (no charsmap:
+                           Replace(\\s{2,}|[\\n\\r\\t]), NFC, Strip; Metaspace; TemplateProcessing)
+  unigram-metaspace-first  DebertaV2Tokenizer(add_prefix_space=False): Metaspace prepend_scheme "first"
+  unigram-byte-fallback    a model trained with byte_fallback (identity normalisation), through transformers'
+                           generic SentencePiece path: Replace(" ", "▁"), no pre-tokenizer, <0xNN> pieces
+
+Run on demand after make_tokenizer_fixtures.py (it reads the cases.json that one writes), in a light venv
+outside the repository (no torch needed):
+    python3 -m venv ~/.cache/pasta-studio/tokenizer-venv
+    ~/.cache/pasta-studio/tokenizer-venv/bin/pip install transformers==5.23.0 tokenizers==0.23.3 \\
+        sentencepiece==0.2.3 protobuf==7.36.2
+    ~/.cache/pasta-studio/tokenizer-venv/bin/python tools/reference/make_sentencepiece_fixtures.py
+
+Training runs on one thread, so the models (and every file written) are the same on each run.
+"""
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import sentencepiece as spm
+from tokenizers import AddedToken, Tokenizer
+from transformers import DebertaV2Tokenizer, XLMRobertaTokenizer
+from transformers.convert_slow_tokenizer import DebertaV2Converter, SpmConverter, XLMRobertaConverter, import_protobuf
+
+from make_tokenizer_fixtures import OUT, ROOT, WNUT, fresh, read_wnut_sentences, write_expected, write_json
+
+SAMPLES = ROOT / "samples" / "workspace" / "news"
+
+
+def read_cases() -> list[tuple[str, str | None, int | None]]:
+    cases = json.loads((OUT / "cases.json").read_text(encoding="utf-8"))["cases"]
+    return [(c["text"], c.get("pair"), c.get("maxLength")) for c in cases]
+
+
+def train(corpus: Path, prefix: Path, **options) -> Path:
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(prefix),
+        model_type="unigram",
+        num_threads=1,
+        minloglevel=2,
+        **options,
+    )
+    return prefix.with_suffix(".model")
+
+
+def proto_of(model: Path):
+    proto = import_protobuf().ModelProto()
+    proto.ParseFromString(model.read_bytes())
+    return proto
+
+
+def save(folder: Path, tok: Tokenizer, cases, config: dict | None = None) -> None:
+    tok.save(str(folder / "tokenizer.json"), pretty=False)
+    if config is not None:
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    write_expected(folder, Tokenizer.from_file(str(folder / "tokenizer.json")), cases)
+
+
+def from_transformers(folder: Path, tokenizer_class, model: Path, model_name: str, cases, **options) -> None:
+    """What transformers itself writes for a folder that holds only the SentencePiece model."""
+    with tempfile.TemporaryDirectory() as source:
+        shutil.copy(model, Path(source) / model_name)
+        tok = tokenizer_class.from_pretrained(source, **options)
+        tok.save_pretrained(str(folder))
+    for extra in folder.iterdir():
+        if extra.name not in ("tokenizer.json", "tokenizer_config.json"):
+            extra.unlink()
+    write_expected(folder, Tokenizer.from_file(str(folder / "tokenizer.json")), cases)
+
+
+def original_tokenizer(model: Path, ids: dict[str, int], **attributes) -> SimpleNamespace:
+    """The attributes transformers' converters read from a slow tokenizer."""
+    return SimpleNamespace(vocab_file=str(model), convert_tokens_to_ids=lambda token: ids[token], **attributes)
+
+
+XLMR_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
+
+
+def make_xlmr(model: Path, cases) -> None:
+    from_transformers(fresh(OUT / "unigram-xlmr"), XLMRobertaTokenizer, model, "sentencepiece.bpe.model", cases)
+
+    size = len(proto_of(model).pieces)
+    ids = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": size + 1}
+    tok = XLMRobertaConverter(original_tokenizer(model, ids, add_prefix_space=True)).converted()
+    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in XLMR_SPECIALS])
+    tok.add_special_tokens([AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True)])
+    config = {
+        "tokenizer_class": "XLMRobertaTokenizer",
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "sep_token": "</s>",
+        "cls_token": "<s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
+        "model_max_length": 512,
+    }
+    save(fresh(OUT / "unigram-xlmr-converter"), tok, cases, config)
+
+    hub = json.loads(tok.to_str())
+    hub["normalizer"] = next(n for n in hub["normalizer"]["normalizers"] if n["type"] == "Precompiled")
+    legacy_metaspace = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    hub["pre_tokenizer"] = legacy_metaspace
+    hub["decoder"] = legacy_metaspace
+    hub["post_processor"] = {
+        "type": "RobertaProcessing",
+        "sep": ["</s>", ids["</s>"]],
+        "cls": ["<s>", ids["<s>"]],
+        "trim_offsets": True,
+        "add_prefix_space": True,
+    }
+    del hub["model"]["byte_fallback"]
+    save(fresh(OUT / "unigram-xlmr-legacy"), Tokenizer.from_str(json.dumps(hub)), cases, config)
+
+
+def make_deberta(model: Path, cases) -> None:
+    from_transformers(fresh(OUT / "unigram-deberta-v3"), DebertaV2Tokenizer, model, "spm.model", cases)
+    first = fresh(OUT / "unigram-metaspace-first")
+    from_transformers(first, DebertaV2Tokenizer, model, "spm.model", cases, add_prefix_space=False)
+
+    proto = proto_of(model)
+    ids = {piece.piece: i for i, piece in enumerate(proto.pieces)}
+    ids["[MASK]"] = len(proto.pieces)
+    slow = original_tokenizer(model, ids, do_lower_case=False, split_by_punct=False, add_prefix_space=True)
+    tok = DebertaV2Converter(slow).converted()
+    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]])
+    config = {
+        "tokenizer_class": "DebertaV2Tokenizer",
+        "bos_token": "[CLS]",
+        "eos_token": "[SEP]",
+        "sep_token": "[SEP]",
+        "cls_token": "[CLS]",
+        "unk_token": "[UNK]",
+        "pad_token": "[PAD]",
+        "mask_token": "[MASK]",
+        "do_lower_case": False,
+        "split_by_punct": False,
+        "model_max_length": 512,
+    }
+    save(fresh(OUT / "unigram-deberta-v3-converter"), tok, cases, config)
+
+
+def make_byte_fallback(model: Path, cases) -> None:
+    proto = proto_of(model)
+    vocab = [(piece.piece, piece.score) for piece in proto.pieces]
+    tok = SpmConverter.build_tokenizer_from_spm_proto(proto, vocab)
+    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in ["<unk>", "<s>", "</s>"]])
+    save(fresh(OUT / "unigram-byte-fallback"), tok, cases, {"unk_token": "<unk>", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "</s>"})
+
+
+def main() -> None:
+    cases = read_cases()
+    print(f"{len(cases)} cases")
+    text = read_wnut_sentences(WNUT / "train.conll")
+    text += [line for path in sorted(SAMPLES.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as work:
+        corpus = Path(work) / "corpus.txt"
+        corpus.write_text("\n".join(line for line in text if line.strip()) + "\n", encoding="utf-8")
+        # XLM-R's layout: <unk> 0, <s> 1, </s> 2 (XLMRobertaConverter moves them to fairseq's order).
+        xlmr = train(corpus, Path(work) / "xlmr", vocab_size=2000, normalization_rule_name="nmt_nfkc")
+        # DeBERTa-v3's layout: [PAD] 0, [CLS] 1, [SEP] 2, [UNK] 3.
+        deberta = train(
+            corpus,
+            Path(work) / "deberta",
+            vocab_size=2000,
+            normalization_rule_name="nmt_nfkc",
+            pad_id=0,
+            bos_id=1,
+            eos_id=2,
+            unk_id=3,
+            pad_piece="[PAD]",
+            bos_piece="[CLS]",
+            eos_piece="[SEP]",
+            unk_piece="[UNK]",
+        )
+        byte_fallback = train(
+            corpus, Path(work) / "bytes", vocab_size=1000, normalization_rule_name="identity", byte_fallback=True
+        )
+        make_xlmr(xlmr, cases)
+        make_deberta(deberta, cases)
+        make_byte_fallback(byte_fallback, cases)
+    for folder in sorted(OUT.glob("unigram-*")):
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        structure = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+        kinds = [structure[k]["type"] if structure[k] else None for k in ("normalizer", "pre_tokenizer", "post_processor")]
+        print(f"  {folder.name}: {size // 1024} KB, {kinds}")
+
+
+if __name__ == "__main__":
+    main()
