@@ -17,6 +17,8 @@ transformers' own code, so that each tokenizer.json has the structure of the rea
   unigram-deberta-v3       DebertaV2Tokenizer.from_pretrained(folder with spm.model), saved (no charsmap:
                            Replace(\\s{2,}|[\\n\\r\\t]), NFC, Strip; Metaspace; TemplateProcessing)
   unigram-metaspace-first  DebertaV2Tokenizer(add_prefix_space=False): Metaspace prepend_scheme "first"
+  unigram-tiny             a 300-piece model whose charsmap comes from a small rule table (TINY_RULES: full-width
+                           letters, a two-character source, an expansion, a removal): small enough to fuzz
   unigram-byte-fallback    a model trained with byte_fallback (identity normalisation), through transformers'
                            generic SentencePiece path: Replace(" ", "▁"), no pre-tokenizer, <0xNN> pieces
 
@@ -168,6 +170,26 @@ def make_byte_fallback(model: Path, cases) -> None:
     save(fresh(OUT / "unigram-byte-fallback"), tok, cases, {"unk_token": "<unk>", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "</s>"})
 
 
+# SentencePiece normalisation rules (source code points -> target code points, hex) for unigram-tiny.
+TINY_RULES = (
+    [f"{0xFF21 + i:04X}\t{0x41 + i:04X}" for i in range(26)]
+    + [f"{0xFF41 + i:04X}\t{0x61 + i:04X}" for i in range(26)]
+    + ["FF76 FF9E\t30AC", "FF76\t30AB", "2122\t54 4D", "00A0\t20", "3000\t20", "0009\t20", "000A\t20", "000D\t20"]
+)
+
+
+def make_tiny(corpus: Path, work: Path, cases) -> None:
+    rules = work / "tiny_rules.tsv"
+    rules.write_text("\n".join(TINY_RULES) + "\n", encoding="utf-8")
+    model = train(corpus, work / "tiny", vocab_size=300, normalization_rule_tsv=str(rules))
+    size = len(proto_of(model).pieces)
+    ids = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "<mask>": size + 1}
+    tok = XLMRobertaConverter(original_tokenizer(model, ids, add_prefix_space=True)).converted()
+    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in XLMR_SPECIALS])
+    tok.add_special_tokens([AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True)])
+    save(fresh(OUT / "unigram-tiny"), tok, cases, {"tokenizer_class": "XLMRobertaTokenizer", "pad_token": "<pad>", "mask_token": "<mask>"})
+
+
 def main() -> None:
     cases = read_cases()
     print(f"{len(cases)} cases")
@@ -199,6 +221,7 @@ def main() -> None:
         make_xlmr(xlmr, cases)
         make_deberta(deberta, cases)
         make_byte_fallback(byte_fallback, cases)
+        make_tiny(corpus, Path(work), cases)
     for folder in sorted(OUT.glob("unigram-*")):
         size = sum(f.stat().st_size for f in folder.iterdir())
         structure = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))

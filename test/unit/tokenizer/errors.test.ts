@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { InputError } from '../../../src/core/data/types';
 import { loadTokenizer } from '../../../src/core/model/tokenizer';
-import { tinyBpeJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
+import { tinyBpeJson, tinyUnigramJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
 
 after(removeFolders);
 
@@ -64,6 +64,71 @@ test('tokenizer.json: unsupported components are named', async () => {
   await rejects({ 'tokenizer.json': json(punctuation) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'Punctuation' is not supported/);
   const template = { ...tinyWordPieceJson(), post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[X]', type_id: 0 } }], pair: [], special_tokens: {} } };
   await rejects({ 'tokenizer.json': json(template) }, 'tokenizer.json', /'\[X\]' is not in special_tokens/);
+});
+
+test('tokenizer.json: Unigram vocabularies with broken scores, shapes or unk_id', async () => {
+  const unigram = tinyUnigramJson();
+  const piece = (value: unknown) => withModel(unigram, (m) => ((m.vocab as unknown[])[5] = value));
+  const file = 'tokenizer.json';
+  await rejects({ [file]: withModel(unigram, (m) => (m.vocab = { a: -1 })) }, file, /model\.vocab: expected an array, found an object/);
+  await rejects({ [file]: withModel(unigram, (m) => (m.vocab = [])) }, file, /model\.vocab: the vocabulary is empty/);
+  await rejects({ [file]: piece(['a', 'NaN']) }, file, /model\.vocab\[5\]\[1\]: expected a finite score, found "NaN"/);
+  await rejects({ [file]: piece(['a', null]) }, file, /model\.vocab\[5\]\[1\]: expected a finite score, found null/);
+  await rejects({ [file]: piece(['a', '-2.5']) }, file, /model\.vocab\[5\]\[1\]: expected a finite score, found "-2\.5"/);
+  await rejects({ [file]: piece(['a']) }, file, /model\.vocab\[5\]: expected \[token, score\], found 1 values/);
+  await rejects({ [file]: piece(['a', -1, 0]) }, file, /model\.vocab\[5\]: expected \[token, score\], found 3 values/);
+  await rejects({ [file]: piece([7, -1]) }, file, /model\.vocab\[5\]\[0\]: expected a string, found number 7/);
+  await rejects({ [file]: piece({ a: -1 }) }, file, /model\.vocab\[5\]: expected an array, found an object/);
+  const infinite = piece(['a', 12345]).replace('12345', '1e999');
+  await rejects({ [file]: infinite }, file, /model\.vocab\[5\]\[1\]: expected a finite score, found Infinity/);
+  const size = ((unigram.model as { vocab: unknown[] }).vocab).length;
+  const outside = withModel(unigram, (m) => (m.unk_id = size));
+  await rejects({ [file]: outside }, file, new RegExp(`model\\.unk_id: expected an integer in \\[0, ${size}\\), found number ${size}`));
+  await rejects({ [file]: withModel(unigram, (m) => (m.unk_id = null)) }, file, /model\.unk_id: missing \(a Unigram model needs an unknown token/);
+  await rejects({ [file]: withModel(unigram, (m) => (m.byte_fallback = 'yes')) }, file, /model\.byte_fallback: expected true or false/);
+});
+
+/** unigram-tiny with its charsmap bytes changed by `change`. */
+function withCharsmap(change: (bytes: Buffer) => Buffer | string): string {
+  const copy = tinyUnigramJson();
+  const precompiled = (copy.normalizer as { normalizers: Record<string, string>[] }).normalizers[0];
+  const changed = change(Buffer.from(precompiled.precompiled_charsmap, 'base64'));
+  precompiled.precompiled_charsmap = typeof changed === 'string' ? changed : changed.toString('base64');
+  return json(copy);
+}
+
+test('tokenizer.json: broken precompiled charsmaps name the field and the problem', async () => {
+  const file = 'tokenizer.json';
+  const field = /normalizer\.normalizers\[0\]\.precompiled_charsmap: /;
+  const rejectsMap = (change: (bytes: Buffer) => Buffer | string, problem: RegExp) =>
+    rejects({ [file]: withCharsmap(change) }, file, new RegExp(field.source + problem.source));
+  await rejectsMap(() => 'not base64!', /not base64/);
+  await rejectsMap(() => Buffer.from([1, 0]), /broken charsmap: shorter than its 4-byte header/);
+  await rejectsMap(() => Buffer.from([0, 0, 0, 0, 0x41]), /broken charsmap: the trie is empty/);
+  await rejectsMap((bytes) => bytes.subarray(0, 100), /broken charsmap: the header announces \d+ trie bytes, only 96 follow/);
+  await rejectsMap((bytes) => Buffer.concat([bytes, Buffer.from([0xff, 0xfe])]), /broken charsmap: the replacement table is not valid UTF-8/);
+  await rejectsMap((bytes) => {
+    bytes.writeUInt32LE(0xfffffc00, 4); // the root's offset points far past the trie
+    return bytes;
+  }, /broken charsmap: trie node \d+ lies outside the \d+ units/);
+  await rejectsMap((bytes) => {
+    // every leaf value points past the table (a leaf's value unit has bit 31 set)
+    for (let at = 4; at < 4 + bytes.readUInt32LE(0); at += 4) {
+      const unit = bytes.readUInt32LE(at);
+      if (unit >>> 31) bytes.writeUInt32LE((0x80000000 | 0x7ffffff0) >>> 0, at);
+    }
+    return bytes;
+  }, /broken charsmap: trie leaf points to byte \d+, not a character of the \d+-byte replacement table/);
+});
+
+test('tokenizer.json: broken Metaspace and Replace fields', async () => {
+  const file = 'tokenizer.json';
+  const withPre = (pre: Record<string, unknown>) => json({ ...tinyUnigramJson(), pre_tokenizer: { type: 'Metaspace', replacement: '▁', ...pre } });
+  await rejects({ [file]: withPre({ replacement: '▁▁' }) }, file, /pre_tokenizer\.replacement: expected one character/);
+  await rejects({ [file]: withPre({ prepend_scheme: 'sometimes' }) }, file, /pre_tokenizer\.prepend_scheme: expected "always", "first" or "never", found "sometimes"/);
+  await rejects({ [file]: withPre({ add_prefix_space: false }) }, file, /pre_tokenizer\.add_prefix_space: false does not match prepend_scheme "always"/);
+  const badRegex = { ...tinyUnigramJson(), normalizer: { type: 'Replace', pattern: { Regex: '( {2,}' }, content: '▁' } };
+  await rejects({ [file]: json(badRegex) }, file, /normalizer\.pattern\.Regex: not a regular expression this tokenizer can run/);
 });
 
 test('vocab.txt: empty, binary, not UTF-8, no unk token', async () => {

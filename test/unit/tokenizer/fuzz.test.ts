@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { InputError } from '../../../src/core/data/types';
 import { type Encoding, type Tokenizer, loadTokenizer } from '../../../src/core/model/tokenizer';
 import { FIXTURES } from './fixtures';
-import { tinyBpeJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
+import { tinyBpeJson, tinyUnigramJson, tinyWordPieceJson, removeFolders, writeFolder } from './tinyTokenizers';
 import { SeededRandom } from '../../../src/core/util/random';
 
 after(removeFolders);
@@ -64,7 +64,7 @@ function checkEncoding(tokenizer: Tokenizer, encoding: Encoding, texts: string[]
   }
 }
 
-const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space', 'unigram-xlmr', 'unigram-deberta-v3-converter', 'unigram-byte-fallback'];
+const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space', 'unigram-xlmr', 'unigram-deberta-v3-converter', 'unigram-byte-fallback', 'unigram-tiny'];
 
 test('random text from every plane encodes without throwing; offsets in bounds and in order', async () => {
   for (const [f, folder] of FOLDERS.entries()) {
@@ -128,9 +128,9 @@ test('mutated tokenizer files load, or fail with one line naming the file', asyn
   const next = random(7);
   let loaded = 0;
   let refused = 0;
-  const bases = [tinyWordPieceJson() as Json, tinyBpeJson() as Json];
-  for (let i = 0; i < 400; i++) {
-    let value = bases[i % 2];
+  const bases = [tinyWordPieceJson() as Json, tinyBpeJson() as Json, tinyUnigramJson() as Json];
+  for (let i = 0; i < 450; i++) {
+    let value = bases[i % 3];
     for (let k = 0, count = 1 + Math.floor(next() * 3); k < count; k++) value = mutate(value, next);
     let text = JSON.stringify(value);
     if (i % 10 === 9) text = text.slice(0, Math.floor(next() * text.length));
@@ -152,6 +152,46 @@ test('mutated tokenizer files load, or fail with one line naming the file', asyn
       } catch (error) {
         assert.fail(`mutation ${i} loaded but failed to encode ${JSON.stringify(sample)}: ${String(error)} for ${text.slice(0, 300)}`);
       }
+    }
+  }
+  assert.ok(loaded > 20 && refused > 20, `loaded ${loaded}, refused ${refused}`);
+});
+
+test('mutated precompiled charsmaps load, or fail with one line naming the file and the field', async () => {
+  const dir = writeFolder({});
+  const file = join(dir, 'tokenizer.json');
+  const next = random(21);
+  const base = tinyUnigramJson();
+  const precompiled = (base.normalizer as { normalizers: Record<string, string>[] }).normalizers[0];
+  const original = Buffer.from(precompiled.precompiled_charsmap, 'base64');
+  const trieEnd = 4 + original.readUInt32LE(0);
+  let loaded = 0;
+  let refused = 0;
+  for (let i = 0; i < 300; i++) {
+    let bytes = Buffer.from(original);
+    for (let k = 0, count = 1 + Math.floor(next() * 4); k < count; k++) {
+      const kind = Math.floor(next() * 10);
+      // Mostly inside the trie's used units (the first 1 KB), where a change reaches lookups.
+      const at = kind < 6 ? 4 + Math.floor(next() * Math.min(1024, trieEnd - 4)) : Math.floor(next() * bytes.length);
+      if (kind < 8) bytes[at] = Math.floor(next() * 256);
+      else if (kind === 8) bytes = bytes.subarray(0, at);
+      else if (bytes.length >= 4) bytes.writeUInt32LE(Math.floor(next() * 2 ** 32), 4 * Math.floor(next() * Math.floor(bytes.length / 4)));
+    }
+    precompiled.precompiled_charsmap = bytes.toString('base64');
+    writeFileSync(file, JSON.stringify(base));
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = await loadTokenizer(dir);
+    } catch (error) {
+      assert.ok(error instanceof InputError, `mutation ${i}: ${String(error)}`);
+      assert.ok(!error.message.includes('\n'), `mutation ${i}: multi-line message ${error.message}`);
+      assert.ok(error.message.startsWith(`${file}: normalizer.normalizers[0].precompiled_charsmap: `), `mutation ${i}: ${error.message}`);
+      refused++;
+      continue;
+    }
+    loaded++;
+    for (const sample of ['Ｆｕｌｌ ｶﾞ ™ tab\tnbsp\u00a0', randomText(next, 40), randomText(next, 40)]) {
+      checkEncoding(tokenizer, tokenizer.encode(sample, 'pair'), [sample, 'pair'], `charsmap mutation ${i}`);
     }
   }
   assert.ok(loaded > 20 && refused > 20, `loaded ${loaded}, refused ${refused}`);

@@ -38,6 +38,7 @@ const FOLDERS: Folder[] = [
   { folder: 'unigram-deberta-v3-converter', expected: 'unigram-deberta-v3-converter' },
   { folder: 'unigram-metaspace-first', expected: 'unigram-metaspace-first' },
   { folder: 'unigram-byte-fallback', expected: 'unigram-byte-fallback' },
+  { folder: 'unigram-tiny', expected: 'unigram-tiny' },
 ];
 
 const cases = readCases();

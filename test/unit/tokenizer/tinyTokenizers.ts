@@ -1,6 +1,6 @@
 // Small hand-written tokenizer folders for error and fuzz tests, written to real temporary directories.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,4 +66,10 @@ export function tinyBpeJson(): Record<string, unknown> {
       merges: ['h e', 'l l', 'he ll', 'hell o', 'Ġ w', 'o r', 'Ġw or', 'l d', 'Ġwor ld'],
     },
   };
+}
+
+/** unigram-tiny's tokenizer.json: 300 Unigram pieces behind a small precompiled charsmap (XLM-R's layout). */
+export function tinyUnigramJson(): Record<string, unknown> {
+  const file = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'unigram-tiny', 'tokenizer.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }

@@ -82,7 +82,9 @@ function unigramFromJson(json: JsonValue): Unigram {
     const pair = item.items();
     if (pair.length !== 2) item.fail(`expected [token, score], found ${pair.length} values`);
     const score = pair[1].value;
-    if (typeof score !== 'number' || !Number.isFinite(score)) pair[1].fail(`expected a finite score, found ${JSON.stringify(score)}`);
+    if (typeof score !== 'number' || !Number.isFinite(score)) {
+      pair[1].fail(`expected a finite score, found ${typeof score === 'number' ? score : JSON.stringify(score) ?? 'nothing'}`);
+    }
     return { token: pair[0].string(), score: score as number };
   });
   const unkId = json.get('unk_id');
