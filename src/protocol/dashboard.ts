@@ -1,119 +1,82 @@
 // The messages between the training dashboard webview and the extension, and the run it shows. Both sides
 // import this file; each validates what it receives with the parser for its direction.
+import * as v from 'valibot';
+import { parseMessage, text, type MessageOf } from './parse.js';
 
-export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+// Losses and scores may be NaN (a diverged run) or null after JSON (setState): both are drawn as gaps.
+const numberish = v.custom<number>((input) => typeof input === 'number' || input === null);
 
-export interface LabelScores {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
+const RUN_STATUSES = ['running', 'done', 'cancelled', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export interface EpochRow {
-  epoch: number;
-  trainLoss: number;
-  f1: number;
-  precision: number;
-  recall: number;
-  accuracy?: number;
-  perLabel: Record<string, LabelScores>;
-  best: boolean;
-  seconds: number;
-}
+const labelScores = v.object({ precision: numberish, recall: numberish, f1: numberish, support: numberish });
+export type LabelScores = v.InferOutput<typeof labelScores>;
 
-export interface LossPoint {
-  step: number;
-  loss: number;
-}
+const epochRow = v.object({
+  epoch: numberish,
+  trainLoss: numberish,
+  f1: numberish,
+  precision: numberish,
+  recall: numberish,
+  accuracy: v.optional(numberish),
+  perLabel: v.record(v.string(), labelScores),
+  best: v.boolean(),
+  seconds: numberish,
+});
+export type EpochRow = v.InferOutput<typeof epochRow>;
 
-/** One training run as the dashboard draws it; also what the webview keeps with setState. */
-export interface RunView {
-  adapterName: string;
-  task?: 'token' | 'sequence';
-  status: RunStatus;
-  /** Why it failed, or how it ended. */
-  message?: string;
-  /** ISO 8601. */
-  startedAt: string;
-  finishedAt?: string;
-  device?: string;
-  fallbackReason?: string;
-  /** With device auto: why no GPU was used. */
-  autoReason?: string;
-  trainExamples?: number;
-  devExamples?: number;
-  totalSteps?: number;
-  trainableParameters?: number;
-  resumedFromEpoch?: number;
-  /** Loss per step, thinned to at most MAX_LOSS_POINTS. */
-  losses: LossPoint[];
-  epochs: EpochRow[];
-  bestEpoch?: number;
-  latest?: { epoch: number; step: number; tokensPerSecond: number; etaSeconds: number; learningRate: number };
-  adapterDir?: string;
-  checkpoint?: string;
-}
+const lossPoint = v.object({ step: numberish, loss: numberish });
+export type LossPoint = v.InferOutput<typeof lossPoint>;
 
 export const MAX_LOSS_POINTS = 2000;
 
-export type HostToWebview = { type: 'run'; run: RunView | null };
+/** One training run as the dashboard draws it; also what the webview keeps with setState. */
+export const runView = v.object({
+  adapterName: text(),
+  task: v.optional(v.picklist(['token', 'sequence'])),
+  status: v.picklist(RUN_STATUSES),
+  /** Why it failed, or how it ended. */
+  message: v.optional(text()),
+  /** ISO 8601. */
+  startedAt: text(),
+  finishedAt: v.optional(text()),
+  device: v.optional(text()),
+  fallbackReason: v.optional(text()),
+  /** With device auto: why no GPU was used. */
+  autoReason: v.optional(text()),
+  trainExamples: v.optional(numberish),
+  devExamples: v.optional(numberish),
+  totalSteps: v.optional(numberish),
+  trainableParameters: v.optional(numberish),
+  resumedFromEpoch: v.optional(numberish),
+  /** Loss per step, thinned to at most MAX_LOSS_POINTS. */
+  losses: v.pipe(v.array(lossPoint), v.maxLength(MAX_LOSS_POINTS * 2)),
+  epochs: v.pipe(v.array(epochRow), v.maxLength(100_000)),
+  bestEpoch: v.optional(numberish),
+  latest: v.optional(v.object({ epoch: numberish, step: numberish, tokensPerSecond: numberish, etaSeconds: numberish, learningRate: numberish })),
+  adapterDir: v.optional(text()),
+  checkpoint: v.optional(text()),
+});
+export type RunView = v.InferOutput<typeof runView>;
 
-export type WebviewToHost = { type: 'ready' } | { type: 'cancel' };
+const hostToWebview = { run: v.object({ type: v.literal('run'), run: v.nullable(runView) }) };
+export type HostToWebview = MessageOf<typeof hostToWebview>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-// Losses and scores may be NaN (a diverged run) or null after JSON (setState): both are drawn as gaps.
-const isNumberish = (v: unknown) => typeof v === 'number' || v === null;
-const isOptional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
-const isText = (v: unknown) => typeof v === 'string' && v.length <= 100_000;
-const STATUSES: readonly RunStatus[] = ['running', 'done', 'cancelled', 'failed'];
+const webviewToHost = { ready: v.object({ type: v.literal('ready') }), cancel: v.object({ type: v.literal('cancel') }) };
+export type WebviewToHost = MessageOf<typeof webviewToHost>;
 
-function isScores(v: unknown): boolean {
-  return isObject(v) && isNumberish(v.precision) && isNumberish(v.recall) && isNumberish(v.f1) && isNumberish(v.support);
-}
-
-function isEpochRow(v: unknown): v is EpochRow {
-  return (
-    isObject(v) &&
-    [v.epoch, v.trainLoss, v.f1, v.precision, v.recall, v.seconds].every(isNumberish) &&
-    isOptional(v.accuracy, isNumberish) &&
-    typeof v.best === 'boolean' &&
-    isObject(v.perLabel) &&
-    Object.values(v.perLabel).every(isScores)
-  );
-}
-
-export function isRunView(v: unknown): v is RunView {
-  if (!isObject(v)) return false;
-  if (!isText(v.adapterName) || !STATUSES.includes(v.status as RunStatus) || !isText(v.startedAt)) return false;
-  if (!isOptional(v.task, (t) => t === 'token' || t === 'sequence')) return false;
-  for (const key of ['message', 'finishedAt', 'device', 'fallbackReason', 'autoReason', 'adapterDir', 'checkpoint']) if (!isOptional(v[key], isText)) return false;
-  for (const key of ['trainExamples', 'devExamples', 'totalSteps', 'trainableParameters', 'resumedFromEpoch', 'bestEpoch']) {
-    if (!isOptional(v[key], isNumberish)) return false;
-  }
-  if (!Array.isArray(v.losses) || v.losses.length > MAX_LOSS_POINTS * 2) return false;
-  if (!v.losses.every((p) => isObject(p) && isNumberish(p.step) && isNumberish(p.loss))) return false;
-  if (!Array.isArray(v.epochs) || v.epochs.length > 100_000 || !v.epochs.every(isEpochRow)) return false;
-  const latest = v.latest;
-  if (latest !== undefined && !(isObject(latest) && [latest.epoch, latest.step, latest.tokensPerSecond, latest.etaSeconds, latest.learningRate].every(isNumberish))) {
-    return false;
-  }
-  return true;
+export function isRunView(value: unknown): value is RunView {
+  return v.is(runView, value);
 }
 
 /** The message if it is one the extension may send, else a one-line reason. */
 export function parseHostMessage(msg: unknown): HostToWebview | string {
-  if (!isObject(msg) || typeof msg.type !== 'string') return 'not a message object with a "type"';
-  if (msg.type !== 'run') return `unknown message type ${JSON.stringify(msg.type).slice(0, 60)}`;
-  if (msg.run !== null && !isRunView(msg.run)) return 'run: malformed run';
-  return { type: 'run', run: msg.run as RunView | null };
+  return parseMessage(hostToWebview, msg);
 }
 
 /** The message if it is one the webview may send, else a one-line reason. */
 export function parseWebviewMessage(msg: unknown): WebviewToHost | string {
-  if (!isObject(msg) || typeof msg.type !== 'string') return 'not a message object with a "type"';
-  if (msg.type === 'ready' || msg.type === 'cancel') return { type: msg.type };
-  return `unknown message type ${JSON.stringify(msg.type).slice(0, 60)}`;
+  return parseMessage(webviewToHost, msg);
 }
 
 /** The row of the best epoch so far (a resumed run lacks the rows of the epochs before it). */

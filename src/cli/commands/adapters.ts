@@ -15,6 +15,7 @@ import { adapterLabels, numLabels } from '../../core/adapter/adapterConfig.js';
 import type { JsonValue } from '../../core/util/jsonWithLines.js';
 import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
+import { isObject } from '../../core/util/isObject.js';
 
 const ACTIONS = ['list', 'show', 'use', 'remove'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -154,7 +155,7 @@ export function headlineF1(metrics: { [key: string]: JsonValue }): number | unde
 }
 
 function field(value: JsonValue | undefined, key: string): JsonValue | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value[key] : undefined;
+  return isObject(value) ? value[key] : undefined;
 }
 
 function formatScore(score: number | undefined): string {

@@ -6,7 +6,7 @@ import { readProjectFile, updateProjectFile } from '../../core/project/projectFi
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { findMissingLabels, MissingLabelsError } from '../../core/project/workspaceData.js';
 import { InputError } from '../../core/data/types.js';
-import type { TrainingEvent } from '../../core/training/trainer.js';
+import type { TrainingEvent } from '../../core/training/trainingEvents.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
 import { formatClassificationScores } from './eval.js';

@@ -5,6 +5,7 @@ import type { BaseModelFingerprint, ShapeSignature } from '../model/fingerprint.
 import type { Float32Tensor } from '../model/types.js';
 import { InputError } from '../data/types.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
+import { isObject } from '../util/isObject.js';
 import { version } from '../../../package.json';
 
 /** Written into every adapter (pasta_studio_version). */
@@ -262,8 +263,4 @@ function checkLabels(config: Record<string, unknown>, task: AdapterTaskType, fai
 /** How an adapter's signature reads in messages. */
 export function describeSignature(signature: ShapeSignature): string {
   return `${signature.model_type}, ${signature.num_hidden_layers} layers, hidden size ${signature.hidden_size}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,10 +1,9 @@
 // An adapter's dev metrics as a Markdown table, for the model cards of packaged adapters and exported models.
-import type { JsonValue } from '../util/jsonWithLines.js';
 import type { AdapterConfig } from './adapterConfig.js';
+import { isObject } from '../util/isObject.js';
 
 type Scores = { precision?: unknown; recall?: unknown; f1?: unknown; support?: unknown };
 
-const isObject = (v: unknown): v is Record<string, JsonValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? (100 * v).toFixed(1) : '–');
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '–');
 /** Markdown table cells: a label name may hold '|'. */

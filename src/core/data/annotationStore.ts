@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { InputError, type NerDocument, type Span } from './types.js';
+import { isObject } from '../util/isObject.js';
 
 export const SIDECAR_VERSION = 1;
 export const ANNOTATIONS_DIR = path.join('.pasta', 'annotations');
@@ -238,14 +239,14 @@ export function parseSidecar(file: string, raw: string): AnnotationSidecar {
   const fail = (problem: string): never => {
     throw new InputError(file, undefined, problem);
   };
-  if (!isRecord(value)) fail('expected a JSON object');
+  if (!isObject(value)) fail('expected a JSON object');
   const obj = value as Record<string, unknown>;
   if (obj.version !== SIDECAR_VERSION) fail(`unsupported sidecar version ${JSON.stringify(obj.version)} (expected ${SIDECAR_VERSION})`);
   if (typeof obj.file !== 'string') fail('"file" must be a string');
   if (typeof obj.textSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(obj.textSha256)) fail('"textSha256" must be 64 lowercase hex digits');
   if (!Array.isArray(obj.spans)) fail('"spans" must be an array');
   const spans = (obj.spans as unknown[]).map((s, i): StoredSpan => {
-    if (!isRecord(s)) return fail(`spans[${i}] must be an object`);
+    if (!isObject(s)) return fail(`spans[${i}] must be an object`);
     const { start, end, label, text } = s as Record<string, unknown>;
     if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < 0 || (end as number) <= (start as number)) {
       return fail(`spans[${i}] needs integer offsets with 0 <= start < end, got ${JSON.stringify(start)}-${JSON.stringify(end)}`);
@@ -283,10 +284,6 @@ function lineOfOffset(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
-}
-
-function isRecord(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 async function readTextFile(file: string, maxBytes: number): Promise<string> {

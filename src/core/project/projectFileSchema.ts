@@ -2,6 +2,7 @@
 // the CLI runs are one and the same. Only the keywords that schema uses are understood; any other keyword in it
 // is a programming error, caught by the tests.
 import type { JsonPath, JsonValue } from '../util/jsonWithLines.js';
+import { isObject } from '../util/isObject.js';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -130,8 +131,4 @@ function describeValue(value: JsonValue): string {
   if (isObject(value)) return 'an object';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 60)}...` : text;
-}
-
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ import { SeededRandom } from '../util/random';
 import { flatten, initParams, type PastaParams, type PastaRuntime } from '../pasta/runtime';
 import type { DevScores, PreparedTask } from '../pasta/tasks';
 import type { TagDecoding } from '../pasta/iob2Decoding';
+import type { TrainingEvent } from './trainingEvents';
 
 export interface TrainingHyperparameters {
   epochs: number;
@@ -22,15 +23,6 @@ export interface TrainingHyperparameters {
   patience: number;
   seed: number;
 }
-
-export type TrainingEvent =
-  | { type: 'start'; device: string; fallbackReason?: string; autoReason?: string; trainExamples: number; devExamples: number; totalSteps: number; trainableParameters: number; resumedFromEpoch?: number }
-  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
-  | { type: 'epoch'; epoch: number; trainLoss: number; dev: DevScores; best: boolean; secondsPerEpoch: number; devSeconds: number }
-  | { type: 'checkpoint'; epoch: number; path: string }
-  | { type: 'early-stop'; epoch: number; bestEpoch: number }
-  | { type: 'cancelled'; epoch: number; step: number; checkpoint?: string }
-  | { type: 'done'; bestEpoch: number; best: DevScores };
 
 export interface TrainOptions {
   runtime: PastaRuntime;

@@ -12,7 +12,8 @@ import type { JsonValue } from '../util/jsonWithLines';
 import type { Hyperparameters, Project } from '../project/projectFile';
 import { PastaRuntime, type PastaParams } from '../pasta/runtime';
 import type { DevScores, PreparedTask } from '../pasta/tasks';
-import { train, type TrainingEvent } from './trainer';
+import { train } from './trainer';
+import type { TrainingEvent } from './trainingEvents';
 
 /** A single text carries two special tokens ([CLS] ... [SEP], <s> ... </s>): one PASTA slot each. */
 export const SINGLE_TEXT_SLOTS = 2;

@@ -1,6 +1,7 @@
 // Predictions the person rejected, per file, kept in the workspace state: a rejected span stays hidden while
 // the file still has the same words with the same label at that place.
 import type { Span } from '../../core/data/types.js';
+import { isObject } from '../../core/util/isObject.js';
 
 export const REJECTED_PREDICTIONS_KEY = 'pasta.rejectedPredictions';
 /** Enough for any review session; the oldest are forgotten first. */
@@ -24,7 +25,7 @@ export class Rejections {
 
   private all(): Stored {
     const value = this.state.get<unknown>(REJECTED_PREDICTIONS_KEY);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Stored) : {};
+    return isObject(value) ? (value as Stored) : {};
   }
 
   of(file: string): RejectedSpan[] {

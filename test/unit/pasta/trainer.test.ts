@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { prepareTokenTask, type PreparedTask } from '../../../src/core/pasta/tasks';
 import { loadTrainingCheckpoint, type TrainingCheckpoint } from '../../../src/core/training/trainingCheckpoint';
-import { train, TrainingError, type TrainingEvent, type TrainingHyperparameters, type TrainOptions, type TrainResult } from '../../../src/core/training/trainer';
+import { train, TrainingError, type TrainingHyperparameters, type TrainOptions, type TrainResult } from '../../../src/core/training/trainer';
+import type { TrainingEvent } from '../../../src/core/training/trainingEvents';
 import type { PastaParams, PastaRuntime } from '../../../src/core/pasta/runtime';
 import { syntheticNer, tinyBase, tinyRuntime, type TinyBase } from './tinyPasta';
 

@@ -7,7 +7,8 @@ import type { EncodedExample } from '../../../src/core/engine/batch';
 import { PastaRuntime, type PastaParams, type Regularisation, type StepResult } from '../../../src/core/pasta/runtime';
 import { prepareTokenTask, type DevScores, type PreparedTask } from '../../../src/core/pasta/tasks';
 import { loadTrainingCheckpoint } from '../../../src/core/training/trainingCheckpoint';
-import { train, TrainingError, type TrainingEvent, type TrainingHyperparameters } from '../../../src/core/training/trainer';
+import { train, TrainingError, type TrainingHyperparameters } from '../../../src/core/training/trainer';
+import type { TrainingEvent } from '../../../src/core/training/trainingEvents';
 import { syntheticNer, tinyBase, tinyRuntime, type TinyBase } from './tinyPasta';
 
 let base: TinyBase;
