@@ -2,7 +2,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { conformFeeds } from '../../src/core/engine/batch';
+import type { Device } from '../../src/core/engine/deviceNames';
 import { emitModel } from '../../src/core/graph/emit';
+import { kernelsFor } from '../../src/core/graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../../src/core/graph/pastaGraph';
 import { defaultModelDir } from '../../src/core/model/cacheDir';
 import { loadModelFolder } from '../../src/core/model/modelFolder';
@@ -52,8 +55,18 @@ export async function readGoldenTensors(name: string): Promise<Map<string, Float
 
 const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), [rows.length, rows[0].length]);
 
-/** Runs our training graph (hidden states exposed) on a golden case's inputs and parameters. */
-export async function runOurs(c: GoldenCase, modelDir: string, golden: Map<string, Float32Tensor>): Promise<Record<string, ort.Tensor>> {
+/**
+ * Runs our graph for `mode` on a golden case's inputs and parameters, built for and run on `device` (the CPU
+ * by default). Training exposes the hidden states and sums the vector gradient over the batch as the golden
+ * does; inference gets the head once per row, as the predictor feeds it.
+ */
+export async function runOurs(
+  c: GoldenCase,
+  modelDir: string,
+  golden: Map<string, Float32Tensor>,
+  device: Device = 'cpu',
+  mode: 'train' | 'infer' = 'train',
+): Promise<Record<string, ort.Tensor>> {
   const { config, weights } = await loadModelFolder(modelDir);
   const graph = buildPastaGraph({
     config,
@@ -61,36 +74,48 @@ export async function runOurs(c: GoldenCase, modelDir: string, golden: Map<strin
     task: c.task,
     numLabels: c.num_labels,
     numSlots: c.num_slots,
-    mode: 'train',
-    outputHiddenStates: true,
+    mode,
+    outputHiddenStates: mode === 'train',
+    kernels: kernelsFor(device),
   });
-  const session = await ort.InferenceSession.create(emitModel(graph), { intraOpNumThreads: 1 });
+  // Warnings off: the WebGPU session warns that onnxruntime keeps shape computations on the CPU.
+  const session = await ort.InferenceSession.create(emitModel(graph), { intraOpNumThreads: 1, executionProviders: [device], logSeverityLevel: 3 });
   const batch = c.input_ids.length;
   const seq = c.input_ids[0].length;
   const K = c.num_slots;
   const H = config.hidden_size;
+  const C = c.num_labels;
   const slotMask = new Float32Array(batch * seq * K);
   c.special_positions.forEach((row, b) => row.forEach((pos, k) => pos >= 0 && (slotMask[(b * seq + pos) * K + k] = 1)));
   const vectors = golden.get('pasta_vectors')!.data;
+  const perRow = (data: Float32Array) => {
+    const rows = new Float32Array(batch * data.length);
+    for (let b = 0; b < batch; b++) rows.set(data, b * data.length);
+    return rows;
+  };
+  const head = { weight: golden.get('classifier.weight')!.data, bias: golden.get('classifier.bias')!.data };
   const feeds: Record<string, ort.Tensor> = {
     [io.inputIds]: int64(c.input_ids),
     [io.attentionMask]: int64(c.attention_mask),
     [io.positionIds]: int64(c.position_ids),
     [io.slotMask]: new ort.Tensor('float32', slotMask, [batch, seq, K]),
-    [io.classifierWeight]: new ort.Tensor('float32', golden.get('classifier.weight')!.data, [c.num_labels, H]),
-    [io.classifierBias]: new ort.Tensor('float32', golden.get('classifier.bias')!.data, [c.num_labels]),
-    [io.labels]:
-      c.task === 'token'
-        ? int64(c.labels as number[][])
-        : new ort.Tensor('int64', BigInt64Array.from(c.labels as number[], (v) => BigInt(v)), [batch]),
   };
+  if (mode === 'train') {
+    feeds[io.classifierWeight] = new ort.Tensor('float32', head.weight, [C, H]);
+    feeds[io.classifierBias] = new ort.Tensor('float32', head.bias, [C]);
+    feeds[io.labels] =
+      c.task === 'token' ? int64(c.labels as number[][]) : new ort.Tensor('int64', BigInt64Array.from(c.labels as number[], (v) => BigInt(v)), [batch]);
+  } else {
+    feeds[io.classifierWeight] = new ort.Tensor('float32', perRow(head.weight), [batch, C, H]);
+    feeds[io.classifierBias] = new ort.Tensor('float32', perRow(head.bias), [batch, C]);
+  }
   if (config.type_vocab_size > 0) feeds[io.tokenTypeIds] = int64(c.token_type_ids);
   for (let l = 0; l < config.num_hidden_layers; l++) {
-    const perRow = new Float32Array(batch * K * H);
-    for (let b = 0; b < batch; b++) perRow.set(vectors.subarray(l * K * H, (l + 1) * K * H), b * K * H);
-    feeds[io.pastaVectors(l)] = new ort.Tensor('float32', perRow, [batch, K, H]);
+    feeds[io.pastaVectors(l)] = new ort.Tensor('float32', perRow(vectors.subarray(l * K * H, (l + 1) * K * H)), [batch, K, H]);
   }
-  const out: Record<string, ort.Tensor> = { ...(await session.run(feeds)) };
+  const out: Record<string, ort.Tensor> = { ...(await session.run(conformFeeds(session, feeds))) };
+  await session.release();
+  if (mode === 'infer') return out;
   // The golden vector gradient is one [L, K, H] tensor summed over the batch; ours is per layer and row.
   const gradVectors = new Float32Array(config.num_hidden_layers * K * H);
   for (let l = 0; l < config.num_hidden_layers; l++) {
@@ -98,7 +123,6 @@ export async function runOurs(c: GoldenCase, modelDir: string, golden: Map<strin
     for (let b = 0; b < batch; b++) for (let j = 0; j < K * H; j++) gradVectors[l * K * H + j] += g[b * K * H + j];
   }
   out['grad.pasta_vectors'] = new ort.Tensor('float32', gradVectors, [config.num_hidden_layers, K, H]);
-  await session.release();
   return out;
 }
 

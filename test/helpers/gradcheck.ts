@@ -5,6 +5,7 @@ import { gradients } from '../../src/core/graph/autodiff';
 import { emitModel } from '../../src/core/graph/emit';
 import { Graph } from '../../src/core/graph/graph';
 import type { DType, Dim, Value } from '../../src/core/graph/ir';
+import { CPU_KERNELS, type KernelSet } from '../../src/core/graph/kernels';
 import { mul, reduceSum } from '../../src/core/graph/ops';
 import { SeededRandom } from '../../src/core/util/random';
 
@@ -38,6 +39,7 @@ export function randomArray(n: number, rand: () => number, scale = 1): number[] 
 
 function tensorOf(dtype: DType, data: number[], dims: number[]): ort.Tensor {
   if (dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+  if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(data), dims);
   if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(data), dims);
   if (dtype === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
   return new ort.Tensor('float32', Float32Array.from(data), dims);
@@ -50,11 +52,11 @@ function tensorOf(dtype: DType, data: number[], dims: number[]): ort.Tensor {
 export async function gradCheck(
   inputs: GradInput[],
   f: (g: Graph, values: Value[]) => Value,
-  options: { dtype?: DType; epsilon?: number; seed?: number; outputDims?: number[] } = {},
+  options: { dtype?: DType; epsilon?: number; seed?: number; outputDims?: number[]; kernels?: KernelSet } = {},
 ): Promise<GradCheckResult> {
   const dtype = options.dtype ?? 'float64';
   const epsilon = options.epsilon ?? (dtype === 'float64' ? 1e-6 : 1e-2);
-  const g = new Graph('gradcheck');
+  const g = new Graph('gradcheck', options.kernels ?? CPU_KERNELS);
   const values = inputs.map((i) => g.input(i.name, i.dtype ?? dtype, i.shape));
   const y = f(g, values);
   const weights = g.input('loss_weights', y.dtype, [...y.shape]);

@@ -93,3 +93,16 @@ export function batchFeeds(
   }
   return feeds;
 }
+
+/**
+ * The feeds in the integer types the session's graph declares: graphs built for WebGPU take the attention
+ * mask and the labels as int32 (it computes in 32 bits); batches are assembled as int64.
+ */
+export function conformFeeds(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  for (const input of session.inputMetadata) {
+    const feed = feeds[input.name];
+    if (!input.isTensor || input.type !== 'int32' || !feed || feed.type !== 'int64') continue;
+    feeds[input.name] = new ort.Tensor('int32', Int32Array.from(feed.data as BigInt64Array, Number), feed.dims);
+  }
+  return feeds;
+}

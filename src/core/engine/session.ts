@@ -54,7 +54,12 @@ export async function createSession(model: ModelSource, options: SessionOptions 
         executionMode: 'sequential',
         graphOptimizationLevel: device === 'cpu' ? (options.cpuOptimizationLevel ?? 'all') : 'all',
         enableProfiling: options.profilePrefix !== undefined,
-        ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel, logVerbosityLevel: 0 } : {}),
+        // On WebGPU, onnxruntime warns at every session that it keeps shape computations on the CPU (on purpose).
+        ...(options.logSeverityLevel !== undefined
+          ? { logSeverityLevel: options.logSeverityLevel, logVerbosityLevel: 0 }
+          : device === 'webgpu'
+            ? { logSeverityLevel: 3 as const }
+            : {}),
         profileFilePrefix: options.profilePrefix,
       };
       const source = typeof model === 'function' ? await model(device) : model;

@@ -1,4 +1,5 @@
 import type { Attributes, DType, Dim, Initializer, TensorData, Value } from './ir';
+import { CPU_KERNELS, type KernelSet } from './kernels';
 
 /**
  * An operator as the graph builds it: its ONNX type and domain, and its vector-Jacobian product. Each op in
@@ -49,7 +50,11 @@ export class Graph {
   private counter = 0;
   private readonly constantCache = new Map<string, Value>();
 
-  constructor(readonly name = 'pasta') {}
+  constructor(
+    readonly name = 'pasta',
+    /** The provider's kernels, which ops choose their form by. */
+    readonly kernels: KernelSet = CPU_KERNELS,
+  ) {}
 
   /** A fresh value name built from a readable stem. */
   uniqueName(stem: string): string {
@@ -85,7 +90,9 @@ export class Graph {
           ? Float64Array.from(values)
           : dtype === 'bool'
             ? Uint8Array.from(values)
-            : Float32Array.from(values);
+            : dtype === 'int32'
+              ? Int32Array.from(values)
+              : Float32Array.from(values);
     const value = this.initializer('const', dtype, shape, data);
     this.constantCache.set(key, value);
     return value;

@@ -33,11 +33,24 @@ export function pooledOutput(g: Graph, w: FrozenWeights, sequenceOutput: Value):
  * logits [..., C], labels [...] int64. The label one-hot is a constant for differentiation.
  */
 export function crossEntropy(g: Graph, logits: Value, labels: Value, numLabels: number): Value {
+  if (!g.kernels.int64) return crossEntropyByComparison(g, logits, labels, numLabels);
   const valid = ops.not(g, ops.equal(g, labels, g.scalar('int64', IGNORE_INDEX)));
   const safeLabels = ops.where(g, valid, labels, g.scalar('int64', 0));
   const validFloat = ops.cast(g, valid, 'float32');
   const target = ops.mul(g, ops.oneHot(g, safeLabels, numLabels, 'float32'), ops.unsqueeze(g, validFloat, [-1]));
   const nll = ops.neg(g, ops.reduceSum(g, ops.mul(g, target, ops.logSoftmax(g, logits, -1)), [], false));
   const count = ops.max(g, ops.reduceSum(g, validFloat, [], false), g.scalar('float32', 1));
+  return ops.div(g, nll, count);
+}
+
+/**
+ * The same loss from ops every provider has: the target row is labels == [0..C-1] (all zeros for
+ * IGNORE_INDEX, which matches no class), so neither Where nor OneHot is needed. labels int32.
+ */
+function crossEntropyByComparison(g: Graph, logits: Value, labels: Value, numLabels: number): Value {
+  const classes = g.constant(labels.dtype, [numLabels], Array.from({ length: numLabels }, (_, c) => c));
+  const target = ops.cast(g, ops.equal(g, ops.unsqueeze(g, labels, [-1]), classes), logits.dtype);
+  const nll = ops.neg(g, ops.reduceSum(g, ops.mul(g, target, ops.logSoftmax(g, logits, -1)), [], false));
+  const count = ops.max(g, ops.reduceSum(g, target, [], false), g.scalar(logits.dtype, 1));
   return ops.div(g, nll, count);
 }

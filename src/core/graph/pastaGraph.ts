@@ -6,6 +6,7 @@ import { encoder, FrozenWeights, type EncoderInputs } from './encoder';
 import { Graph } from './graph';
 import { classifier, crossEntropy, pooledOutput, rowwiseClassifier } from './heads';
 import type { Value } from './ir';
+import { CPU_KERNELS, type KernelSet } from './kernels';
 import * as ops from './ops';
 
 export type TaskType = 'token' | 'sequence';
@@ -21,6 +22,8 @@ export interface PastaGraphOptions {
   outputHiddenStates?: boolean;
   /** Training: take a dropout mask (already scaled by 1/(1-p)) for the head's input. */
   headDropout?: boolean;
+  /** The kernels of the provider that will run the graph (kernelsFor(device)); the CPU's by default. */
+  kernels?: KernelSet;
 }
 
 /** Names of the graph's inputs and outputs: the contract between the graph and the engine. */
@@ -44,11 +47,13 @@ export const io = {
 
 export function buildPastaGraph(options: PastaGraphOptions): Graph {
   const { config, task, numLabels, numSlots, mode } = options;
-  const g = new Graph(`pasta_${task}_${mode}`);
+  const g = new Graph(`pasta_${task}_${mode}`, options.kernels ?? CPU_KERNELS);
   const tokenShape = ['batch', 'sequence'];
+  // Token ids and positions only index (Gather takes int64 everywhere); the mask and the labels are computed on.
+  const computedInts = g.kernels.int64 ? 'int64' : 'int32';
   const inputs: EncoderInputs = {
     inputIds: g.input(io.inputIds, 'int64', tokenShape),
-    attentionMask: g.input(io.attentionMask, 'int64', tokenShape),
+    attentionMask: g.input(io.attentionMask, computedInts, tokenShape),
     tokenTypeIds: config.type_vocab_size > 0 ? g.input(io.tokenTypeIds, 'int64', tokenShape) : undefined,
     positionIds: g.input(io.positionIds, 'int64', tokenShape),
     slotMask: g.input(io.slotMask, 'float32', ['batch', 'sequence', numSlots]),
@@ -75,7 +80,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
     g.output(logits, io.logits);
     g.output(ops.softmax(g, logits, -1), io.probabilities);
   } else {
-    const labels = g.input(io.labels, 'int64', task === 'token' ? tokenShape : ['batch']);
+    const labels = g.input(io.labels, computedInts, task === 'token' ? tokenShape : ['batch']);
     const loss = crossEntropy(g, logits, labels, numLabels);
     const trainable: Value[] = [...inputs.pastaVectors, classifierWeight, classifierBias];
     const grads = gradients(g, loss, trainable);

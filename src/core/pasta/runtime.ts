@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { writeWeightFile, type WeightFile } from '../engine/weightFile';
-import { batchFeeds, type EncodedExample } from '../engine/batch';
+import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/device';
 import { createSession } from '../engine/session';
 import { emitModel } from '../graph/emit';
+import { kernelsFor } from '../graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, WeightMap } from '../model/types';
 
@@ -115,7 +116,7 @@ export class PastaRuntime {
       const { dir, weights: external } = await this.compiledDir();
       // The graph follows the provider that will run it; each device's graph is written once.
       const modelFor = async (device: Device) => {
-        const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train' });
+        const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels: kernelsFor(device) });
         const modelPath = join(dir, `${mode}-${device}.onnx`);
         await writeFile(modelPath, emitModel(graph, { external }));
         return modelPath;
@@ -170,7 +171,8 @@ export class PastaRuntime {
     const headMask = dropout ? dropoutMask(headSize, keep, reg) : new Float32Array(headSize).fill(1);
     feeds[io.headDropoutMask] = new ort.Tensor('float32', headMask, headShape);
 
-    const out = await (await this.session('train')).run(feeds);
+    const session = await this.session('train');
+    const out = await session.run(conformFeeds(session, feeds));
     const per = numSlots * H;
     const grads: PastaParams = {
       vectors: params.vectors.map((_, l) => {
@@ -210,7 +212,8 @@ export class PastaRuntime {
     });
     feeds[io.classifierWeight] = new ort.Tensor('float32', weight, [batch, C, H]);
     feeds[io.classifierBias] = new ort.Tensor('float32', bias, [batch, C]);
-    const out = await (await this.session('infer')).run(feeds);
+    const session = await this.session('infer');
+    const out = await session.run(conformFeeds(session, feeds));
     const probs = out[io.probabilities].data as Float32Array;
     const positions = task === 'token' ? seq : 1;
     return examples.map((_, b) => {

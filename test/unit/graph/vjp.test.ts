@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import * as ops from '../../../src/core/graph/ops';
 import { gradients } from '../../../src/core/graph/autodiff';
 import { Graph } from '../../../src/core/graph/graph';
+import { crossEntropy } from '../../../src/core/graph/heads';
 import type { Value } from '../../../src/core/graph/ir';
+import { WEBGPU_KERNELS } from '../../../src/core/graph/kernels';
 import { gradCheck, randomArray, seededRandom, type GradInput } from '../../helpers/gradcheck';
 
 const rand = seededRandom(2024);
@@ -36,6 +38,7 @@ test('Mul', () => expectClose([input('a', [2, 3, 4]), input('b', [3, 1])], (g, [
 test('Div', () => expectClose([input('a', [3, 4]), positive('b', [3, 4])], (g, [a, b]) => ops.div(g, a, b)));
 test('Neg', () => expectClose([input('x', [5])], (g, [x]) => ops.neg(g, x)));
 test('Exp', () => expectClose([input('x', [6])], (g, [x]) => ops.exp(g, x)));
+test('Log', () => expectClose([positive('x', [6])], (g, [x]) => ops.log(g, x)));
 test('Tanh', () => expectClose([input('x', [6], 2)], (g, [x]) => ops.tanh(g, x)));
 test('Sqrt', () => expectClose([positive('x', [6])], (g, [x]) => ops.sqrt(g, x)));
 test('Relu', () => expectClose([input('x', [8])], (g, [x]) => ops.relu(g, x)));
@@ -97,6 +100,21 @@ test('ReduceMean over a symbolic axis (divides by its runtime size)', () =>
   expectClose([input('x', [2, 3, 4], 1, ['batch', 3, 4])], (g, [x]) => ops.reduceMean(g, x, [0, 2], false), { outputDims: [3] }));
 test('Softmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.softmax(g, x, -1)));
 test('LogSoftmax on the last axis', () => expectClose([input('x', [2, 3, 5], 3)], (g, [x]) => ops.logSoftmax(g, x, -1)));
+test('LogSoftmax composed for providers without the kernel (WebGPU), logits far from zero', () =>
+  expectClose([input('x', [2, 3, 5], 40)], (g, [x]) => ops.logSoftmax(g, x, -1), { kernels: WEBGPU_KERNELS }));
+test('a transposed operand without FusedMatMul (WebGPU): MatMul of a Transpose, alpha as a Mul (float32)', () =>
+  expectClose(
+    [input('a', [2, 3, 4]), input('b', [2, 5, 4])],
+    (g, [a, b]) => ops.matmulTransposed(g, a, b, false, true, 0.5),
+    { dtype: 'float32', epsilon: 1e-2, kernels: WEBGPU_KERNELS },
+    2e-3,
+  ));
+test('cross-entropy by comparison with the classes (WebGPU: int32 labels, ignored positions, no OneHot)', () =>
+  expectClose(
+    [input('logits', [2, 3, 4], 3), { name: 'labels', shape: [2, 3], dims: [2, 3], data: [0, 3, -100, 2, -100, 1], dtype: 'int32' }],
+    (g, [logits, labels]) => crossEntropy(g, logits, labels, 4),
+    { kernels: WEBGPU_KERNELS, outputDims: [] },
+  ));
 test('LayerNormalization: input, scale and bias (float32: no double kernel with double statistics)', () =>
   expectClose(
     [input('x', [2, 3, 6], 2), input('scale', [6]), input('bias', [6])],

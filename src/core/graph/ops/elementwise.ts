@@ -64,6 +64,9 @@ export const erf = (g: Graph, x: Value) => unary(g, Erf, x);
 const Exp: Op = { opType: 'Exp', vjp: (g, { outputs: [y] }, [gy]) => [mul(g, gy!, y)] };
 export const exp = (g: Graph, x: Value) => unary(g, Exp, x);
 
+const Log: Op = { opType: 'Log', vjp: (g, { inputs: [x] }, [gy]) => [div(g, gy!, x)] };
+export const log = (g: Graph, x: Value) => unary(g, Log, x);
+
 const Tanh: Op = {
   opType: 'Tanh',
   vjp: (g, { outputs: [y] }, [gy]) => [mul(g, gy!, sub(g, scalarLike(g, y, 1), mul(g, y, y)))],

@@ -68,13 +68,14 @@ const FusedMatMul: Op<{ transA: { int: number }; transB: { int: number }; alpha:
  * float32: onnxruntime's FusedMatMul reads the operand transposed. (Its own fusion of Transpose into MatMul
  * does not happen when the transposed value is itself a Transpose output, as the attention's per-head
  * layouts are: its transpose optimiser merges the two into one slow general permutation first.)
+ * Where the provider has no FusedMatMul, a plain MatMul of the transposed operand.
  */
 export function matmulTransposed(g: Graph, a: Value, b: Value, transA: boolean, transB: boolean, alpha = 1): Value {
   const plainA = transA ? untransposed(g, a) : undefined;
   const plainB = transB ? untransposed(g, b) : undefined;
   if (plainA) [a, transA] = [plainA, false];
   if (plainB) [b, transB] = [plainB, false];
-  if (a.dtype !== 'float32' || (!transA && !transB && alpha === 1)) {
+  if (!g.kernels.fusedMatMul || a.dtype !== 'float32' || (!transA && !transB && alpha === 1)) {
     const product = matmul(g, transA ? transposeLastTwo(g, a) : a, transB ? transposeLastTwo(g, b) : b);
     return alpha === 1 ? product : mul(g, product, g.scalar(a.dtype, alpha));
   }

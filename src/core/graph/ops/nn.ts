@@ -2,8 +2,9 @@
 import type { Graph, Op } from '../graph';
 import { MICROSOFT_DOMAIN, onnxDataType, type Value } from '../ir';
 import { normalizeAxis } from '../shapeInference';
+import { reduceShape } from '../shapeInference';
 import { reduceSum, sumToShape } from './broadcast';
-import { add, erf, exp, mul, neg, scalarLike, sub } from './elementwise';
+import { add, erf, exp, log, mul, neg, scalarLike, sub } from './elementwise';
 import { reduceMean } from './mean';
 
 type Axis = { axis: { int: number } };
@@ -30,8 +31,26 @@ const LogSoftmax: Op<Axis> = {
   },
 };
 
+/** LogSoftmax, composed from Exp, Log and reductions where the provider has no kernel for it. */
 export function logSoftmax(g: Graph, x: Value, axis = -1): Value {
+  if (!g.kernels.logSoftmax) return composedLogSoftmax(g, x, axis);
   return g.node(LogSoftmax, [x], [{ dtype: x.dtype, shape: x.shape }], { axis: { int: axis } })[0];
+}
+
+// Identity with its gradient cut, for a value the result does not depend on (log-softmax's shift): holding
+// it constant then gives the exact gradient, and ReduceMax needs no rule.
+const StopGradient: Op = { opType: 'Identity', vjp: () => [undefined] };
+const ReduceMax: Op<{ axes: { ints: readonly number[] }; keepdims: { int: number } }> = { opType: 'ReduceMax' };
+
+/** x - max - log(sum(exp(x - max))): the row maximum keeps exp in range; log-softmax does not depend on it. */
+function composedLogSoftmax(g: Graph, x: Value, axis: number): Value {
+  const rowMax = g.node(ReduceMax, [x], [{ dtype: x.dtype, shape: reduceShape(x.shape, [axis], true) }], {
+    axes: { ints: [axis] },
+    keepdims: { int: 1 },
+  })[0];
+  const shift = g.node(StopGradient, [rowMax], [{ dtype: x.dtype, shape: rowMax.shape }], {})[0];
+  const shifted = sub(g, x, shift);
+  return sub(g, shifted, log(g, reduceSum(g, exp(g, shifted), [axis], true)));
 }
 
 // With xc = x - mean, x̂ = xc * invStd and a = dy * scale:

@@ -1,0 +1,24 @@
+// What the execution provider that will run a graph has kernels for. Op choice follows it: a node the
+// provider cannot run is placed on the CPU by onnxruntime, with a copy each way, so the WebGPU graph avoids
+// onnxruntime's contrib FusedMatMul, int64 arithmetic and the loss ops it lacks (measured with the verbose
+// node-placement log), while the CPU graph keeps the forms that are fastest there.
+import type { Device } from '../engine/deviceNames';
+
+export interface KernelSet {
+  /** com.microsoft FusedMatMul (a product reading an operand transposed): CPU and CUDA, not WebGPU. */
+  fusedMatMul: boolean;
+  /**
+   * int64 beyond indexing (Cast, Equal, Where, OneHot): WebGPU computes in 32 bits, so the attention mask
+   * and the labels come as int32 there (token ids and positions stay int64: Gather takes int64 indices).
+   */
+  int64: boolean;
+  /** LogSoftmax and OneHot (the CPU's cross-entropy); WebGPU composes the loss from Exp, Log and reductions. */
+  logSoftmax: boolean;
+}
+
+export const CPU_KERNELS: KernelSet = { fusedMatMul: true, int64: true, logSoftmax: true };
+export const WEBGPU_KERNELS: KernelSet = { fusedMatMul: false, int64: false, logSoftmax: false };
+
+export function kernelsFor(device: Device): KernelSet {
+  return device === 'webgpu' ? WEBGPU_KERNELS : CPU_KERNELS;
+}
