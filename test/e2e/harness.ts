@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
+import { WebviewProblems } from './webviewProblems.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -150,6 +151,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         'security.workspace.trust.startupPrompt': 'never',
         'security.workspace.trust.banner': 'always',
         'window.restoreWindows': 'none',
+        // Keys typed by a journey go to the text, never to a suggestion widget.
+        'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+        'editor.wordBasedSuggestions': 'off',
+        'editor.suggestOnTriggerCharacters': false,
+        // VS Code for the Web saves after a delay; journeys save when they mean to, as on the desktop.
+        'files.autoSave': 'off',
       },
       null,
       2,
@@ -273,41 +280,98 @@ export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
 }
 
+const QUICK_INPUT = '.quick-input-widget';
+
+/** Whether the quick input is shown with its input focused (keys typed now reach it). */
+function quickInputReady(page: Page): Promise<boolean> {
+  return page
+    .evaluate((selector) => {
+      const widget = document.querySelector<HTMLElement>(selector);
+      const input = widget?.querySelector('input');
+      return !!widget && !!input && widget.style.display !== 'none' && widget.offsetParent !== null && document.activeElement === input;
+    }, QUICK_INPUT)
+    .catch(() => false); // the page navigated meanwhile
+}
+
 /**
- * Runs a command from the palette (F1) by its title. Retries while the palette does not list it yet:
- * the palette can open before the extension's commands are registered.
+ * Opens the quick input with `key` and waits until it is visible and focused. On a busy machine the key can be
+ * handled before the workbench listens, or the widget can close again when something else takes focus: then it
+ * is opened again, until the deadline.
  */
-export async function runFromPalette(page: Page, title: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function openQuickInput(page: Page, key: string, deadline: number): Promise<void> {
   for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 3_000 });
-      // Click the row itself: Enter would run whichever row is focused, which may lag behind the filter.
-      await row.click({ timeout: 3_000 });
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
-      return;
-    } catch {
+    if (await quickInputReady(page)) {
+      // Left open by an earlier attempt: start from an empty one.
       await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}"`);
-      await new Promise((r) => setTimeout(r, 1000));
+      await page.waitForFunction((s) => document.querySelector<HTMLElement>(s)?.offsetParent == null, QUICK_INPUT, { timeout: 10_000 }).catch(() => undefined);
     }
+    await page.keyboard.press(key);
+    const opened = await page
+      .waitForFunction(
+        (s) => {
+          const input = document.querySelector<HTMLElement>(s)?.querySelector('input');
+          return !!input && input.offsetParent !== null && document.activeElement === input;
+        },
+        QUICK_INPUT,
+        { timeout: 10_000, polling: 100 },
+      )
+      .then(() => true, () => false);
+    if (opened) return;
+    if (Date.now() > deadline) throw new Error(`the quick input never opened and took focus after ${key}`);
   }
 }
 
+/**
+ * Types `query` into a freshly opened quick input, then clicks the first row that has `rowText`. Retries from the
+ * start while the row does not show (the palette can open before the extension's commands are registered) or
+ * the quick input loses focus or closes before the click. Resolves once the click was taken: the quick input
+ * closed, shows something else, or the page navigated away (Reload Window).
+ */
+async function pickFromQuickInput(page: Page, key: string, query: string, rowText: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let problem = '';
+  for (;;) {
+    if (problem && Date.now() > deadline) throw new Error(`quick input "${query}" never listed and took "${rowText}" within ${timeoutMs} ms: ${problem}`);
+    await openQuickInput(page, key, deadline);
+    const input = page.locator(`${QUICK_INPUT} input`);
+    try {
+      await input.fill(query, { timeout: 10_000 });
+      const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, { hasText: rowText }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      // Click the row itself: Enter would run whichever row is focused, which may lag behind the filter.
+      await row.click({ timeout: 10_000 });
+    } catch (err) {
+      problem = (err as Error).message.split('\n')[0];
+      continue;
+    }
+    const taken = await page
+      .waitForFunction(
+        ([s, q]) => {
+          const widget = document.querySelector<HTMLElement>(s);
+          return !widget || widget.offsetParent === null || widget.querySelector('input')?.value !== q;
+        },
+        [QUICK_INPUT, query] as const,
+        { timeout: 15_000, polling: 100 },
+      )
+      .then(
+        () => true,
+        (err: Error) => /context was destroyed|navigat|Target .*closed/i.test(err.message),
+      );
+    if (taken) return;
+    problem = `the click on "${rowText}" was not taken`;
+  }
+}
+
+/** Runs a command from the palette (F1) by its title. */
+export async function runFromPalette(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
+  await pickFromQuickInput(page, 'F1', `>${title}`, title, timeoutMs);
+}
+
 /** Opens a workspace file through Quick Open (Ctrl+P). */
-export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(relativePath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: relativePath.split('/').at(-1)! }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tab[data-resource-name="${relativePath.split('/').at(-1)}"]`).first().waitFor({ timeout: 20_000 });
+export async function openFile(page: Page, relativePath: string, timeoutMs = 90_000): Promise<void> {
+  const name = relativePath.split('/').at(-1)!;
+  await pickFromQuickInput(page, 'Control+P', relativePath, name, timeoutMs);
+  await page.locator(`.tab[data-resource-name="${name}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 /** The content frame of the webview whose document has `selector`. */
@@ -347,8 +411,9 @@ export interface JourneyOptions {
 
 /**
  * Runs a UI journey in a real VS Code on `workspace` (with the extension installed): code-server, Chromium,
- * the workbench loaded, CSP violations collected; on failure a screenshot and the server's last output;
- * always the browser closed, the server stopped and the workspace removed.
+ * the workbench loaded, webview problems collected (the journey fails on any, see webviewProblems.ts; CSP
+ * violations are also handed to the journey); on failure a screenshot and the server's last output; always the
+ * browser closed, the server stopped and the workspace removed.
  */
 export async function inVsCode(workspace: string, journey: (page: Page, cspViolations: string[]) => Promise<void>, options: JourneyOptions): Promise<void> {
   let server: CodeServer | undefined;
@@ -357,18 +422,19 @@ export async function inVsCode(workspace: string, journey: (page: Page, cspViola
     server = await startCodeServer({ workspace, trusted: options.trusted ?? true, installExtension: true });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const cspViolations: string[] = [];
-    // Chromium reports CSP violations in webview iframes on the page's console.
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
-    });
+    const webviews = new WebviewProblems(page);
     try {
       await page.goto(server.workspaceUrl());
       await waitForWorkbench(page);
-      await journey(page, cspViolations);
+      await journey(page, webviews.cspViolations);
     } catch (err) {
       await screenshot(page, options.failureShot).catch(() => undefined);
-      throw new Error(`${(err as Error).message}\n${server.output().slice(-2000)}`, { cause: err });
+      const seen = webviews.problems.length > 0 ? `\nwebview problems seen:\n${[...new Set(webviews.problems)].join('\n')}` : '';
+      throw new Error(`${(err as Error).message}${seen}\n${server.output().slice(-2000)}`, { cause: err });
+    }
+    if (webviews.problems.length > 0) {
+      await screenshot(page, options.failureShot).catch(() => undefined);
+      throw new Error(`the journey passed, but its webviews had problems:\n${[...new Set(webviews.problems)].join('\n')}`);
     }
   } finally {
     await browser?.close();

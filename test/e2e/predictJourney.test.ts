@@ -1,7 +1,8 @@
 // UI journey in a real VS Code with a real adapter: train a tiny adapter through the core (3 epochs on a copy
-// of samples/workspace), open a file nobody annotated, turn model highlighting on and find the dashed prediction
-// decorations in the editor, open the predictions panel, accept one span (the sidecar appears on disk) and
-// reject another (it leaves the list), then go on to the next most uncertain document.
+// of samples/workspace), open a file nobody annotated, predict it: the predictions panel opens and the editor
+// shows the same predictions as dashed decorations; lines typed into the editor are predicted there, and in the
+// panel once saved; accept one span (the sidecar appears on disk) and reject another (it leaves the list), then
+// go on to the next most uncertain document.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,55 +62,58 @@ test('predictions highlight the editor and accepting one writes the sidecar', { 
     mark('adapter trained');
     await inVsCode(workspace, async (page, cspViolations) => {
       await openFile(page, 'news/fresh.txt');
-      await runFromPalette(page, 'PASTA: Toggle Entity Highlighting');
+      // Predicting the file opens the review panel and turns highlighting on in the editor.
+      await runFromPalette(page, 'PASTA: Predict Entities in Current File');
+      const frame = await webviewFrame(page, '#items li', 60_000);
+      mark('predictions panel shown');
       const status = page.locator('.statusbar-item', { hasText: 'PASTA:' }).first();
-      const summary = await waitFor(
+      const highlighted = async () => Number(/(\d+) predicted/.exec(await status.innerText().catch(() => ''))?.[1] ?? NaN);
+      const listed = () => frame.locator('#items li').count();
+      const predicted = await waitFor(
         'the status bar to count predictions',
         async () => {
-          const text = await status.innerText().catch(() => '');
-          return /\d+ predicted/.test(text) ? text : undefined;
+          const n = await highlighted();
+          return n >= 0 ? n : undefined;
         },
         60_000,
       );
-      mark(`highlighted: ${summary.replace(/\s+/g, ' ')}`);
+      const summary = (await status.innerText()).replace(/\s+/g, ' ');
+      mark(`highlighted: ${summary}`);
       assert.match(summary, /demo/);
       assert.match(summary, /cpu/);
-      assert.ok(Number(/(\d+) predicted/.exec(summary)![1]) > 0, `the adapter predicted nothing in fresh.txt: ${summary}`);
+      assert.ok(predicted > 0, `the adapter predicted nothing in fresh.txt: ${summary}`);
       const dashed = await waitFor('dashed prediction decorations in the editor', async () => {
         const found = await dashedDecorations(page);
         return found.length > 0 ? found : undefined;
       });
-      console.log(`# decorated: ${JSON.stringify(dashed)}`);
+      console.log(`# decorated: ${dashed.length} elements`);
+      assert.equal(await listed(), predicted, 'the panel lists what the editor highlights');
       await screenshot(page, 'predict-1-highlighted');
 
-      // Typing at the start of line 2: its predictions move with the text and the line is predicted again after the pause.
+      // A copy of the file's lines typed at its start: the editor predicts them after the pause, as it did the
+      // lines they copy; the panel, which lists the saved file, says so until the file is saved, then follows.
       await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
       await page.keyboard.press('Control+Home');
-      await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Home');
-      await page.keyboard.type('Yesterday ');
-      await new Promise((r) => setTimeout(r, 1500));
-      const afterEdit = await waitFor('predictions after the edit', async () => {
-        const text = await status.innerText().catch(() => '');
-        const found = await dashedDecorations(page);
-        return /[1-9]\d* predicted/.test(text) && found.length > 0 ? found : undefined;
-      });
-      console.log(`# after typing: ${afterEdit.length} dashed decorations`);
+      await page.keyboard.insertText(FRESH);
+      await waitFor('the typed lines to be highlighted', async () => ((await highlighted()) === 2 * predicted ? true : undefined), 60_000);
+      await frame.locator('#status', { hasText: 'unsaved changes' }).waitFor({ timeout: 30_000 });
+      assert.equal(await listed(), predicted, 'the panel lists the saved file');
       await screenshot(page, 'predict-1b-edited');
-      // Take the words out again and save, so that the file is as it was.
-      await page.keyboard.press('Home');
-      for (let i = 0; i < 'Yesterday '.length; i++) await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Control+S');
+      await waitFor('the panel to list the saved lines', async () => ((await listed()) === 2 * predicted ? true : undefined), 60_000);
+      mark('panel followed the saved edit');
+      // Take the copy out again and save: the file, the panel and the editor are as they were.
+      await page.keyboard.press('Control+Home');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
       await page.keyboard.press('Delete');
       await page.keyboard.press('Control+S');
       await waitFor('fresh.txt saved as it was', () => (readFileSync(join(workspace, 'news', 'fresh.txt'), 'utf8') === FRESH ? true : undefined));
-
-      await runFromPalette(page, 'PASTA: Predict Entities in Current File');
-      const frame = await webviewFrame(page, '#items li', 60_000);
-      mark('predictions panel shown');
+      await waitFor('the panel and the editor back to the file', async () => ((await listed()) === predicted && (await highlighted()) === predicted ? true : undefined), 60_000);
+      await frame.locator('#status').waitFor({ state: 'hidden', timeout: 30_000 });
       await screenshot(page, 'predict-2-panel');
       const first = frame.locator('#items li').first();
       const item = { start: Number(await first.getAttribute('data-start')), end: Number(await first.getAttribute('data-end')), label: (await first.getAttribute('data-label'))! };
-      const count = await frame.locator('#items li').count();
+      const count = await listed();
       await first.locator('vscode-button.accept').click();
       const spans = await waitFor('the accepted span in the sidecar', () => (readSpans().length === 1 ? readSpans() : undefined));
       assert.deepEqual(spans, [{ ...item, text: FRESH.slice(item.start, item.end) }]);

@@ -25,7 +25,8 @@ test('an untrusted workspace refuses to train', { skip: skipReason(), timeout: 1
       await runFromPalette(page, 'PASTA: Train Adapter');
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'disabled in Restricted Mode' });
       await toast.waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(600); // let the toast finish sliding in before the screenshot
+      // The screenshot once the toast has finished sliding in.
+      await toast.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
       assert.match(await toast.innerText(), /PASTA: training is disabled in Restricted Mode\. Trust this workspace/);
       await screenshot(page, 'untrusted-train-refused');
     } catch (err) {

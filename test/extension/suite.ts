@@ -28,12 +28,12 @@ async function selectInNotes(start: number, end: number): Promise<vscode.TextEdi
   return editor;
 }
 
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (condition()) return;
+async function waitUntil(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 const sidecar = () => join(workspaceRoot(), '.pasta', 'annotations', 'notes.txt.json');
@@ -106,13 +106,11 @@ const checks: Check[] = [
     await selectInNotes(0, 0);
     assert.equal(await vscode.commands.executeCommand('pasta.annotateCurrentFile'), true);
     // The tabs API learns about the new panel asynchronously.
-    let tabs: vscode.Tab[] = [];
-    for (let i = 0; i < 50; i++) {
-      tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-      if (tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('pasta.annotate'))) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`no annotation panel among ${tabs.map((t) => `${t.label} (${(t.input as { viewType?: string })?.viewType})`).join(', ')}`);
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    await waitUntil(
+      () => tabs().some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('pasta.annotate')),
+      () => `an annotation panel among the tabs (${tabs().map((t) => `${t.label} (${(t.input as { viewType?: string })?.viewType})`).join(', ')})`,
+    );
   }],
   ['adapters under .pasta/adapters are listed and can be made active', async () => {
     const dir = join(workspaceRoot(), '.pasta', 'adapters', 'news-ner');

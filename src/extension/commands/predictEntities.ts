@@ -3,7 +3,7 @@ import { predictionsOf } from '../predictions/predictionsFeature.js';
 import { requireTrust } from '../trust.js';
 import type { PastaCommand } from './context.js';
 
-/** Opens the predictions review panel for the active editor's file (or the file passed). */
+/** Opens the predictions review panel for the active editor's file (or the file passed) and highlights its predictions in the editor. */
 export const predictEntities: PastaCommand = {
   id: 'pasta.predictEntities',
   async run(ctx, uriArg?: unknown): Promise<boolean> {
@@ -17,6 +17,9 @@ export const predictEntities: PastaCommand = {
     if (document?.isDirty) {
       void vscode.window.showWarningMessage(`PASTA: ${vscode.workspace.asRelativePath(uri)} has unsaved changes; predictions and annotations use the saved file.`);
     }
-    return predictionsOf(ctx).panel.open(uri);
+    const predictions = predictionsOf(ctx);
+    // The editor shows what the panel lists: highlighting with the model goes on with it.
+    if (!predictions.highlighting.enabled) await predictions.highlighting.setEnabled(true);
+    return predictions.panel.open(uri);
   },
 };

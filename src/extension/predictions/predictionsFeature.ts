@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { PastaContext } from '../commands/context.js';
 import { ModelHighlighting } from '../modelHighlighting.js';
-import { predictTexts, PredictionsPanel } from './predictionsPanel.js';
+import { PredictionsPanel } from './predictionsPanel.js';
+import { predictTexts } from './predictTexts.js';
 import { PredictionService } from './predictionService.js';
 import { Rejections } from './rejections.js';
 import { compareUncertainty, rankByUncertainty, type RankedDocument } from './uncertainty.js';

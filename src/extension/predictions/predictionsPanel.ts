@@ -8,9 +8,10 @@ import type { AnnotationService, WorkspaceFile } from '../annotationService.js';
 import { NoAdapterError, RestrictedModeError, type PredictionService } from './predictionService.js';
 import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, parseWebviewMessage, type WebviewToHost } from '../../protocol/predictions.js';
 import type { Rejections } from './rejections.js';
-import { reviewItems, withAccepted } from './review.js';
-import { lineUnits } from './textUnits.js';
-import { webviewHtml } from '../webviewDocument.js';
+import { findPending, reviewItems, withAccepted } from './review.js';
+import { followDocument } from './followDocument.js';
+import { predictTexts } from './predictTexts.js';
+import { webviewHtml, webviewRoots } from '../webviewDocument.js';
 
 export const PREDICTIONS_VIEW_TYPE = 'pasta.predictions';
 
@@ -24,15 +25,6 @@ export interface PredictionsPanelDeps {
   nextUncertain(current: vscode.Uri): Promise<vscode.Uri | undefined>;
   /** Called after spans were rejected, so that the editor stops showing them. */
   onRejected(): void;
-}
-
-/** Predicts entities in whole texts (files) with the active adapter, all lines in one batch: spans with offsets into each text. */
-export async function predictTexts(service: PredictionService, folder: vscode.WorkspaceFolder, texts: readonly string[]): Promise<{ adapter: string; spans: PredictedSpan[][] }> {
-  const units = texts.map(lineUnits);
-  const result = await service.predict(folder, units.flatMap((us, t) => us.map((u) => texts[t].slice(u.start, u.end))));
-  let k = 0;
-  const spans = units.map((us) => us.flatMap((u) => result.spans[k++].map((s) => ({ ...s, start: s.start + u.start, end: s.end + u.start }))));
-  return { adapter: result.adapter, spans };
 }
 
 export class PredictionsPanel implements vscode.Disposable {
@@ -59,12 +51,8 @@ export class PredictionsPanel implements vscode.Disposable {
         if (this.uri && (!changed || changed.toString() === this.uri.toString())) this.enqueue(() => this.reloadAnnotations());
       }),
       deps.service.onDidChangeModel(() => this.panel && this.enqueue(() => this.predict())),
+      followDocument(() => (this.panel ? this.uri : undefined), (document) => this.enqueue(() => this.follow(document))),
     );
-  }
-
-  /** The file shown now, for tests. */
-  get currentUri(): vscode.Uri | undefined {
-    return this.uri;
   }
 
   /** Shows `uri`'s predictions (predicting them first); resolves once they are shown. */
@@ -125,7 +113,7 @@ export class PredictionsPanel implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')], enableFindWidget: true };
+    return { enableScripts: true, localResourceRoots: webviewRoots(this.deps.extensionUri), enableFindWidget: true };
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -163,6 +151,13 @@ export class PredictionsPanel implements vscode.Disposable {
       if (this.status === 'error') this.deps.log.error(`predicting ${file.relativePath}: ${(err as Error).stack ?? err}`);
     }
     this.sendState();
+  }
+
+  /** Predicts again once the saved text changed; says so while the editor holds unsaved changes. */
+  private async follow(document: vscode.TextDocument): Promise<void> {
+    if (this.file && (await this.file.store.readText(this.file.relativePath)) !== this.text) await this.predict();
+    if (document.getText() === this.text) this.sendState();
+    else this.post({ type: 'notice', message: `${this.file?.relativePath} has unsaved changes: the list is of the saved file; save it to predict again.` });
   }
 
   private async reloadAnnotations(send = true): Promise<void> {
@@ -232,7 +227,7 @@ export class PredictionsPanel implements vscode.Disposable {
       case 'refresh':
         return this.predict();
       case 'accept':
-        return this.accept([this.findPrediction(message)], 'replace');
+        return this.accept([findPending(this.pending(), message)], 'replace');
       case 'acceptAbove': {
         const chosen = this.pending().filter((p) => p.confidence >= message.threshold);
         if (chosen.length === 0) {
@@ -242,7 +237,7 @@ export class PredictionsPanel implements vscode.Disposable {
         return this.accept(chosen, 'keepAnnotations');
       }
       case 'reject': {
-        const span = this.findPrediction(message);
+        const span = findPending(this.pending(), message);
         await this.deps.rejections.add(file.relativePath, this.text, [span]);
         this.deps.onRejected();
         return this.sendState();
@@ -276,12 +271,6 @@ export class PredictionsPanel implements vscode.Disposable {
   private pending(): PredictedSpan[] {
     const shown = this.viewState()?.items ?? [];
     return this.predictions.filter((p) => shown.some((i) => i.start === p.start && i.end === p.end && i.label === p.label));
-  }
-
-  private findPrediction(span: Span): PredictedSpan {
-    const found = this.pending().find((p) => p.start === span.start && p.end === span.end && p.label === span.label);
-    if (!found) throw new Error(`there is no pending prediction ${span.label} at ${span.start}-${span.end}; the list was refreshed`);
-    return found;
   }
 
   private async accept(spans: readonly Span[], mode: 'replace' | 'keepAnnotations'): Promise<void> {

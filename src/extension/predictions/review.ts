@@ -50,3 +50,10 @@ export function withAccepted(annotated: readonly Span[], accepted: readonly Span
   }
   return sortSpans(out);
 }
+
+/** The pending prediction that is `span`; throws when the list changed since the webview showed it. */
+export function findPending(pending: readonly PredictedSpan[], span: Span): PredictedSpan {
+  const found = pending.find((p) => same(p, span));
+  if (!found) throw new Error(`there is no pending prediction ${span.label} at ${span.start}-${span.end}; the list was refreshed`);
+  return found;
+}
