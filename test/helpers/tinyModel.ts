@@ -1,6 +1,7 @@
 // Deterministic tiny encoders for tests: config.json, tokenizer files and model.safetensors in each family's real
 // Hugging Face layout (prefix, extra heads, buffers), so that tests exercise the same paths as real checkpoints.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EncoderConfig, Float32Tensor, HiddenAct, ModelFamily, WeightMap } from '../../src/core/model/types.js';
 import { decodeToFloat32, encodeFromFloat32 } from '../../src/core/model/dtypes.js';
@@ -37,7 +38,7 @@ export interface TinyModel {
   config: EncoderConfig;
   /** The encoder weights exactly as loadModelFolder should return them (after any F16/BF16 rounding). */
   weights: WeightMap;
-  /** Tokens by id (vocab.txt lines, or vocab.json's order for RoBERTa); empty for XLM-RoBERTa. */
+  /** Tokens by id (vocab.txt lines, vocab.json's order for RoBERTa, the Unigram pieces for XLM-RoBERTa). */
   vocab: string[];
   /** The weight files written. */
   files: string[];
@@ -116,9 +117,21 @@ export function tinyByteLevelBpe(): { vocab: string[]; merges: string[] } {
   return { vocab, merges };
 }
 
+/**
+ * XLM-R's tokenizer: a SentencePiece Unigram model trained on WNUT-17 with XLM-R's normalisation (nmt_nfkc)
+ * and converted by transformers' XLMRobertaConverter (tools/reference/make_sentencepiece_fixtures.py).
+ */
+const XLMR_TOKENIZER = join(import.meta.dirname, '..', 'fixtures', 'tokenizers', 'unigram-xlmr-converter');
+let xlmrPieces: string[] | undefined;
+
+function xlmrVocab(): string[] {
+  xlmrPieces ??= (JSON.parse(readFileSync(join(XLMR_TOKENIZER, 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token);
+  return xlmrPieces;
+}
+
 function vocabFor(family: ModelFamily): string[] {
   if (family === 'roberta') return tinyByteLevelBpe().vocab;
-  if (family === 'xlm-roberta') return [];
+  if (family === 'xlm-roberta') return xlmrVocab();
   return tinyWordPieceVocab();
 }
 
@@ -130,7 +143,7 @@ export function tinyConfigJson(family: ModelFamily, options: TinyModelOptions = 
   const intermediate = options.intermediateSize ?? 64;
   const maxPositions = options.maxPositions ?? 64;
   const act = options.hiddenAct ?? 'gelu';
-  const vocabSize = family === 'xlm-roberta' ? 120 : vocabFor(family).length;
+  const vocabSize = vocabFor(family).length;
   if (family === 'distilbert') {
     return {
       architectures: ['DistilBertForMaskedLM'], model_type: 'distilbert', activation: act, attention_dropout: 0.1,
@@ -266,7 +279,10 @@ export async function writeTinyModel(dir: string, family: ModelFamily, options: 
 }
 
 async function writeTokenizerFiles(dir: string, family: ModelFamily, vocab: string[]): Promise<void> {
-  if (family === 'xlm-roberta') return;
+  if (family === 'xlm-roberta') {
+    for (const name of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(XLMR_TOKENIZER, name), join(dir, name));
+    return;
+  }
   if (family === 'roberta') {
     const { merges } = tinyByteLevelBpe();
     await writeFile(join(dir, 'vocab.json'), JSON.stringify(Object.fromEntries(vocab.map((token, id) => [token, id]))));

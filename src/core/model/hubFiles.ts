@@ -5,6 +5,9 @@ export const CONFIG_FILE = 'config.json';
 export const SAFETENSORS_FILE = 'model.safetensors';
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
 
+/** SentencePiece models: the tokenizer reads the tokenizer.json converted from them, so they are fetched only without one. */
+const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model'];
+
 /** Tokenizer files of the WordPiece (BERT) and byte-level BPE / SentencePiece (RoBERTa, XLM-R) families. */
 export const TOKENIZER_FILES = [
   'tokenizer.json',
@@ -32,7 +35,8 @@ export function planEncoderFiles(repoLabel: string, siblings: readonly string[])
   if (!present.has(CONFIG_FILE)) {
     throw new HubError('unsupported', `${repoLabel} has no config.json: it is not a transformers model repository`);
   }
-  const files = [CONFIG_FILE, ...TOKENIZER_FILES.filter((name) => present.has(name))];
+  const wanted = (name: string) => present.has(name) && !(SENTENCEPIECE_FILES.includes(name) && present.has('tokenizer.json'));
+  const files = [CONFIG_FILE, ...TOKENIZER_FILES.filter(wanted)];
   if (present.has(SAFETENSORS_FILE)) return { files, weights: { kind: 'single', file: SAFETENSORS_FILE } };
   if (present.has(SAFETENSORS_INDEX_FILE)) return { files, weights: { kind: 'sharded', index: SAFETENSORS_INDEX_FILE } };
   if (siblings.some((name) => /^pytorch_model.*\.bin(\.index\.json)?$/.test(name))) {

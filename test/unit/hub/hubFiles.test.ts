@@ -28,6 +28,15 @@ test('a RoBERTa repository keeps its byte-level BPE files', () => {
   assert.deepEqual(plan.files, ['config.json', 'vocab.json', 'merges.txt']);
 });
 
+test('an XLM-R repository: its tokenizer.json, not the SentencePiece model it was converted from', () => {
+  // FacebookAI/xlm-roberta-base's files.
+  const siblings = ['.gitattributes', 'README.md', 'config.json', 'flax_model.msgpack', 'model.safetensors', 'onnx/model.onnx',
+    'pytorch_model.bin', 'rust_model.ot', 'sentencepiece.bpe.model', 'tf_model.h5', 'tokenizer.json'];
+  assert.deepEqual(planEncoderFiles('FacebookAI/xlm-roberta-base@main', siblings).files, ['config.json', 'tokenizer.json']);
+  const withoutJson = planEncoderFiles('x@main', ['config.json', 'sentencepiece.bpe.model', 'model.safetensors']);
+  assert.deepEqual(withoutJson.files, ['config.json', 'sentencepiece.bpe.model']);
+});
+
 test('sharded weights are planned through their index', () => {
   const plan = planEncoderFiles('x@main', ['config.json', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors']);
   assert.deepEqual(plan.weights, { kind: 'sharded', index: 'model.safetensors.index.json' });
