@@ -6,9 +6,12 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ExportedModel } from '../../src/core/export/exportModel.js';
 import type { TrainCommandResult } from '../../src/extension/commands/trainAdapter.js';
 import type { PastaApi } from '../../src/extension/extension.js';
 import { parseWorkerToHost } from '../../src/protocol/trainingWorker.js';
+import { writeTinyModel } from '../helpers/tinyModel.js';
+import { saveRandomAdapter } from '../unit/export/exportFixture.js';
 import { NOTES_TEXT } from './workspaceFixture.js';
 
 const EXTENSION_ID = 'pasta-studio.pasta-studio';
@@ -245,6 +248,24 @@ const checks: Check[] = [
       assert.ok(!existsSync(join(dir, 'README.md')), 'no model card for an adapter that does not load');
     } finally {
       rmSync(join(workspaceRoot(), '.pasta', 'adapters'), { recursive: true, force: true });
+    }
+  }],
+  ['Export Model writes the standalone ONNX folder of an adapter, and refuses a folder that exists', async () => {
+    const root = workspaceRoot();
+    const scratch = join(root, '.export-check');
+    try {
+      const model = await writeTinyModel(join(scratch, 'model'), 'bert');
+      await saveRandomAdapter(root, 'export-me', model.dir, { task: 'TOKEN_CLS', labels: ['person'], slots: ['[CLS]', '[SEP]'], seed: 1 }, join(scratch, 'cache'));
+      const out = join(scratch, 'export-me-onnx');
+      const exported = (await vscode.commands.executeCommand('pasta.exportModel', { adapterName: 'export-me', out, triton: false })) as ExportedModel | undefined;
+      assert.ok(exported, 'the command returns what it wrote');
+      assert.equal(exported.modelFile, join(out, 'model.onnx'));
+      for (const f of ['model.onnx', 'config.json', 'vocab.txt', 'README.md']) assert.ok(existsSync(join(out, f)), f);
+      assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).id2label, { 0: 'O', 1: 'B-person', 2: 'I-person' });
+      assert.equal(await vscode.commands.executeCommand('pasta.exportModel', { adapterName: 'export-me', out, triton: false }), undefined, 'an existing folder is refused');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(join(root, '.pasta', 'adapters'), { recursive: true, force: true });
     }
   }],
 ];

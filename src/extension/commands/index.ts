@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { annotateCurrentFile } from './annotateCurrentFile.js';
 import type { PastaCommand, PastaContext } from './context.js';
 import { exportAnnotations } from './exportAnnotations.js';
+import { exportModelCommand } from './exportModel.js';
 import { importAnnotations } from './importAnnotations.js';
 import { labelSelection } from './labelSelection.js';
 import { packageAdapter } from './packageAdapter.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly PastaCommand[] = [
   selectBaseModel,
   selectActiveAdapter,
   packageAdapter,
+  exportModelCommand,
   importAnnotations,
   exportAnnotations,
   labelSelection,

@@ -1,28 +1,13 @@
-// A workspace with an adapter of random values on a real base model folder, for the export tests: the adapter goes
-// through saveAdapter and loadAdapter like a trained one. Its vectors are large (std 1, where PASTA initialises at
-// 0.02), so that vectors left out or put on the wrong tokens would change the logits; its head gives logits of a
-// few units, as trained heads do.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// An adapter of random values on a real base model folder, for the export tests and the extension-host suite (which
+// is bundled without onnxruntime, so nothing here imports the engine). It goes through saveAdapter and loadAdapter
+// like a trained one. Its vectors are large (std 1, where PASTA initialises at 0.02), so that vectors left out or put
+// on the wrong tokens would change the logits; its head gives logits of a few units, as trained heads do.
 import { adapterDir, createAdapterConfig, saveAdapter, type AdapterConfig, type AdapterTaskType } from '../../../src/core/adapter/index';
 import { fingerprintBaseModel } from '../../../src/core/model/fingerprint';
 import { loadModelFolder } from '../../../src/core/model/modelFolder';
-import { initParams } from '../../../src/core/pasta/runtime';
 import { SeededRandom } from '../../../src/core/util/random';
 
-export const SAMPLE_WORKSPACE = join(import.meta.dirname, '../../../samples/workspace');
-
-/** Every non-empty line of the sample workspace's text files. */
-export function sampleLines(): string[] {
-  const dir = join(SAMPLE_WORKSPACE, 'news');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '');
-}
-
-const HEAD_SCALE = 0.15;
+const HEAD_STD = 0.15;
 
 export interface AdapterFixture {
   task: AdapterTaskType;
@@ -48,14 +33,15 @@ export async function saveRandomAdapter(workspace: string, name: string, baseDir
     metrics: { dev: { overall: { precision: 0.5, recall: 0.25, f1: 1 / 3 } } },
   });
   const numLabels = Object.keys(config.id2label).length;
-  const params = initParams({ ...base, initializer_range: 1 }, fixture.slots.length, numLabels, new SeededRandom(fixture.seed).next);
+  const random = new SeededRandom(fixture.seed);
+  const normal = (std: number) => std * Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
   const H = base.hidden_size;
-  const vectors = new Float32Array(base.num_hidden_layers * fixture.slots.length * H);
-  params.vectors.forEach((v, l) => vectors.set(v, l * v.length));
-  const bias = Float32Array.from(params.classifierBias, (_, i) => Math.sin(fixture.seed + i));
+  const vectors = Float32Array.from({ length: base.num_hidden_layers * fixture.slots.length * H }, () => normal(1));
+  const weight = Float32Array.from({ length: numLabels * H }, () => normal(HEAD_STD));
+  const bias = Float32Array.from({ length: numLabels }, (_, i) => Math.sin(fixture.seed + i));
   await saveAdapter(adapterDir(workspace, name), config, {
     pasta_vectors: { shape: [base.num_hidden_layers, fixture.slots.length, H], data: vectors },
-    'classifier.weight': { shape: [numLabels, H], data: params.classifierWeight.map((w) => w * HEAD_SCALE) },
+    'classifier.weight': { shape: [numLabels, H], data: weight },
     'classifier.bias': { shape: [numLabels], data: bias },
   });
   return config;

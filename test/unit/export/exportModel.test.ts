@@ -11,8 +11,8 @@ import { loadModelFolder } from '../../../src/core/model/modelFolder';
 import type { ModelFamily } from '../../../src/core/model/types';
 import { writeTinyModel } from '../../helpers/tinyModel';
 import { syntheticNer } from '../pasta/tinyPasta';
-import { saveRandomAdapter, sampleLines, type AdapterFixture } from './exportFixture';
-import { compareWithProduct, type ParityResult } from './exportParity';
+import { saveRandomAdapter, type AdapterFixture } from './exportFixture';
+import { compareWithProduct, sampleLines, type ParityResult } from './exportParity';
 
 let root: string;
 before(async () => {

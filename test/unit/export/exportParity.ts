@@ -4,6 +4,8 @@
 // deployed: the product's graph at level 'basic' as PastaRuntime runs it, the export at onnxruntime's default 'all'
 // as Optimum runs it (measured on all-MiniLM-L6-v2: 2.4e-6 apart; the product's graph at 'all', which it never
 // runs, fuses into kernels 6.7e-5 away).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { adapterDir, labelsInOrder, loadAdapter, type LoadedAdapter } from '../../../src/core/adapter/index';
 import { alignDocuments } from '../../../src/core/data/alignment';
@@ -24,6 +26,17 @@ export interface ParityResult {
 type Level = 'disabled' | 'basic' | 'all';
 
 const BATCH = 8;
+
+/** Every non-empty line of the sample workspace's text files. */
+export function sampleLines(): string[] {
+  const dir = join(import.meta.dirname, '../../../samples/workspace/news');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+    .filter((line) => line.trim() !== '');
+}
+
 
 function encode(adapter: LoadedAdapter, base: BaseModel, texts: string[], pairs?: string[]): EncodedExample[] {
   if (adapter.config.task_type === 'TOKEN_CLS') {

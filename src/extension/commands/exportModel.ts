@@ -1,0 +1,88 @@
+// "PASTA: Export Model": an adapter with its base model as a standalone ONNX folder (Optimum, onnxruntime) or a
+// Triton model repository, as `pasta export-model` writes it.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ExportedModel } from '../../core/export/exportModel.js';
+import { findAdapters } from '../adaptersTree.js';
+import { requireTrust } from '../trust.js';
+import type { PastaCommand, PastaContext } from './context.js';
+
+/** The command's optional argument: the adapter, the folder to create and the layout, each asked for when absent. */
+interface ExportArgs {
+  adapterName?: string;
+  out?: string;
+  triton?: boolean;
+}
+
+function parseArgs(arg: unknown): ExportArgs {
+  if (typeof arg === 'string') return { adapterName: arg };
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as Record<string, unknown>;
+  return {
+    adapterName: typeof a.adapterName === 'string' ? a.adapterName : undefined,
+    out: typeof a.out === 'string' ? a.out : undefined,
+    triton: typeof a.triton === 'boolean' ? a.triton : undefined,
+  };
+}
+
+async function pickAdapter(ctx: PastaContext, name: string | undefined): Promise<{ name: string; folder: vscode.WorkspaceFolder } | undefined> {
+  const adapters = await findAdapters();
+  if (name !== undefined) {
+    const found = adapters.find((a) => a.name === name);
+    if (!found) throw new Error(`no adapter named ${name} under .pasta/adapters/`);
+    return found;
+  }
+  if (adapters.length === 0) {
+    void vscode.window.showInformationMessage('PASTA: this workspace has no adapters yet: run PASTA: Train Adapter first.');
+    return undefined;
+  }
+  const active = ctx.statusBar.activeAdapter;
+  const items = adapters
+    .map((a) => ({ label: a.name, description: a.name === active ? `active · ${a.detail}` : a.detail, adapter: a }))
+    .sort((a, b) => Number(b.label === active) - Number(a.label === active));
+  return (await vscode.window.showQuickPick(items, { title: 'PASTA: Export Model', placeHolder: 'The adapter to export with its base model' }))?.adapter;
+}
+
+async function pickLayout(): Promise<boolean | undefined> {
+  const items = [
+    { label: 'Hugging Face / Optimum folder', description: 'model.onnx, config.json, tokenizer files, README.md', triton: false },
+    { label: 'Triton model repository', description: '<adapter>/config.pbtxt and <adapter>/1/model.onnx', triton: true },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'PASTA: Export Model as' }))?.triton;
+}
+
+export const exportModelCommand: PastaCommand = {
+  id: 'pasta.exportModel',
+  async run(ctx, arg?: unknown): Promise<ExportedModel | undefined> {
+    if (!requireTrust('exporting a model')) return undefined;
+    const args = parseArgs(arg);
+    const chosen = await pickAdapter(ctx, args.adapterName);
+    if (!chosen) return undefined;
+    const triton = args.triton ?? (await pickLayout());
+    if (triton === undefined) return undefined;
+    const target =
+      args.out !== undefined
+        ? vscode.Uri.file(args.out)
+        : await vscode.window.showSaveDialog({
+            title: 'PASTA: Export Model: the new folder to write',
+            saveLabel: 'Export',
+            defaultUri: vscode.Uri.joinPath(chosen.folder.uri, `${chosen.name}-${triton ? 'triton' : 'onnx'}`),
+          });
+    if (!target) return undefined;
+    if (target.scheme !== 'file') throw new Error(`${target.toString()} is not a local folder`);
+    if (existsSync(target.fsPath)) throw new Error(`${target.fsPath} already exists; export to a new folder`);
+    // The engine's graph code loads only when a command needs it.
+    const { exportModel } = await import('../../core/export/exportModel.js');
+    const exported = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `PASTA: exporting ${chosen.name}` },
+      (progress) => exportModel({ workspaceRoot: chosen.folder.uri.fsPath, adapter: chosen.name, out: target.fsPath, triton, onProgress: (stage) => progress.report({ message: stage }) }),
+    );
+    ctx.log.info(`exported ${chosen.name} to ${exported.out}: ${exported.files.length} files${exported.externalData ? ', weights in model.onnx_data' : ''}`);
+    if (args.out === undefined) {
+      void vscode.window.showInformationMessage(`PASTA: exported ${chosen.name} to ${vscode.workspace.asRelativePath(exported.out)}.`, 'Open Model Card').then((action) => {
+        if (action) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${exported.modelDir}/README.md`));
+      });
+    }
+    return exported;
+  },
+};
