@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Creates, or reuses, the reference venv (PyTorch + transformers) outside the repository.
 #   tools/reference/setup.sh            # then: ~/.cache/pasta-studio/reference-venv/bin/python tools/reference/...
-# PASTA_REFERENCE_VENV overrides the location, PYTHON the interpreter the venv is made from (3.10+).
+# PASTA_REFERENCE_VENV overrides the location, PASTA_REFERENCE_REQUIREMENTS the pins (requirements-export.txt for
+# check_export.py), PYTHON the interpreter the venv is made from (3.10+).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${PASTA_REFERENCE_VENV:-$HOME/.cache/pasta-studio/reference-venv}"
 python="${PYTHON:-python3}"
-requirements="$here/requirements.txt"
+requirements="${PASTA_REFERENCE_REQUIREMENTS:-$here/requirements.txt}"
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "creating $venv"
