@@ -19,6 +19,13 @@ else
 fi
 
 node scripts/fetch-model.mjs >/dev/null
+# The network-failure tests make a self-signed TLS certificate with openssl.
+if ! command -v openssl >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing openssl"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openssl >/dev/null
+fi
 bash scripts/setup-vulkan.sh
 
 if [ "${1:-}" = "--e2e" ]; then

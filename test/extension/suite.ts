@@ -239,6 +239,30 @@ const checks: Check[] = [
       rmSync(sidecar(), { force: true });
     }
   }],
+  ['a hub the machine cannot reach fails training with the reason and what to do, in one line', async () => {
+    const root = workspaceRoot();
+    const project = join(root, '.pasta', 'project.json');
+    mkdirSync(join(root, '.pasta', 'datasets'), { recursive: true });
+    writeFileSync(project, JSON.stringify({ labels: ['PER'] }));
+    writeFileSync(join(root, '.pasta', 'datasets', 'people.jsonl'), '{"text": "Ada left", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n{"text": "Bo came", "spans": [{"start": 0, "end": 2, "label": "PER"}]}\n');
+    const saved = process.env.HF_ENDPOINT;
+    process.env.HF_ENDPOINT = 'https://hub.pasta-studio.invalid'; // the training worker inherits it
+    try {
+      const result = (await vscode.commands.executeCommand('pasta.trainAdapter', { task: 'token', baseModel: 'acme/not-cached-bert', adapterName: 'suite-ner' })) as TrainCommandResult;
+      assert.equal(result.status, 'failed');
+      assert.equal(
+        result.message,
+        'acme/not-cached-bert: cannot reach https://hub.pasta-studio.invalid: its host name does not resolve (ENOTFOUND): offline, or a wrong HF_ENDPOINT; check the network connection, or set HF_ENDPOINT to a hub mirror you can reach; or use a local model folder as the base model',
+      );
+      const api = vscode.extensions.getExtension<PastaApi>(EXTENSION_ID)!.exports;
+      assert.equal(api.context.training.current?.message, result.message, 'the dashboard shows the same line');
+    } finally {
+      if (saved === undefined) delete process.env.HF_ENDPOINT;
+      else process.env.HF_ENDPOINT = saved;
+      rmSync(join(root, '.pasta', 'datasets'), { recursive: true, force: true });
+      rmSync(project, { force: true });
+    }
+  }],
   ['Package Adapter refuses an adapter that does not load, naming the file', async () => {
     const dir = join(workspaceRoot(), '.pasta', 'adapters', 'broken');
     mkdirSync(dir, { recursive: true });

@@ -142,7 +142,9 @@ export class FakeHub {
       return undefined;
     }
     if (repo.spec.token && req.headers.authorization !== `Bearer ${repo.spec.token}`) {
-      this.error(res, 401, 'GatedRepo', 'Access to this model is restricted');
+      // As the hub: 401 without a token, 403 for a token that was not granted access.
+      if (req.headers.authorization) this.error(res, 403, 'GatedRepo', 'Access to this model is restricted and you are not in the authorized list');
+      else this.error(res, 401, 'GatedRepo', 'Access to this model is restricted');
       return undefined;
     }
     return repo;

@@ -25,13 +25,33 @@ export function describeNetworkError(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
 }
 
+const OFFLINE_ADVICE = 'check the network connection, or set HF_ENDPOINT to a hub mirror you can reach';
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_|EPROTO/;
+
+/** Why a connection failed, in words, and what to do about it. */
+export function connectionFailure(error: unknown): { reason: string; advice: string } {
+  const code = describeNetworkError(error);
+  if (/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/.test(code)) return { reason: `its host name does not resolve (${code}): offline, or a wrong HF_ENDPOINT`, advice: OFFLINE_ADVICE };
+  if (code === 'ECONNREFUSED') return { reason: 'the connection was refused (ECONNREFUSED)', advice: OFFLINE_ADVICE };
+  if (/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN|EHOSTDOWN)$/.test(code)) return { reason: `the network is unreachable (${code}): offline`, advice: OFFLINE_ADVICE };
+  if (/TIMEOUT|ETIMEDOUT/.test(code)) return { reason: `the connection timed out (${code})`, advice: OFFLINE_ADVICE };
+  if (TLS_CODE.test(code)) {
+    return {
+      reason: `its TLS certificate is not trusted (${code})`,
+      advice: 'behind a proxy that re-signs TLS, point NODE_EXTRA_CA_CERTS at its CA certificate; or set HF_ENDPOINT to a hub mirror you trust',
+    };
+  }
+  return { reason: `the connection failed (${code})`, advice: OFFLINE_ADVICE };
+}
+
 /** fetch() that turns a failed connection into a one-line HubError and an abort into the signal's reason. */
 export async function hubFetch(ctx: HubRequestContext, url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal?.aborted) throw abortReason(ctx.signal);
-    throw new HubError('network', `cannot reach ${new URL(url).origin}: ${describeNetworkError(error)}`);
+    const { reason, advice } = connectionFailure(error);
+    throw new HubError('network', `cannot reach ${new URL(url).origin}: ${reason}; ${advice}`);
   }
 }
 
@@ -42,8 +62,8 @@ export async function failForStatus(ctx: HubRequestContext, response: Response, 
   const repo = `${ctx.repoId}`;
   const status = response.status;
   if (code === 'RepoNotFound') {
-    const privateHint = ctx.token ? 'or HF_TOKEN has no access to it' : 'or it is private: set HF_TOKEN';
-    throw new HubError('not-found', `repository ${repo} not found on ${ctx.endpoint} (${privateHint}) (HTTP ${status})`);
+    const privateHint = ctx.token ? 'check the id, and that HF_TOKEN has access to it' : 'check the id, or set HF_TOKEN if it is private';
+    throw new HubError('not-found', `repository ${repo} not found on ${ctx.endpoint} (HTTP ${status}): ${privateHint}`);
   }
   if (code === 'RevisionNotFound') {
     throw new HubError('not-found', `revision "${ctx.revision}" not found in ${repo} (HTTP ${status})`);
@@ -57,7 +77,8 @@ export async function failForStatus(ctx: HubRequestContext, response: Response, 
     throw new HubError('auth', `access to ${repo} denied (HTTP ${status}): it ${what} ${fix}`);
   }
   if (status === 404) {
-    throw new HubError('not-found', `repository ${repo} or revision "${ctx.revision}" not found on ${ctx.endpoint} (HTTP 404)`);
+    const privateHint = ctx.token ? 'check the id, and that HF_TOKEN has access to it' : 'check the id, or set HF_TOKEN if it is private';
+    throw new HubError('not-found', `repository ${repo} or revision "${ctx.revision}" not found on ${ctx.endpoint} (HTTP 404): ${privateHint}`);
   }
   const where = file ? `${repo}/${file}` : repo;
   throw new HubError(status >= 500 ? 'network' : 'protocol', `${ctx.endpoint} answered HTTP ${status} for ${where}`);

@@ -223,7 +223,7 @@ describe('downloadFromHub against a loopback hub', () => {
     const repoError = await rejection(downloadFromHub({ repoId: 'nobody/nothing', endpoint: hub.url, cacheDir: tempCache() }));
     assertOneLine(repoError);
     assert.equal((repoError as HubError).kind, 'not-found');
-    assert.match(repoError.message, /repository nobody\/nothing not found on http:\/\/127\.0\.0\.1:\d+ \(or it is private: set HF_TOKEN\)/);
+    assert.match(repoError.message, /repository nobody\/nothing not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the id, or set HF_TOKEN if it is private/);
 
     const revisionError = await rejection(downloadFromHub({ repoId: REPO, revision: 'v9', endpoint: hub.url, cacheDir: tempCache() }));
     assertOneLine(revisionError);
@@ -312,7 +312,7 @@ describe('downloadFromHub without a server', () => {
     const error = await rejection(downloadFromHub({ repoId: REPO, endpoint, cacheDir: tempCache() }));
     assertOneLine(error);
     assert.equal((error as HubError).kind, 'network');
-    assert.match(error.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/);
+    assert.match(error.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+: the connection was refused \(ECONNREFUSED\); check the network connection, or set HF_ENDPOINT to a hub mirror you can reach$/);
   });
 
   test('malformed repository ids and revisions are refused before any request', async () => {
