@@ -179,7 +179,7 @@ const checks: Check[] = [
       const reply = new Promise<unknown>((resolve) => child.once('message', resolve));
       child.send({ type: 'start', request: { workspaceRoot: workspaceRoot(), adapterName: 'x', overrides: { device: 'tpu' }, resume: false } });
       const message = await reply;
-      assert.deepEqual(parseWorkerToHost(message), { type: 'error', kind: 'protocol', message: 'rejected a message: start: overrides.device must be one of auto, cpu, cuda, dml, coreml' });
+      assert.deepEqual(parseWorkerToHost(message), { type: 'error', kind: 'protocol', message: 'rejected a message: start: overrides.device must be one of auto, cpu, webgpu, cuda, dml, coreml' });
       assert.equal(child.exitCode, null);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.send({ type: 'cancel' });
