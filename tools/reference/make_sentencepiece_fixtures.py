@@ -17,6 +17,8 @@ transformers' own code, so that each tokenizer.json has the structure of the rea
   unigram-deberta-v3       DebertaV2Tokenizer.from_pretrained(folder with spm.model), saved (no charsmap:
                            Replace(\\s{2,}|[\\n\\r\\t]), NFC, Strip; Metaspace; TemplateProcessing)
   unigram-metaspace-first  DebertaV2Tokenizer(add_prefix_space=False): Metaspace prepend_scheme "first"
+  unigram-deberta-v3-punct DebertaV2Tokenizer(split_by_punct=True, do_lower_case=True): Lowercase, and
+                           Punctuation (isolated) before Metaspace
   unigram-tiny             a 300-piece model whose charsmap comes from a small rule table (TINY_RULES: full-width
                            letters, a two-character source, an expansion, a removal): small enough to fuzz
   unigram-byte-fallback    a model trained with byte_fallback (identity normalisation), through transformers'
@@ -139,6 +141,8 @@ def make_deberta(model: Path, cases) -> None:
     from_transformers(fresh(OUT / "unigram-deberta-v3"), DebertaV2Tokenizer, model, "spm.model", cases)
     first = fresh(OUT / "unigram-metaspace-first")
     from_transformers(first, DebertaV2Tokenizer, model, "spm.model", cases, add_prefix_space=False)
+    punct = fresh(OUT / "unigram-deberta-v3-punct")
+    from_transformers(punct, DebertaV2Tokenizer, model, "spm.model", cases, split_by_punct=True, do_lower_case=True)
 
     proto = proto_of(model)
     ids = {piece.piece: i for i, piece in enumerate(proto.pieces)}

@@ -60,8 +60,8 @@ test('tokenizer.json: unsupported components are named', async () => {
   await rejects({ 'tokenizer.json': wordLevel }, 'tokenizer.json', /model\.type: model 'WordLevel' is not supported \(supported: WordPiece, BPE, Unigram\)/);
   const prepend = { ...tinyWordPieceJson(), normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '_' }] } };
   await rejects({ 'tokenizer.json': json(prepend) }, 'tokenizer.json', /normalizer\.normalizers\[0\]\.type: normalizer 'Prepend' is not supported/);
-  const punctuation = { ...tinyWordPieceJson(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Punctuation' }] } };
-  await rejects({ 'tokenizer.json': json(punctuation) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'Punctuation' is not supported/);
+  const scripts = { ...tinyWordPieceJson(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'UnicodeScripts' }] } };
+  await rejects({ 'tokenizer.json': json(scripts) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'UnicodeScripts' is not supported/);
   const template = { ...tinyWordPieceJson(), post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[X]', type_id: 0 } }], pair: [], special_tokens: {} } };
   await rejects({ 'tokenizer.json': json(template) }, 'tokenizer.json', /'\[X\]' is not in special_tokens/);
 });
@@ -121,12 +121,14 @@ test('tokenizer.json: broken precompiled charsmaps name the field and the proble
   }, /broken charsmap: trie leaf points to byte \d+, not a character of the \d+-byte replacement table/);
 });
 
-test('tokenizer.json: broken Metaspace and Replace fields', async () => {
+test('tokenizer.json: broken Metaspace, Punctuation and Replace fields', async () => {
   const file = 'tokenizer.json';
   const withPre = (pre: Record<string, unknown>) => json({ ...tinyUnigramJson(), pre_tokenizer: { type: 'Metaspace', replacement: '▁', ...pre } });
   await rejects({ [file]: withPre({ replacement: '▁▁' }) }, file, /pre_tokenizer\.replacement: expected one character/);
   await rejects({ [file]: withPre({ prepend_scheme: 'sometimes' }) }, file, /pre_tokenizer\.prepend_scheme: expected "always", "first" or "never", found "sometimes"/);
   await rejects({ [file]: withPre({ add_prefix_space: false }) }, file, /pre_tokenizer\.add_prefix_space: false does not match prepend_scheme "always"/);
+  const punctuation = json({ ...tinyUnigramJson(), pre_tokenizer: { type: 'Punctuation', behavior: 'isolated' } });
+  await rejects({ [file]: punctuation }, file, /pre_tokenizer\.behavior: expected one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous, found "isolated"/);
   const badRegex = { ...tinyUnigramJson(), normalizer: { type: 'Replace', pattern: { Regex: '( {2,}' }, content: '▁' } };
   await rejects({ [file]: json(badRegex) }, file, /normalizer\.pattern\.Regex: not a regular expression this tokenizer can run/);
 });

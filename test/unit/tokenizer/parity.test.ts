@@ -37,6 +37,7 @@ const FOLDERS: Folder[] = [
   { folder: 'unigram-deberta-v3', expected: 'unigram-deberta-v3' },
   { folder: 'unigram-deberta-v3-converter', expected: 'unigram-deberta-v3-converter' },
   { folder: 'unigram-metaspace-first', expected: 'unigram-metaspace-first' },
+  { folder: 'unigram-deberta-v3-punct', expected: 'unigram-deberta-v3-punct' },
   { folder: 'unigram-byte-fallback', expected: 'unigram-byte-fallback' },
   { folder: 'unigram-tiny', expected: 'unigram-tiny' },
 ];

@@ -1,12 +1,14 @@
 // SentencePiece parts beyond the parity fixtures: grapheme clusters segmented a chunk at a time agree
 // with segmenting the whole text, and long runs (that ICU segments in quadratic time) stay fast enough
-// to finish; what a Unigram tokenizer gives for unknown characters and byte fallback.
+// to finish; what a Unigram tokenizer gives for unknown characters and byte fallback; the Punctuation
+// pre-tokenizer's five delimiter behaviours.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadTokenizer } from '../../../src/core/model/tokenizer';
-import { codePoints } from '../../../src/core/model/tokenizer/normalizedString';
+import { NormalizedString, codePoints } from '../../../src/core/model/tokenizer/normalizedString';
+import { type DelimiterBehavior, punctuation } from '../../../src/core/model/tokenizer/preTokenizers';
 import { graphemes } from '../../../src/core/model/tokenizer/precompiled';
 import { SeededRandom } from '../../../src/core/util/random';
 import { FIXTURES } from './fixtures';
@@ -49,4 +51,20 @@ test('Unigram: unknown runs fuse into one token with its text; byte fallback giv
   const fallback = bytes.encode('中', undefined, { addSpecialTokens: false });
   assert.deepStrictEqual(fallback.tokens, ['<0xE4>', '<0xB8>', '<0xAD>']);
   assert.deepStrictEqual(fallback.offsets, [[0, 1], [0, 1], [0, 1]]);
+});
+
+test('Punctuation splits as Python tokenizers does with each behaviour', () => {
+  // pre_tokenizers.Punctuation(behavior).pre_tokenize_str(text) in tokenizers 0.23.3.
+  const text = '-the-final--countdown!?x.';
+  const expected: Record<DelimiterBehavior, [string, number, number][]> = {
+    Removed: [['the', 1, 4], ['final', 5, 10], ['countdown', 12, 21], ['x', 23, 24]],
+    Isolated: [['-', 0, 1], ['the', 1, 4], ['-', 4, 5], ['final', 5, 10], ['-', 10, 11], ['-', 11, 12], ['countdown', 12, 21], ['!', 21, 22], ['?', 22, 23], ['x', 23, 24], ['.', 24, 25]],
+    MergedWithPrevious: [['-', 0, 1], ['the-', 1, 5], ['final-', 5, 11], ['-', 11, 12], ['countdown!', 12, 22], ['?', 22, 23], ['x.', 23, 25]],
+    MergedWithNext: [['-the', 0, 4], ['-final', 4, 10], ['-', 10, 11], ['-countdown', 11, 21], ['!', 21, 22], ['?x', 22, 24], ['.', 24, 25]],
+    Contiguous: [['-', 0, 1], ['the', 1, 4], ['-', 4, 5], ['final', 5, 10], ['--', 10, 12], ['countdown', 12, 21], ['!?', 21, 23], ['x', 23, 24], ['.', 24, 25]],
+  };
+  for (const [behavior, words] of Object.entries(expected)) {
+    const split = punctuation(behavior as DelimiterBehavior)(NormalizedString.fromText(text));
+    assert.deepStrictEqual(split.map((w) => [w.toString(), ...w.originalSpan(0, w.length)]), words, behavior);
+  }
 });

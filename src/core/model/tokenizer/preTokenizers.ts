@@ -78,6 +78,50 @@ export function byteLevel(options: ByteLevelOptions): PreTokenizer {
   };
 }
 
+/** What a split does with each delimiter character (`tokenizers`' SplitDelimiterBehavior). */
+export type DelimiterBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
+const BEHAVIORS: readonly DelimiterBehavior[] = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'];
+
+/** Splits at each delimiter character, each one a match of its own, as `tokenizers`' NormalizedString::split. */
+function splitWithBehavior(piece: NormalizedString, isDelimiter: (cp: number) => boolean, behavior: DelimiterBehavior): NormalizedString[] {
+  const runs: [number, number, boolean][] = [];
+  let start = 0;
+  for (let i = 0; i < piece.length; i++) {
+    if (!isDelimiter(piece.chars[i])) continue;
+    if (i > start) runs.push([start, i, false]);
+    runs.push([i, i + 1, true]);
+    start = i + 1;
+  }
+  if (piece.length > start) runs.push([start, piece.length, false]);
+  const kept: [number, number][] = [];
+  if (behavior === 'MergedWithNext') {
+    let nextIsMatch = false;
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const [from, to, isMatch] = runs[r];
+      if (isMatch && !nextIsMatch && kept.length > 0) kept[kept.length - 1][0] = from;
+      else kept.push([from, to]);
+      nextIsMatch = isMatch;
+    }
+    kept.reverse();
+  } else {
+    let previousIsMatch = false;
+    for (const [from, to, isMatch] of runs) {
+      const last = kept[kept.length - 1];
+      if (behavior === 'Removed' && isMatch) continue;
+      if (last && behavior === 'MergedWithPrevious' && isMatch && !previousIsMatch) last[1] = to;
+      else if (last && behavior === 'Contiguous' && isMatch === previousIsMatch) last[1] = to;
+      else kept.push([from, to]);
+      previousIsMatch = isMatch;
+    }
+  }
+  return kept.map(([from, to]) => piece.slice(from, to));
+}
+
+/** Punctuation (ASCII punctuation or Unicode P*) split off as `behavior` says (DeBERTa's split_by_punct). */
+export function punctuation(behavior: DelimiterBehavior): PreTokenizer {
+  return (piece) => splitWithBehavior(piece, isBertPunctuation, behavior);
+}
+
 export type PrependScheme = 'always' | 'first' | 'never';
 
 export interface MetaspaceOptions {
@@ -138,10 +182,15 @@ export function preTokenizerFromJson(json: JsonValue): PreTokenizer | undefined 
       });
     case 'Metaspace':
       return metaspace(metaspaceOptions(json));
+    case 'Punctuation': {
+      const behavior = json.get('behavior').optionalString() ?? 'Isolated';
+      if (!(BEHAVIORS as readonly string[]).includes(behavior)) json.get('behavior').fail(`expected one of ${BEHAVIORS.join(', ')}, found "${behavior}"`);
+      return punctuation(behavior as DelimiterBehavior);
+    }
     case 'Sequence':
       return sequence(json.get('pretokenizers').items().map((item) => preTokenizerFromJson(item) ?? ((p) => [p])));
     default:
-      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Metaspace, Sequence)`);
+      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Metaspace, Punctuation, Sequence)`);
   }
 }
 
