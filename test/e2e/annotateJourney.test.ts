@@ -1,7 +1,7 @@
 // UI journey in a real VS Code: open a text file, run "PASTA: Annotate Current File" from the palette,
 // select a word in the webview with the mouse, press the label's key, and find the span on disk.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';

@@ -2,7 +2,7 @@
 // outside the repository) driven by Debian's Chromium through playwright-core. Every code-server runs in its
 // own process group, killed when the test ends, fails or the process exits: extension hosts otherwise linger.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -163,7 +163,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ),
   );
   if (options.installExtension) {
-    const pkg = require(join(REPO_ROOT, 'package.json')) as { publisher: string; name: string; version: string };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
     symlinkSync(REPO_ROOT, join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
   }
   const port = await freePort();

@@ -8,7 +8,6 @@ import { loadClassificationData } from '../../core/project/classificationData.js
 import type { DevScores } from '../../core/pasta/tasks.js';
 import type { TagScheme } from '../../core/data/tagSchemes.js';
 import { TAG_SCHEMES } from '../../core/data/tagSchemes.js';
-import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
 import { loadWorkspaceData } from '../../core/project/workspaceData.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';

@@ -5,6 +5,7 @@ const MAX_QUOTED_LENGTH = 120;
 
 /** Collapses anything that would break the one-line contract (newlines, control characters) and bounds the length. */
 export function oneLine(text: string, maxLength = 400): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
   return flat.length > maxLength ? `${flat.slice(0, maxLength)}...` : flat;
 }

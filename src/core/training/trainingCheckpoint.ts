@@ -93,6 +93,6 @@ function parseState(path: string, raw: string) {
   try {
     return JSON.parse(raw);
   } catch (err) {
-    throw new Error(`${path}: the training state is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${path}: the training state is not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }

@@ -124,7 +124,7 @@ test(`${MUTATIONS} seeded mutations of a valid file load or fail with a one-line
         assert.ok(returnedBytes <= 2 * mutated.length, `mutation ${i} (${kind}) returned ${returnedBytes} bytes from a ${mutated.length}-byte file`);
         outcome.loaded++;
       } catch (error) {
-        if (!(error instanceof InputError)) throw new Error(`mutation ${i} (${kind}) threw ${String(error)}`);
+        if (!(error instanceof InputError)) throw new Error(`mutation ${i} (${kind}) threw ${String(error)}`, { cause: error });
         assert.ok(error.message.startsWith(`${path}: `), `mutation ${i} (${kind}): ${error.message}`);
         assert.ok(!/[\n\r]/.test(error.message), `mutation ${i} (${kind}) message spans lines: ${JSON.stringify(error.message)}`);
         assert.ok(error.message.length < 1200, `mutation ${i} (${kind}) message is ${error.message.length} characters`);

@@ -63,8 +63,7 @@ test('a killed worker is reported as a crash with its signal, and leaves no adap
   const root = sampleWorkspace();
   try {
     // Killed at its first training step, in a run far too long to finish first: no adapter may appear.
-    let w: ReturnType<typeof worker> | undefined;
-    w = worker(root, {
+    const w: ReturnType<typeof worker> = worker(root, {
       request: { workspaceRoot: root, adapterName: 'ner', overrides: { epochs: 10_000, threads: 1 }, resume: false },
       onEvent: (e) => {
         if (e.type === 'step') w?.kill();
@@ -115,8 +114,7 @@ test('cancel stops after the current step, keeps the last epoch checkpoint and w
   const root = sampleWorkspace();
   try {
     const events: WorkerEvent[] = [];
-    let w: ReturnType<typeof worker> | undefined;
-    w = worker(root, {
+    const w: ReturnType<typeof worker> = worker(root, {
       request: { workspaceRoot: root, adapterName: 'ner', overrides: { epochs: 50, threads: 1 }, resume: false },
       onEvent: (e) => {
         events.push(e);
@@ -135,8 +133,7 @@ test('cancel stops after the current step, keeps the last epoch checkpoint and w
 
     // The same adapter, data and settings again with resume: it continues after the checkpoint's epoch.
     const resumedEvents: WorkerEvent[] = [];
-    let again: ReturnType<typeof worker> | undefined;
-    again = worker(root, {
+    const again: ReturnType<typeof worker> = worker(root, {
       request: { workspaceRoot: root, adapterName: 'ner', overrides: { epochs: 50, threads: 1 }, resume: true },
       onEvent: (e) => {
         resumedEvents.push(e);

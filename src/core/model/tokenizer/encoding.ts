@@ -57,8 +57,7 @@ export function longestFirstLengths(first: number, second: number, budget: numbe
   if (first + second <= budget) return [first, second];
   const swap = first > second;
   let short = swap ? second : first;
-  let long = swap ? first : second;
-  long = short > budget ? short : Math.max(short, budget - short);
+  let long = short > budget ? short : Math.max(short, budget - short);
   if (short + long > budget) {
     short = Math.floor(budget / 2);
     long = short + (budget % 2);
