@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
+import { STRICT, strictFailure } from '../helpers/requirements.js';
 import { WebviewProblems } from './webviewProblems.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -19,13 +20,19 @@ const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(REPO_ROOT, '.test-artifacts', 'screenshots');
 const EXTENSION_ID = 'pasta-studio.pasta-studio';
 
-/** Why the e2e tests cannot run here, or undefined when they can. */
-export function skipReason(): string | undefined {
+function missingForE2e(): string | undefined {
   if (!existsSync(join(INSTALL_DIR, '.installed')) || !existsSync(ENTRY)) {
     return `code-server ${CODE_SERVER_VERSION} is not installed in ${INSTALL_DIR}; run scripts/setup-code-server.sh`;
   }
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing; run scripts/setup-code-server.sh (apt package chromium)`;
   return undefined;
+}
+
+/** Why the e2e tests cannot run here, or undefined when they can; under the strict flag a reason throws instead. */
+export function skipReason(): string | undefined {
+  const why = missingForE2e();
+  if (why && STRICT) throw strictFailure(why);
+  return why;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   waitFor,
   webviewFrame,
 } from './harness.js';
+import { defaultModelMissing, skipIfMissing } from '../helpers/requirements.js';
 
 const FRESH = [
   'Angela Merkel flew from Berlin to Paris on Monday.',
@@ -29,11 +30,6 @@ const FRESH = [
   'Serena Williams trained in Madrid before the final.',
   '',
 ].join('\n');
-
-function modelSkipReason(): string | undefined {
-  const model = join(pastaCacheDir(), 'models', 'all-MiniLM-L6-v2', 'model.safetensors');
-  return existsSync(model) ? undefined : `the default model is not in ${model}; run npm run fetch-model`;
-}
 
 /** Editor elements drawn with a dashed border: prediction decorations (annotations are solid). */
 function dashedDecorations(page: Page): Promise<string[]> {
@@ -44,7 +40,7 @@ function dashedDecorations(page: Page): Promise<string[]> {
   );
 }
 
-test('predictions highlight the editor and accepting one writes the sidecar', { skip: skipReason() ?? modelSkipReason(), timeout: 240_000 }, async () => {
+test('predictions highlight the editor and accepting one writes the sidecar', { skip: skipReason() ?? skipIfMissing(defaultModelMissing()), timeout: 240_000 }, async () => {
   const t0 = Date.now();
   const mark = (what: string) => console.log(`# ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const workspace = mkdtempSync(join(tmpdir(), 'pasta-e2e-predict-'));

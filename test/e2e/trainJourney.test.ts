@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { defaultModelDir, pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
 import {
   REPO_ROOT,
   buildExtension,
@@ -20,8 +20,9 @@ import {
   waitForWorkbench,
   webviewFrame,
 } from './harness.js';
+import { defaultModelMissing, skipIfMissing } from '../helpers/requirements.js';
 
-const skip = skipReason() ?? (existsSync(join(defaultModelDir(), 'config.json')) ? undefined : `the default model is not in ${defaultModelDir()} (npm run fetch-model)`);
+const skip = skipReason() ?? skipIfMissing(defaultModelMissing());
 
 /** A copy of samples/workspace whose project trains for `epochs` epochs. */
 function sampleWorkspace(epochs: number, git = false): string {

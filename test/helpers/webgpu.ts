@@ -1,7 +1,8 @@
 // The webgpu tests need a WebGPU adapter; on machines without a GPU that is Mesa's llvmpipe, which
-// scripts/setup-vulkan.sh installs. Where there is none they skip saying why, except in CI, where the
-// project's scripts must have installed it and its absence fails the test.
+// scripts/setup-vulkan.sh installs. Where there is none they skip saying why, except under the strict flag
+// (requirements.ts), where the project's scripts must have installed it and its absence fails the test.
 import type { TestContext } from 'node:test';
+import { STRICT, strictFailure } from './requirements.js';
 import { adapterName, probeGpuAdapterAlways, type GpuAdapterInfo } from '../../src/core/engine/gpuAdapter';
 
 let probed: ReturnType<typeof probeGpuAdapterAlways> | undefined;
@@ -11,7 +12,7 @@ export async function webGpuAdapterOrSkip(t: TestContext): Promise<GpuAdapterInf
   const probe = await (probed ??= probeGpuAdapterAlways());
   if (probe.adapter) return probe.adapter;
   const why = `no WebGPU adapter: ${probe.reason} (on Debian bookworm, scripts/setup-vulkan.sh installs Mesa llvmpipe)`;
-  if (process.env.CI === 'true' || process.env.PASTA_STRICT_TESTS === '1') throw new Error(why);
+  if (STRICT) throw strictFailure(why);
   t.skip(why);
   return undefined;
 }

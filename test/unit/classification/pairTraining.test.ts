@@ -2,11 +2,10 @@
 // CPU. The adapter records the three slots of BERT's pair encoding, predictions from the saved adapter equal those of
 // the trained parameters in memory, and the CLI trains, predicts and scores pairs.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
 import { adapterDir, loadAdapter } from '../../../src/core/adapter/index.js';
 import { labelsInOrder } from '../../../src/core/adapter/adapterConfig.js';
 import { loadBaseModel } from '../../../src/core/project/baseModel.js';
@@ -16,9 +15,10 @@ import type { WorkspaceTrainResult } from '../../../src/core/training/trainingRu
 import { WorkspacePredictor } from '../../../src/core/prediction/workspacePrediction.js';
 import { trainWorkspaceAdapter } from '../../../src/core/training/workspaceTraining.js';
 import { runPasta } from '../cli/runPasta.js';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const SAMPLE = resolve(import.meta.dirname, '..', '..', '..', 'samples', 'pairs');
-const skip = existsSync(join(defaultModelDir(), 'model.safetensors')) ? false : `all-MiniLM-L6-v2 is not installed at ${defaultModelDir()} (run npm run fetch-model)`;
+const skip = skipIfMissing(defaultModelMissing());
 
 const PAIRS = [
   { text: 'The cat sleeps on the sofa.', textPair: 'The cat is asleep on the couch.' },

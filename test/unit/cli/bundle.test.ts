@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { BUNDLE, bundleIsFresh, REPO, runPasta, type Entry } from './runPasta.js';
+import { skipIfMissing } from '../../helpers/requirements.js';
 
 const ws = mkdtempSync(join(tmpdir(), 'pasta-cli-bundle-'));
 // Inside the repository (and git-ignored), so that the bundle finds onnxruntime-node, which stays external.
@@ -56,4 +57,4 @@ function checks(entry: () => Entry) {
 
 describe('a fresh esbuild bundle of src/cli/main.ts', () => checks(() => ({ bundle: fresh })));
 
-describe('bin/pasta.cjs with dist/cli.js', { skip: !bundleIsFresh() && `${BUNDLE} is missing or older than src/; run npm run build` }, () => checks(() => 'bin'));
+describe('bin/pasta.cjs with dist/cli.js', { skip: skipIfMissing(!bundleIsFresh() && `${BUNDLE} is missing or older than src/; run npm run build`) }, () => checks(() => 'bin'));

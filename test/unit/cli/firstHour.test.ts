@@ -2,14 +2,14 @@
 // `pasta import`, `pasta train` and `pasta predict`, with no JSON written by hand. And a project whose data uses
 // labels it lacks: train names them and says how to add them, or adds them with --add-labels.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
 import { runPasta, tempWorkspaces } from './runPasta.js';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const workspace = tempWorkspaces('pasta-first-hour-');
-const skip = existsSync(join(defaultModelDir(), 'model.safetensors')) ? false : `all-MiniLM-L6-v2 is not installed at ${defaultModelDir()} (run npm run fetch-model)`;
+const skip = skipIfMissing(defaultModelMissing());
 
 const PEOPLE = ['Peter Blackburn', 'Werner Zwingmann', 'Nikolaus van der Pas', 'Franz Fischler'];
 const ORGS = ['European Commission', 'Reuters', 'EU', 'Bonn Group'];

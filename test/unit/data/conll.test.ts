@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatConll, parseConll, parseConllSentences, readConll, writeConll } from '../../../src/core/data/conll.js';
 import { InputError, type NerDocument } from '../../../src/core/data/types.js';
+import { skipIfMissing } from '../../helpers/requirements.js';
 
-const WNUT = join(import.meta.dirname, '../../../../shared/datasets/wnut17');
+/** WNUT-17 in the shared data sets beside the checkout or a folder above it (worktrees live deeper). */
+const WNUT = (() => {
+  for (let dir = resolve(import.meta.dirname, '../../../..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'datasets', 'wnut17');
+    if (existsSync(candidate) || dirname(dir) === dir) return candidate;
+  }
+})();
 const dir = mkdtempSync(join(tmpdir(), 'pasta-conll-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +27,7 @@ function withoutIds(documents: NerDocument[]) {
   return documents.map(({ text, spans }) => ({ text, spans }));
 }
 
-describe('WNUT-17 import', { skip: !existsSync(WNUT) && `no dataset at ${WNUT}` }, () => {
+describe('WNUT-17 import', { skip: skipIfMissing(!existsSync(WNUT) && `no WNUT-17 data set in shared/datasets/wnut17 beside the checkout or above it`) }, () => {
   it('reads train: 3394 sentences, entities per label, and round trips tokens and tags exactly', async () => {
     const file = join(WNUT, 'train.conll');
     const documents = await readConll(file);

@@ -13,6 +13,7 @@ import { writeTinyModel } from '../../helpers/tinyModel';
 import { syntheticNer } from '../pasta/tinyPasta';
 import { saveRandomAdapter, type AdapterFixture } from './exportFixture';
 import { compareWithProduct, sampleLines, type ParityResult } from './exportParity';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 let root: string;
 before(async () => {
@@ -133,9 +134,7 @@ describe('export-model: the folder Optimum and Triton read', () => {
 });
 
 const minilm = defaultModelDir();
-const minilmPresent = existsSync(join(minilm, 'model.safetensors'));
-// In CI the project's setup script has installed the model: the test must run there.
-const skip = minilmPresent || process.env.CI ? false : `all-MiniLM-L6-v2 is not installed at ${minilm} (run npm run fetch-model)`;
+const skip = skipIfMissing(defaultModelMissing());
 
 it('all-MiniLM-L6-v2, entity adapter: logits equal the product\'s to 1e-5 on the sample workspace', { skip }, async () => {
   const ws = join(root, 'minilm');

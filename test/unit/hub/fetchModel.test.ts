@@ -1,11 +1,12 @@
 // scripts/fetch-model.mjs run as `npm run fetch-model` runs it; nothing here reaches the network.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const SCRIPT = join('scripts', 'fetch-model.mjs');
 const MODEL_FILES = ['README.md', 'config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.txt'];
@@ -55,7 +56,7 @@ test('an unknown argument is refused', () => {
 });
 
 const fetched = defaultModelDir();
-test('an installed model is verified by sha256 and reported already present', { skip: !existsSync(join(fetched, 'model.safetensors')) && 'run npm run fetch-model first' }, () => {
+test('an installed model is verified by sha256 and reported already present', { skip: skipIfMissing(defaultModelMissing()) }, () => {
   const cache = join(temp, 'present');
   const target = join(cache, 'models', 'all-MiniLM-L6-v2');
   mkdirSync(target, { recursive: true });

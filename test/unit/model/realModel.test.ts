@@ -1,17 +1,15 @@
 // The real default encoder, when `npm run fetch-model` has installed it; expected values come from the Python
 // reference (safetensors.numpy.load_file on the same file), so this checks our reader against theirs.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
 import { fingerprintBaseModel } from '../../../src/core/model/fingerprint.js';
 import { loadModelFolder } from '../../../src/core/model/modelFolder.js';
 import { withTempDir } from './craftSafetensors.js';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const dir = defaultModelDir();
-const present = existsSync(join(dir, 'model.safetensors')) && existsSync(join(dir, 'config.json'));
-const skip = present ? false : `all-MiniLM-L6-v2 is not installed at ${dir} (run npm run fetch-model)`;
+const skip = skipIfMissing(defaultModelMissing());
 
 // sha256 of the model.safetensors that scripts/fetch-model.mjs pins.
 const MODEL_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db';

@@ -7,6 +7,7 @@ import { test, type TestContext } from 'node:test';
 import type { Device } from '../../../src/core/engine/deviceNames';
 import type { Float32Tensor } from '../../../src/core/model/types';
 import { caseModelDir, goldenCaseNames, readCase, readGoldenTensors, relativeError, runOurs, type GoldenCase } from '../../helpers/goldens';
+import { skipIfMissing } from '../../helpers/requirements.js';
 import { webGpuAdapterOrSkip } from '../../helpers/webgpu';
 
 const TOLERANCE = 1e-4;
@@ -35,7 +36,7 @@ for (const device of ['cpu', 'webgpu'] as const) {
     const modelDir = caseModelDir(c);
     test(
       `matches the PyTorch reference on ${device}: ${name}`,
-      { skip: modelDir ? false : 'all-MiniLM-L6-v2 is not in the cache: run `npm run fetch-model`' },
+      { skip: skipIfMissing(!modelDir && 'all-MiniLM-L6-v2 is not in the cache: run `npm run fetch-model`') },
       async (t) => {
         if (device === 'webgpu' && !(await webGpuAdapterOrSkip(t))) return;
         await assertMatches(t, c, modelDir!, device);

@@ -5,14 +5,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
 import { startTrainingWorker, type WorkerOptions } from '../../../src/extension/training/workerClient.js';
 import type { WorkerEvent } from '../../../src/protocol/trainingWorker.js';
+import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const WORKER = join(REPO, 'src', 'extension', 'trainingWorker.ts');
 const TSX = ['--import', 'tsx'];
-const noModel = existsSync(join(defaultModelDir(), 'config.json')) ? undefined : `the default model is not in ${defaultModelDir()} (npm run fetch-model)`;
+const noModel = skipIfMissing(defaultModelMissing());
 
 function sampleWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pasta-worker-'));
