@@ -29,7 +29,7 @@ export const exportAnnotations: PastaCommand = {
       if (folders.length === 0) void vscode.window.showErrorMessage('PASTA: open a folder with annotations first.');
       return undefined;
     }
-    const choice = typeof formatArg === 'string' ? FORMATS.find((f) => formatId(f.format) === formatArg) : await vscode.window.showQuickPick(FORMATS, { title: 'PASTA: export annotations as' });
+    const choice = typeof formatArg === 'string' ? FORMATS.find((f) => formatId(f.format) === formatArg) : await vscode.window.showQuickPick(FORMATS, { title: 'PASTA: export annotations as', ignoreFocusOut: true });
     if (!choice) {
       if (typeof formatArg === 'string') void vscode.window.showErrorMessage(`PASTA: unknown export format "${formatArg}"; use ${FORMATS.map((f) => formatId(f.format)).join(', ')}.`);
       return undefined;

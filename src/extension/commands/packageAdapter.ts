@@ -49,7 +49,10 @@ async function pickAdapter(ctx: PastaContext, name: string | undefined): Promise
   const items = adapters
     .map((a) => ({ label: a.name, description: a.name === active ? `active · ${a.detail}` : a.detail, adapter: a }))
     .sort((a, b) => Number(b.label === active) - Number(a.label === active));
-  const pick = await vscode.window.showQuickPick(items, { title: 'PASTA: Package Adapter into Repository', placeHolder: 'The adapter to package' });
+  // ignoreFocusOut, as every PASTA pick: run from the palette while a webview (the training dashboard, say) is the
+  // active editor, VS Code gives focus back to that webview as the palette closes, and the webview takes it
+  // asynchronously, after this pick has opened: without it the pick would close at once.
+  const pick = await vscode.window.showQuickPick(items, { title: 'PASTA: Package Adapter into Repository', placeHolder: 'The adapter to package', ignoreFocusOut: true });
   return pick?.adapter;
 }
 

@@ -24,7 +24,7 @@ export const selectActiveAdapter: PastaCommand = {
     }
     const pick = await vscode.window.showQuickPick(
       adapters.map((a) => ({ label: a.name, description: a.detail, picked: a.name === ctx.statusBar.activeAdapter })),
-      { title: 'PASTA: active adapter' },
+      { title: 'PASTA: active adapter', ignoreFocusOut: true },
     );
     if (!pick) return undefined;
     await activate(ctx, pick.label);

@@ -17,7 +17,7 @@ export const selectBaseModel: PastaCommand = {
         { label: '$(folder) Local model folder…', description: 'a folder with config.json and model.safetensors', value: 'folder' },
         { label: '$(cloud-download) Hugging Face hub id…', description: 'e.g. bert-base-cased', value: 'hub' },
       ],
-      { title: 'PASTA: base model', placeHolder: `Current: ${current}` },
+      { title: 'PASTA: base model', placeHolder: `Current: ${current}`, ignoreFocusOut: true },
     );
     if (!pick) return undefined;
     let value = pick.value;
@@ -28,6 +28,7 @@ export const selectBaseModel: PastaCommand = {
     } else if (value === 'hub') {
       const id = await vscode.window.showInputBox({
         title: 'Hugging Face hub id',
+        ignoreFocusOut: true,
         value: current,
         validateInput: (v) => (/^[\w.-]+(\/[\w.-]+)?$/.test(v.trim()) ? undefined : 'owner/name, e.g. bert-base-cased or google/electra-small-discriminator'),
       });
