@@ -1,7 +1,8 @@
 // The labels of a project: project.json writes each as a plain name ("PER") or as {name, color, key}. A plain name
 // gets its colour from a hash of the name, so it keeps that colour whatever other labels come and go (two names
 // whose hashes meet are told apart by moving the later one on the palette), and the first key no label before it
-// holds, so appending labels, as import does, never moves a key.
+// holds, so appending labels, as import does, never moves a key. An object may leave out its colour or key (each is
+// then chosen as for a plain name) and may say what the label means, for people and for language-model prompts.
 
 export interface LabelDefinition {
   name: string;
@@ -9,10 +10,14 @@ export interface LabelDefinition {
   color: string;
   /** The key that applies the label in the annotation editor; empty once every key is taken. */
   key: string;
+  /** One line on what the label covers ("people, including fictional characters"). */
+  description?: string;
+  /** Mentions that carry the label ("Ada Lovelace"). */
+  examples?: string[];
 }
 
 /** A label as project.json writes it. */
-export type LabelEntry = string | LabelDefinition;
+export type LabelEntry = string | { name: string; color?: string; key?: string; description?: string; examples?: string[] };
 
 export const DEFAULT_LABELS: readonly LabelDefinition[] = [
   { name: 'person', color: '#e6194b', key: '1' },
@@ -37,16 +42,22 @@ export function resolveLabels(entries: readonly LabelEntry[]): LabelDefinition[]
   const takenKeys = new Set<string>();
   for (const entry of entries) {
     if (typeof entry === 'string') continue;
-    takenColors.add(entry.color.toLowerCase());
-    takenKeys.add(entry.key);
+    if (entry.color !== undefined) takenColors.add(entry.color.toLowerCase());
+    if (entry.key !== undefined) takenKeys.add(entry.key);
   }
   return entries.map((entry) => {
-    if (typeof entry !== 'string') return { name: entry.name, color: entry.color.toLowerCase(), key: entry.key };
-    const color = colorFor(entry, takenColors);
-    const key = [...LABEL_KEYS].find((k) => !takenKeys.has(k)) ?? '';
+    const written = typeof entry === 'string' ? { name: entry } : entry;
+    const color = written.color?.toLowerCase() ?? colorFor(written.name, takenColors);
+    const key = written.key ?? [...LABEL_KEYS].find((k) => !takenKeys.has(k)) ?? '';
     takenColors.add(color);
     takenKeys.add(key);
-    return { name: entry, color, key };
+    return {
+      name: written.name,
+      color,
+      key,
+      ...(written.description !== undefined ? { description: written.description } : {}),
+      ...(written.examples !== undefined ? { examples: [...written.examples] } : {}),
+    };
   });
 }
 

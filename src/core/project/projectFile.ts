@@ -147,7 +147,7 @@ function checkProject(value: JsonValue, file: string, json: JsonWithLines): void
     const name = typeof label === 'string' ? label : label.name;
     if (names.has(name)) fail(typeof label === 'string' ? ['labels', i] : ['labels', i, 'name'], `"${name}" is already the name of labels[${names.get(name)}]`);
     names.set(name, i);
-    if (typeof label === 'string') return;
+    if (typeof label === 'string' || label.key === undefined) return;
     if (keys.has(label.key)) fail(['labels', i, 'key'], `"${label.key}" is already the key of labels[${keys.get(label.key)}]`);
     keys.set(label.key, i);
   });

@@ -4,7 +4,7 @@ import type { Span } from '../../core/data/types.js';
 import type { AnnotationService, WorkspaceFile } from '../annotationService.js';
 import { type AnnotateViewState, type HostToWebview, type LabelInfo, parseWebviewMessage, type WebviewToHost } from '../../protocol/annotate.js';
 import { sameSpans, withSpan, withoutSpansAt } from './spanEdits.js';
-import { snapToWords } from './wordSnap.js';
+import { snapToWords } from '../../core/data/wordSnap.js';
 
 const MAX_HISTORY = 200;
 

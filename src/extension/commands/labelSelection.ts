@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Span } from '../../core/data/types.js';
 import { withSpan } from '../annotate/spanEdits.js';
-import { snapToWords } from '../annotate/wordSnap.js';
+import { snapToWords } from '../../core/data/wordSnap.js';
 import type { PastaCommand } from './context.js';
 import { editorTarget } from './editorTarget.js';
 

@@ -137,7 +137,7 @@ describe('project.json errors name the file, the line and the field', () => {
 
   it('labels: missing fields, colours, duplicate names and keys', () => {
     const labels = (list: object[]) => text({ labels: list });
-    assert.equal(problemOf(labels([{ name: 'a', color: '#000000' }])), '3: labels[0] needs "key"');
+    assert.equal(problemOf(labels([{ color: '#000000', key: 'a' }])), '3: labels[0] needs "name"');
     assert.equal(problemOf(labels([{ name: 'a', color: 'red', key: 'a' }])), '5: labels[0].color "red" does not match ^#[0-9a-fA-F]{6}$');
     assert.equal(problemOf(labels([{ name: 'a', color: '#000000', key: 'ab' }])), '6: labels[0].key must be at most 1 character, found "ab"');
     assert.equal(

@@ -64,6 +64,22 @@ describe('labels written as names', () => {
   });
 });
 
+describe('labels that say what they cover', () => {
+  it('keep a description and examples, and get a colour and key like a name when they leave them out', () => {
+    const text = JSON.stringify({ labels: ['PER', { name: 'drug', description: 'medicines and active substances', examples: ['ibuprofen', 'aspirin'] }, { name: 'dose', key: 'd' }] }, null, 2);
+    const { project } = parseProjectFile(text, '/ws/.pasta/project.json');
+    assert.deepEqual(project.labels[1], { ...resolveLabels(['PER', 'drug'])[1], description: 'medicines and active substances', examples: ['ibuprofen', 'aspirin'] });
+    assert.deepEqual(project.labels.map((l) => l.key), ['1', '2', 'd']);
+  });
+
+  it('refuses an empty description or an example that is not text, naming the line', () => {
+    const text = '{\n  "labels": [\n    { "name": "drug", "examples": ["aspirin", 3] }\n  ]\n}\n';
+    assert.throws(() => parseProjectFile(text, '/ws/.pasta/project.json'), /^InputError: \/ws\/\.pasta\/project\.json:3: labels\[0\]\.examples\[1\] must be a string, found 3$/);
+    const empty = '{ "labels": [{ "name": "drug", "description": "" }] }';
+    assert.throws(() => parseProjectFile(empty, '/ws/.pasta/project.json'), /labels\[0\]\.description must not be empty/);
+  });
+});
+
 describe('adding labels to the project', () => {
   it('creates project.json with only the names when there is none', async () => {
     const ws = workspace();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { snapToWords } from '../../../src/extension/annotate/wordSnap.js';
+import { snapToWords } from '../../../src/core/data/wordSnap.js';
 
 const TEXT = 'Yesterday, Satya Nadella visited Coca-Cola in São Paulo.';
 const snapped = (start: number, end: number) => {

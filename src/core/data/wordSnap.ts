@@ -3,7 +3,7 @@
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;
 
-function isWordAt(text: string, i: number): boolean {
+export function isWordAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const code = text.charCodeAt(i);
   // A low surrogate belongs to the code point that starts one unit earlier.
