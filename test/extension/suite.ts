@@ -292,6 +292,16 @@ const checks: Check[] = [
       rmSync(join(root, '.pasta', 'adapters'), { recursive: true, force: true });
     }
   }],
+  ['Show Device Info previews the providers, the GPU adapter and what auto picks', async () => {
+    const markdown = await vscode.commands.executeCommand<string>('pasta.showDeviceInfo');
+    assert.match(markdown, /^# PASTA device info\n/);
+    assert.match(markdown, /\n- `cpu`: available\n/);
+    assert.match(markdown, /\n## GPU adapter \(WebGPU\)\n\n- (none: |.+: vendor )/);
+    assert.match(markdown, /\n## auto\n\n- picks `(cpu|webgpu|cuda|dml)`: .+\n/);
+    const preview = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview'));
+    await waitUntil(preview, 'the Markdown preview of the device info');
+  }],
 ];
 
 export async function run(): Promise<void> {

@@ -129,7 +129,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
       textPair: job.textPair,
       labels: job.labels,
       trainingDataFingerprint: job.dataFingerprint,
-      metrics: { ...job.metrics(result.best), best_epoch: result.bestEpoch, epochs_run: result.history.length },
+      metrics: { ...job.metrics(result.best), best_epoch: result.bestEpoch, epochs_run: result.history.length, device: runtime.device ?? 'cpu' },
       hyperparameters: { ...hp },
     });
     const dir = adapterDir(options.workspaceRoot, options.adapterName);

@@ -11,6 +11,7 @@ import { predictEntities } from './predictEntities.js';
 import { removeEntity } from './removeEntity.js';
 import { selectActiveAdapter } from './selectActiveAdapter.js';
 import { selectBaseModel } from './selectBaseModel.js';
+import { showDeviceInfo } from './showDeviceInfo.js';
 import { showTrainingDashboard } from './showTrainingDashboard.js';
 import { toggleHighlighting } from './toggleHighlighting.js';
 import { trainAdapter } from './trainAdapter.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly PastaCommand[] = [
   exportAnnotations,
   labelSelection,
   removeEntity,
+  showDeviceInfo,
 ];
 
 export function registerCommands(ctx: PastaContext): vscode.Disposable[] {
