@@ -1,6 +1,7 @@
 // What this machine offers for training and prediction, for `pasta gpu status` and "PASTA: Show Device Info":
 // the execution providers, the GPU adapter WebGPU would get, what `auto` picks and why, and the device the
 // workspace's latest adapter was trained on.
+import * as ort from 'onnxruntime-node';
 import { listAdapters } from '../adapter/adapterList';
 import { autoDevices, providerAvailability } from './device';
 import type { Device } from './deviceNames';
@@ -30,7 +31,7 @@ export async function deviceReport(workspaceRoot?: string): Promise<DeviceReport
   const best = auto.devices[0];
   const report: DeviceReport = {
     platform: `${process.platform}-${process.arch}`,
-    onnxruntimeVersion: (require('onnxruntime-node/package.json') as { version: string }).version,
+    onnxruntimeVersion: ort.env.versions.node ?? ort.env.versions.common,
     providers: PROVIDERS.map((device) => ({ device, ...providerAvailability(device) })),
     gpu,
     auto: {
