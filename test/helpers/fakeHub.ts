@@ -43,7 +43,10 @@ export const isLfsName = (name: string) => /\.(safetensors|bin|onnx|h5)$/.test(n
 
 export class FakeHub {
   readonly requests: FakeHubRequest[] = [];
-  /** Cut the connection after this many body bytes, on the next `times` GETs of the file's bytes. */
+  /**
+   * Cut the connection after this many body bytes, on the next `times` GETs of the file's bytes, once the client
+   * holds them: a test that cuts reports the client's progress through received().
+   */
   cut?: { file: string; afterBytes: number; times: number };
   /** Answer Range requests with 200 and the whole file, as some proxies do. */
   ignoreRange = false;
@@ -52,6 +55,8 @@ export class FakeHub {
   /** Send this many bytes of the file, then hold the connection open until the hub stops. */
   stall?: { file: string; afterBytes: number };
 
+  private readonly held = new Map<string, number>();
+  private readonly heldWaiters: { file: string; bytes: number; resolve: () => void }[] = [];
   private readonly repos = new Map<string, StoredRepo>();
   private readonly cdn = new Map<string, { name: string; bytes: Buffer }>();
 
@@ -103,6 +108,20 @@ export class FakeHub {
         r.method === 'GET' &&
         (r.cdn ? this.cdn.get(r.path.slice('/cdn/'.length))?.name === file : r.path.includes('/resolve/') && r.path.endsWith(`/${file}`)),
     );
+  }
+
+  /** The client holds `bytes` bytes of `file` now (its progress callback). */
+  received(file: string, bytes: number): void {
+    this.held.set(file, bytes);
+    for (const waiter of this.heldWaiters.filter((w) => w.file === file && w.bytes <= bytes)) {
+      this.heldWaiters.splice(this.heldWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  private holds(file: string, bytes: number): Promise<void> {
+    if ((this.held.get(file) ?? -1) >= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ file, bytes, resolve }));
   }
 
   async close(): Promise<void> {
@@ -207,8 +226,9 @@ export class FakeHub {
 
     if (this.cut && this.cut.file === name && this.cut.times > 0) {
       this.cut.times--;
-      // Give the client time to read the bytes: a fetch body stream that errors drops what it still queues.
-      res.write(body.subarray(0, this.cut.afterBytes), () => setTimeout(() => res.socket?.destroy(), 100));
+      // Cut once the client has written the bytes: a fetch body stream that errors drops what it still queues.
+      res.write(body.subarray(0, this.cut.afterBytes));
+      void this.holds(name, start + this.cut.afterBytes).then(() => res.socket?.destroy());
       return;
     }
     if (this.stall && this.stall.file === name) {
