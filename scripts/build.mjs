@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the extension host code, the CLI and the webview apps with esbuild.
-import { build } from 'esbuild';
+// Bundles the extension host code, the CLI and the webview apps with esbuild. With --watch, keeps one esbuild
+// context per bundle and rebuilds on change, printing the lines the $esbuild-watch problem matcher reads.
+import { build, context } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,20 +22,37 @@ const webviewApps = existsSync('webview')
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
-await Promise.all([
-  ...nodeTargets.map((t) =>
-    build({
-      ...common,
-      entryPoints: [t.entry],
-      outfile: t.out,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode', 'onnxruntime-node'],
-    }),
-  ),
-  ...webviewApps.map((t) =>
-    build({ ...common, entryPoints: [t.entry], outfile: t.out, platform: 'browser', format: 'iife', target: 'es2022' }),
-  ),
-]);
-if (watch) console.log('watch mode is not implemented; rerun npm run build');
+const bundles = [
+  ...nodeTargets.map((t) => ({
+    ...common,
+    entryPoints: [t.entry],
+    outfile: t.out,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node'],
+  })),
+  ...webviewApps.map((t) => ({ ...common, entryPoints: [t.entry], outfile: t.out, platform: 'browser', format: 'iife', target: 'es2022' })),
+];
+
+/** Reports each rebuild in the format of the esbuild problem matchers (connor4312.esbuild-problem-matchers). */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(b) {
+    b.onStart(() => console.log('[watch] build started'));
+    b.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+if (watch) {
+  const contexts = await Promise.all(bundles.map((options) => context({ ...options, plugins: [problemMatcher] })));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(bundles.map((options) => build(options)));
+}

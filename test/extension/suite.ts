@@ -41,7 +41,7 @@ async function waitUntil(condition: () => boolean, what: string | (() => string)
 
 const sidecar = () => join(workspaceRoot(), '.pasta', 'annotations', 'notes.txt.json');
 
-const checks: Check[] = [
+export const checks: Check[] = [
   ['the extension activates', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
