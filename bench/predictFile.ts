@@ -1,6 +1,7 @@
 // predict-file: time to predict the entities of one text file with a PASTA adapter (values do not change
 // the speed, so the adapter is freshly initialised), model load excluded, session start included once.
 // Usage: node --import tsx bench/predictFile.ts <model-folder> <text-file>
+import { benchDevice, deviceFields } from './device';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
@@ -16,7 +17,7 @@ async function main() {
   const threads = Number(process.env.PASTA_THREADS ?? availableParallelism());
   const [{ config, weights }, tokenizer] = await Promise.all([loadModelFolder(modelDir), loadTokenizer(modelDir)]);
   const id2label = iob2Labels(WNUT17_LABELS);
-  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels: id2label.length, numSlots: 2, padTokenId: tokenizer.specialTokens.pad, device: 'cpu', threads });
+  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels: id2label.length, numSlots: 2, padTokenId: tokenizer.specialTokens.pad, device: benchDevice(), threads });
   const text = readFileSync(file, 'utf8');
   const adapter = { name: 'bench', id2label, params: initParams(config, 2, id2label.length, new SeededRandom(1).next) };
   const options = { maxLength: 128, stride: 32, wordSplit: 'tokenizer' as const, batchSize: 16 };
@@ -40,6 +41,7 @@ async function main() {
       tokens: tokenizer.encode(text, undefined, { addSpecialTokens: false }).ids.length,
       characters: text.length,
       threads,
+      ...deviceFields(runtime),
     }),
   );
   await runtime.release();

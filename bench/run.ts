@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each in its own process (so peak RSS is its own), one JSON object per
-// line on stdout. Flags: --only <name,...>, --wnut-epochs N (default 3), --threads N.
+// line on stdout. Flags: --only <name,...>, --wnut-epochs N (default 3), --threads N, --device cpu|webgpu|cuda|...
+// (default cpu; every row names the device that ran, and fallback_reason where it is not the one asked for).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEVICE_REQUESTS } from '../src/core/engine/deviceNames';
 import { defaultModelDir } from '../src/core/model/cacheDir';
 
 const { values } = parseArgs({
@@ -12,10 +14,15 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'wnut-epochs': { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
+    device: { type: 'string', default: 'cpu' },
   },
 });
+if (!(DEVICE_REQUESTS as readonly string[]).includes(values.device!)) {
+  console.error(`bench: --device must be one of ${DEVICE_REQUESTS.join(', ')}, found "${values.device}"`);
+  process.exit(1);
+}
 const only = values.only ? new Set(values.only.split(',')) : undefined;
-const env = { ...process.env, PASTA_THREADS: values.threads };
+const env = { ...process.env, PASTA_THREADS: values.threads, PASTA_DEVICE: values.device };
 const minilm = defaultModelDir();
 const results: Record<string, unknown>[] = [];
 
@@ -69,6 +76,7 @@ if ((!only || only.has('vs-reference')) && existsSync(python)) {
         batch: 8,
         seq: 128,
         threads: Number(values.threads),
+        device: oursNow.device,
         ours_tokens_per_s: oursNow.tokens_per_s,
         reference_tokens_per_s: published.tokens_per_s,
         frozen_reference_tokens_per_s: frozen.tokens_per_s,

@@ -7,6 +7,7 @@
 // matches the test prior and keeps the head from settling on "ham" in the few epochs the time budget allows.
 // Usage: node --import tsx bench/trainSpamAssassin.ts [epochs] [train-size] [model-folder] [--raw]
 //   --raw feeds the message from its first byte instead of From + Subject + body start (the alternative).
+import { benchDevice, deviceFields } from './device';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { ClassificationRecord } from '../src/core/data/types';
@@ -73,7 +74,7 @@ async function main() {
     numLabels: LABELS.length,
     numSlots: 2,
     padTokenId: tokenizer.specialTokens.pad,
-    device: 'cpu',
+    device: benchDevice(),
     threads,
   });
   const epochSeconds: number[] = [];
@@ -125,6 +126,7 @@ async function main() {
       test_size: test.length,
       test_spam: count(test, 'spam'),
       test_duplicates_dropped: testAll.length - test.length,
+      ...deviceFields(runtime),
       split: `train+dev: ${TRAIN_GROUPS.join(', ')} (2002-10 release; seeded class-balanced subsample); test: ${TEST_GROUPS.join(', ')} (2003-02 release)`,
     }),
   );

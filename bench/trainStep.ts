@@ -1,6 +1,7 @@
 // One train-step benchmark case, run in its own process so that peak RSS is this case's alone.
 // Usage: node --import tsx bench/trainStep.ts <minilm-l6|bert-base|path-to-model-folder> <batch> <seq|wnut17> [steps]
 // PASTA_PROFILE=<prefix> also writes onnxruntime's per-node profile of each graph.
+import { benchDevice, deviceFields } from './device';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
@@ -21,7 +22,7 @@ async function main() {
     seqArg === 'wnut17' ? (JSON.parse(readFileSync('bench/wnut17-lengths.json', 'utf8')) as number[]) : [Number(seqArg)];
   const numLabels = 13;
   const numSlots = 2;
-  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels, numSlots, padTokenId: 0, device: 'cpu', threads, profilePrefix: process.env.PASTA_PROFILE });
+  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels, numSlots, padTokenId: 0, device: benchDevice(), threads, profilePrefix: process.env.PASTA_PROFILE });
   const buildStart = performance.now();
   await runtime.warmUp();
   const buildMs = performance.now() - buildStart;
@@ -67,7 +68,7 @@ async function main() {
       ms_per_step: Number(msPerStep.toFixed(1)),
       graph_build_ms: Math.round(buildMs),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-      device: runtime.device,
+      ...deviceFields(runtime),
     }),
   );
   await runtime.release();

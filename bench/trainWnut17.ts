@@ -3,6 +3,7 @@
 // Usage: node --import tsx bench/trainWnut17.ts [epochs] [model-folder]
 // Environment: PASTA_LR (3e-3), PASTA_BATCH (16), PASTA_PATIENCE (5), PASTA_DROPOUT (the config's),
 // PASTA_LABEL_ALL=1 (label every sub-word, not only the first), PASTA_THREADS (all cores).
+import { benchDevice, deviceFields } from './device';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readConll } from '../src/core/data/conll';
@@ -34,7 +35,7 @@ async function main() {
     numLabels: task.id2label.length,
     numSlots: 2,
     padTokenId: tokenizer.specialTokens.pad,
-    device: 'cpu',
+    device: benchDevice(),
     threads,
   });
   const epochSeconds: number[] = [];
@@ -87,6 +88,7 @@ async function main() {
       learning_rate: hyperparameters.learningRate,
       batch_size: hyperparameters.batchSize,
       train_sentences: trainDocs.length,
+      ...deviceFields(runtime),
     }),
   );
   await runtime.release();
