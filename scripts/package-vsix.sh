@@ -37,5 +37,5 @@ grep -qx "!$dawn/\*\*" "$ignore" || { echo "package-vsix: .vscodeignore has no w
 
 version="$(node -p "require('./package.json').version")"
 out="pasta-studio-${target}-${version}.vsix"
-npx --no-install vsce package --target "$target" --ignoreFile "$ignore" --allow-missing-repository --out "$out"
+npx --no-install vsce package --target "$target" --ignoreFile "$ignore" --out "$out"
 echo "$out"

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Frame } from 'playwright-core';
 import {
   buildExtension,
+  doubleClickWord,
   inVsCode,
   makeWorkspace,
   openFile,
@@ -19,27 +19,6 @@ import {
 } from './harness.js';
 
 const TEXT = 'Ada Lovelace wrote about the engine in London.\nShe worked with Charles Babbage.\n';
-
-/** Double-clicks `word` inside the webview's text, as a person selecting it with the mouse would. */
-async function doubleClickWord(frame: Frame, word: string): Promise<void> {
-  const text = frame.locator('#text');
-  const box = await text.evaluate((el, w) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(w) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + w.length);
-      const r = range.getBoundingClientRect();
-      const outer = el.getBoundingClientRect();
-      return { x: r.left - outer.left + r.width / 2, y: r.top - outer.top + r.height / 2 };
-    }
-    return undefined;
-  }, word);
-  assert.ok(box, `"${word}" is not shown in the annotation editor`);
-  await text.dblclick({ position: box });
-}
 
 test('annotating a word in the webview writes the sidecar', { skip: skipReason(), timeout: 180_000 }, async () => {
   await buildExtension();

@@ -1,7 +1,7 @@
 // Runs the extension in a real VS Code: code-server (installed by scripts/setup-code-server.sh into a cache
 // outside the repository) driven by Debian's Chromium through playwright-core. Every code-server runs in its
 // own process group, killed when the test ends, fails or the process exits: extension hosts otherwise linger.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -93,8 +93,11 @@ export interface CodeServerOptions {
   workspace: string;
   /** false starts with workspace trust enabled and never prompts, so the workspace stays in Restricted Mode. */
   trusted: boolean;
-  /** Install the extension by linking the repository into the extensions folder (UI journeys). */
-  installExtension: boolean;
+  /**
+   * Install the extension by linking the repository into the extensions folder (UI journeys), or from a VSIX with
+   * code-server's --install-extension, as a person installs it.
+   */
+  installExtension: boolean | { vsix: string };
 }
 
 export interface CodeServer {
@@ -169,7 +172,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       2,
     ),
   );
-  if (options.installExtension) {
+  const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'xdg-config'), XDG_DATA_HOME: join(home, 'xdg-data'), HOME: home };
+  if (typeof options.installExtension === 'object') {
+    execFileSync(process.execPath, [ENTRY, '--install-extension', options.installExtension.vsix, '--extensions-dir', extensions, '--user-data-dir', userData, '--config', config], { env, stdio: 'pipe' });
+  } else if (options.installExtension) {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
     symlinkSync(REPO_ROOT, join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
   }
@@ -190,7 +196,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'xdg-config'), XDG_DATA_HOME: join(home, 'xdg-data'), HOME: home },
+    env,
   });
   running.add(child);
   let output = '';
@@ -398,6 +404,27 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
   }
 }
 
+/** Double-clicks `word` inside a webview's `container`, as a person selecting it with the mouse would. */
+export async function doubleClickWord(frame: Frame, word: string, container = '#text'): Promise<void> {
+  const text = frame.locator(container);
+  const box = await text.evaluate((el, w) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(w) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + w.length);
+      const r = range.getBoundingClientRect();
+      const outer = el.getBoundingClientRect();
+      return { x: r.left - outer.left + r.width / 2, y: r.top - outer.top + r.height / 2 };
+    }
+    return undefined;
+  }, word);
+  if (!box) throw new Error(`"${word}" is not shown in ${container}`);
+  await text.dblclick({ position: box });
+}
+
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -414,6 +441,8 @@ export interface JourneyOptions {
   /** Screenshot name taken when the journey throws. */
   failureShot: string;
   trusted?: boolean;
+  /** Install this VSIX instead of linking the repository. */
+  vsix?: string;
 }
 
 /**
@@ -426,7 +455,7 @@ export async function inVsCode(workspace: string, journey: (page: Page, cspViola
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startCodeServer({ workspace, trusted: options.trusted ?? true, installExtension: true });
+    server = await startCodeServer({ workspace, trusted: options.trusted ?? true, installExtension: options.vsix ? { vsix: options.vsix } : true });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const webviews = new WebviewProblems(page);
