@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { defaultModelDir, pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { defaultModelMissing, skipIfMissing } from '../helpers/requirements.js';
 import { REPO_ROOT, doubleClickWord, inVsCode, openFile, runFromPalette, skipReason, waitFor, webviewFrame } from './harness.js';
 
 const TARGET = `${process.platform}-${process.arch}`;
-const skip = skipReason() ?? (existsSync(join(defaultModelDir(), 'config.json')) ? undefined : `the default model is not in ${defaultModelDir()} (npm run fetch-model)`);
+const skip = skipReason() ?? skipIfMissing(defaultModelMissing());
 
 /** Answers the quick input whose title has `step` with its default (Enter). */
 async function acceptDefault(page: Page, step: string): Promise<void> {
