@@ -119,13 +119,14 @@ export function tinyByteLevelBpe(): { vocab: string[]; merges: string[] } {
 
 /**
  * XLM-R's tokenizer: a SentencePiece Unigram model trained on WNUT-17 with XLM-R's normalisation (nmt_nfkc)
- * and converted by transformers' XLMRobertaConverter (tools/reference/make_sentencepiece_fixtures.py).
+ * and converted by transformers' XLMRobertaConverter (tools/reference/make_sentencepiece_fixtures.py). Found
+ * when an XLM-R model is written: the extension-host suite bundles this file as CommonJS and writes none.
  */
-const XLMR_TOKENIZER = join(import.meta.dirname, '..', 'fixtures', 'tokenizers', 'unigram-xlmr-converter');
+const xlmrTokenizerDir = () => join(__dirname, '..', 'fixtures', 'tokenizers', 'unigram-xlmr-converter');
 let xlmrPieces: string[] | undefined;
 
 function xlmrVocab(): string[] {
-  xlmrPieces ??= (JSON.parse(readFileSync(join(XLMR_TOKENIZER, 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token);
+  xlmrPieces ??= (JSON.parse(readFileSync(join(xlmrTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token);
   return xlmrPieces;
 }
 
@@ -280,7 +281,7 @@ export async function writeTinyModel(dir: string, family: ModelFamily, options: 
 
 async function writeTokenizerFiles(dir: string, family: ModelFamily, vocab: string[]): Promise<void> {
   if (family === 'xlm-roberta') {
-    for (const name of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(XLMR_TOKENIZER, name), join(dir, name));
+    for (const name of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(xlmrTokenizerDir(), name), join(dir, name));
     return;
   }
   if (family === 'roberta') {
