@@ -4,7 +4,7 @@ import { InputError } from '../core/data/types.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 import { parseCommandArgs } from './flags.js';
 import { commandHelp, topLevelHelp } from './help.js';
-import { PASTA_STUDIO_VERSION } from './version.js';
+import { PASTA_STUDIO_VERSION } from '../core/adapter/adapterConfig.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;

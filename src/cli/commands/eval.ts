@@ -11,7 +11,7 @@ import { TAG_SCHEMES } from '../../core/data/tagSchemes.js';
 import { loadWorkspaceData } from '../../core/project/workspaceData.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';
-import { INPUT_FORMATS, readNerFile, type InputFormat } from '../dataFiles.js';
+import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
 import { formatScores } from '../metricsTable.js';
 import { chooseAdapter } from './predict.js';
 

@@ -8,8 +8,8 @@ import { formatNerJsonl, NER_JSONL_FORMATS, type JsonlNerDocument, type NerJsonl
 import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { booleanFlag, stringFlag, UsageError, type Command } from '../command.js';
-import { INPUT_FORMATS, readNerFile, type InputFormat } from '../dataFiles.js';
-import { separateEntityWords, splitIntoLines } from '../documentLines.js';
+import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
+import { separateEntityWords, splitIntoLines } from '../../core/data/documentLines.js';
 
 export const exportCommand: Command = {
   name: 'export',

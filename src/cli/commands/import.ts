@@ -11,7 +11,7 @@ import { validateClassificationRecords, validateNerDocuments } from '../../core/
 import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core/project/projectFile.js';
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
-import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../dataFiles.js';
+import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
 
 export const DATASETS_DIR = join('.pasta', 'datasets');
 const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { separateEntityWords, splitIntoLines } from '../../../src/cli/documentLines.js';
+import { separateEntityWords, splitIntoLines } from '../../../src/core/data/documentLines.js';
 
 describe('splitIntoLines', () => {
   it('makes a sentence of each non-blank line, with shifted spans and the line in the id', () => {
