@@ -17,7 +17,11 @@ export interface ChatModel {
 
 /** A failure with one line for people: an endpoint that is down or slow, an answer that cannot be used. */
 export class PreannotateError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** 'answer': this text's answer cannot be used (other texts may fare better); 'endpoint': no answer came. */
+    readonly failed: 'answer' | 'endpoint' = 'endpoint',
+  ) {
     super(message);
     this.name = 'PreannotateError';
   }

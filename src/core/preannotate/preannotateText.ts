@@ -40,7 +40,7 @@ export async function preannotateText(model: ChatModel, labels: readonly LabelDe
     usage = addUsage(usage, answer.usage);
     const parsed = parseAnswer(answer.content);
     const where = chunks.length > 1 ? ` (part ${i + 1} of ${chunks.length})` : '';
-    if (!parsed.ok) throw new PreannotateError(`${parsed.reason}${where}`);
+    if (!parsed.ok) throw new PreannotateError(`${parsed.reason}${where}`, 'answer');
     const found = locateEntities(chunk.text, parsed.entities, labelNames);
     for (const span of found.spans) located.push({ start: span.start + chunk.start, end: span.end + chunk.start, label: span.label, order: order + span.order });
     order += parsed.entities.length;
