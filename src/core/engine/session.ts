@@ -78,6 +78,11 @@ export async function createSession(model: ModelSource, options: SessionOptions 
   throw new Error(`no execution provider could run the model: ${reasons.join('; ')}`);
 }
 
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0];
+/**
+ * The first line of a provider's error, without onnxruntime's source location and failed condition
+ * ("/onnxruntime_src/...cc:136 ... was false. Failed to get a WebGPU adapter: ..." -> "Failed to get ...").
+ */
+export function firstLine(err: unknown): string {
+  const line = String(err instanceof Error ? err.message : err).split('\n')[0];
+  return line.replace(/^\S*onnxruntime\S*:\d+ .*? was false\. /, '').replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '');
 }

@@ -46,4 +46,14 @@ describe('pasta train --device webgpu', () => {
       for (const [label, probability] of Object.entries(p.distribution)) assert.ok(Math.abs(probability - onCpu[i].distribution[label]) <= 1e-3, `${TEXTS[i]}: ${label}`);
     });
   });
+
+  it('falls back to the CPU, saying why in one line, when no Vulkan driver answers', { skip: process.platform !== 'linux' && 'the Vulkan loader is Linux\'s' }, () => {
+    const root = ws!.root;
+    // The Vulkan loader reads its driver list from these; a missing file leaves Dawn without any adapter.
+    const env = { VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+    const res = runPasta(['train', '-w', root, '--device', 'webgpu', '--name', 'refused', '--epochs', '1'], { cwd: root, env });
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stderr, /\ntraining \d+ parameters on cpu \(webgpu: Failed to get a WebGPU adapter: No supported adapters\): /);
+    assert.match(res.stdout, /Adapter 'refused' \(best epoch 1\) written/);
+  });
 });
