@@ -25,12 +25,9 @@ export function providerAvailability(device: Device): { available: boolean; reas
         : { available: false, reason: `onnxruntime-node has no WebGPU provider for ${process.platform}-${process.arch}` };
     case 'cuda':
       if (process.platform !== 'linux' && process.platform !== 'win32') return { available: false, reason: `CUDA is not supported on ${process.platform}` };
-      if (process.platform === 'linux' && !existsSync(join(nativeBinaryDir(), 'libonnxruntime_providers_cuda.so'))) {
-        return {
-          available: false,
-          reason:
-            'the CUDA provider of onnxruntime-node is not installed (it was installed with ONNXRUNTIME_NODE_INSTALL=skip; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 where nuget is reachable)',
-        };
+      // Checked on every call, not cached: `pasta gpu install cuda` may have placed the files since.
+      if (!existsSync(join(nativeBinaryDir(), process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'))) {
+        return { available: false, reason: 'the CUDA provider is not installed (run "pasta gpu install cuda", or "PASTA: Install GPU Support" in VS Code)' };
       }
       return { available: true };
     case 'dml':
