@@ -10,6 +10,9 @@ import type { ExportedModel } from '../../src/core/export/exportModel.js';
 import type { TrainCommandResult } from '../../src/extension/commands/trainAdapter.js';
 import type { PastaApi } from '../../src/extension/extension.js';
 import { parseWorkerToHost } from '../../src/protocol/trainingWorker.js';
+import type { CudaInstallResult } from '../../src/core/engine/cuda/cudaInstall.js';
+import { cudaProviderPackage } from '../../src/core/engine/cuda/providerPackage.js';
+import { buildProviderNupkg, FakeNuget } from '../helpers/fakeNuget.js';
 import { writeTinyModel } from '../helpers/tinyModel.js';
 import { saveRandomAdapter } from '../unit/export/exportFixture.js';
 import { NOTES_TEXT } from './workspaceFixture.js';
@@ -301,6 +304,26 @@ export const checks: Check[] = [
     const preview = () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview'));
     await waitUntil(preview, 'the Markdown preview of the device info');
+  }],
+  ['Install GPU Support places the CUDA provider files from a NuGet feed', async () => {
+    if (process.platform !== 'linux') return; // the command installs the package of the host's platform
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const ortVersion = (JSON.parse(readFileSync(join(extensionPath, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
+    const pkg = cudaProviderPackage(ortVersion, 'linux', 'x64');
+    assert.ok(!('unsupported' in pkg));
+    const nupkg = await buildProviderNupkg(pkg.files, 50_000);
+    const feed = await FakeNuget.start([{ id: pkg.id, version: pkg.version, bytes: nupkg.bytes }]);
+    const targetDir = join(workspaceRoot(), '.gpu-check');
+    mkdirSync(targetDir, { recursive: true });
+    try {
+      const result = (await vscode.commands.executeCommand('pasta.installGpuSupport', { feedUrl: feed.indexUrl, targetDir })) as CudaInstallResult | undefined;
+      assert.ok(result, 'the command returns what it installed');
+      assert.equal(result.verifiedBy, 'published');
+      for (const entry of pkg.files) assert.ok(readFileSync(join(targetDir, entry.split('/').pop()!)).equals(nupkg.files.get(entry)!), entry);
+    } finally {
+      await feed.close();
+      rmSync(targetDir, { recursive: true, force: true });
+    }
   }],
 ];
 

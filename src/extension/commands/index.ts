@@ -5,6 +5,7 @@ import type { PastaCommand, PastaContext } from './context.js';
 import { exportAnnotations } from './exportAnnotations.js';
 import { exportModelCommand } from './exportModel.js';
 import { importAnnotations } from './importAnnotations.js';
+import { installGpuSupport } from './installGpuSupport.js';
 import { labelSelection } from './labelSelection.js';
 import { packageAdapter } from './packageAdapter.js';
 import { predictEntities } from './predictEntities.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly PastaCommand[] = [
   exportModelCommand,
   importAnnotations,
   exportAnnotations,
+  installGpuSupport,
   labelSelection,
   removeEntity,
   showDeviceInfo,
