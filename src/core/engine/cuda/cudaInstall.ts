@@ -2,7 +2,7 @@
 // the NuGet package onnxruntime-node's own installer uses, checks the package's SHA-512, and places the files
 // next to libonnxruntime, where onnxruntime looks for provider libraries.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pastaCacheDir } from '../../model/cacheDir.js';
@@ -51,7 +51,7 @@ export interface CudaInstallResult {
 }
 
 export function bundledOnnxruntimeVersion(): string {
-  return (require('onnxruntime-node/package.json') as { version: string }).version;
+  return (JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function defaultFeedUrl(env: NodeJS.ProcessEnv = process.env): string {
