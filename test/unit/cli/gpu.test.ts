@@ -37,6 +37,6 @@ describe('pasta gpu status', () => {
     const ws = workspace();
     const res = runPasta(['gpu', 'reboot'], { cwd: ws });
     assert.equal(res.status, 1);
-    assert.equal(res.stderr, 'error: pasta gpu: unknown action "reboot"; expected status (see pasta gpu --help)\n');
+    assert.equal(res.stderr, 'error: pasta gpu: unknown action "reboot"; expected status, install (see pasta gpu --help)\n');
   });
 });
