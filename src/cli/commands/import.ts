@@ -2,7 +2,8 @@
 // pairs) -> a JSONL dataset of the project, .pasta/datasets/<name>.jsonl.
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { formatClassificationJsonl, formatNerJsonl, type JsonlNerDocument } from '../../core/data/jsonl.js';
+import type { JsonlNerDocument } from '../../core/data/jsonl.js';
+import { formatClassificationJsonl, formatNerJsonl } from '../../core/data/jsonlWrite.js';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
 import { pathExists } from '../../core/data/pathExists.js';
 import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';

@@ -4,7 +4,8 @@
 import { AnnotationStore } from './annotationStore.js';
 import { formatConll } from './conll.js';
 import { separateEntityWords, splitIntoLines } from './documentLines.js';
-import { formatNerJsonl, type JsonlNerDocument, type NerJsonlFormat } from './jsonl.js';
+import type { JsonlNerDocument, NerJsonlFormat } from './jsonl.js';
+import { formatNerJsonl } from './jsonlWrite.js';
 import type { TagScheme } from './tagSchemes.js';
 import { InputError } from './types.js';
 

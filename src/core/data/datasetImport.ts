@@ -8,7 +8,8 @@ import { addProjectLabels, type AddedLabels } from '../project/projectLabels.js'
 import { writeFileAtomic } from './atomicWrite.js';
 import { pathExists } from './pathExists.js';
 import { readNerFile, type InputFormat } from './dataFiles.js';
-import { formatNerJsonl, type JsonlNerDocument } from './jsonl.js';
+import type { JsonlNerDocument } from './jsonl.js';
+import { formatNerJsonl } from './jsonlWrite.js';
 import type { TagScheme } from './tagSchemes.js';
 import { InputError } from './types.js';
 import { validateNerDocuments } from './validate.js';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readNerFile } from '../../../src/core/data/dataFiles.js';
-import { formatNerJsonl, parseNerJsonl, readNerJsonl, writeNerJsonl, type JsonlNerDocument } from '../../../src/core/data/jsonl.js';
+import { parseNerJsonl, readNerJsonl, type JsonlNerDocument } from '../../../src/core/data/jsonl.js';
+import { formatNerJsonl, writeNerJsonl } from '../../../src/core/data/jsonlWrite.js';
 import { InputError } from '../../../src/core/data/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-doccano-entities-'));

@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { offsetConverter } from '../../../src/core/data/codePointOffsets.js';
-import {
-  formatNerJsonl,
-  parseClassificationJsonl,
-  parseNerJsonl,
-  readClassificationJsonl,
-  readNerJsonl,
-  writeClassificationJsonl,
-  writeNerJsonl,
-} from '../../../src/core/data/jsonl.js';
+import { parseClassificationJsonl, parseNerJsonl, readClassificationJsonl, readNerJsonl } from '../../../src/core/data/jsonl.js';
+import { formatNerJsonl, writeClassificationJsonl, writeNerJsonl } from '../../../src/core/data/jsonlWrite.js';
 import { InputError, type NerDocument } from '../../../src/core/data/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-jsonl-'));
