@@ -10,7 +10,9 @@ import { listAdapters } from '../../core/adapter/index.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { TextClassification } from '../../core/prediction/textClassifier.js';
 import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
-import { stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
+import { booleanFlag, stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
+import { predictCorpus } from '../corpusPredict.js';
+import { isCorpusInput } from '../../core/corpus/corpusRecords.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -111,6 +113,11 @@ async function predictPairs(predictor: WorkspacePredictor, adapter: string, file
   return 0;
 }
 
+async function anyCorpusInput(positionals: string[], cwd: string): Promise<boolean> {
+  for (const p of positionals) if (await isCorpusInput(p, cwd)) return true;
+  return false;
+}
+
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'Predict entities, or classify texts, in files, --text or stdin with an adapter',
@@ -119,6 +126,7 @@ export const predictCommand: Command = {
     'Text classification adapters (SEQ_CLS): one line per input (source, label, its probability, then every label with its probability), or with --format jsonl {"text", "label", "probability", "distribution": {label: probability}}. Each file or --text is one input; texts longer than maxLength word pieces are truncated.',
     'Sentence-pair adapters (SEQ_CLS trained on {"text", "text_pair"} records): the files or stdin are JSONL, one record {"text", "text_pair"} (or sentence1/sentence2, premise/hypothesis) per line, each an input named file:line; --text and plain text are refused. Pairs longer than maxLength are truncated longest first.',
     'Without files or --text, reads stdin.',
+    'Corpus mode (--out, --jsonl, or a directory, glob or *.jsonl among the files): records stream from the files (a text file is one record; a directory is walked, names starting with "." skipped; a quoted glob is expanded; a *.jsonl file, or with --jsonl any file and stdin, holds one record {"text", ...} per line) and are tagged in chunks, each chunk\'s windows batched by length; one JSONL record per input record, in input order, with the input record\'s other fields and "meta": {"source": file or file:line, "adapter"}. With --out a later run skips the records already there (a last line cut short is dropped and redone); each record is written as one whole line. A record that cannot be read (a binary file, a broken JSON line, no string "text") is reported on stderr and skipped.',
   ].join('\n'),
   positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
   flags: {
@@ -127,6 +135,8 @@ export const predictCommand: Command = {
     format: { type: 'string', short: 'f', valueName: '<format>', choices: ['text', 'jsonl', 'conll'], defaultText: 'text', description: 'Output format' },
     device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'auto', description: 'Execution provider' },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
+    out: { type: 'string', short: 'o', valueName: '<file>', description: 'Corpus mode: append JSONL records to this file, resuming after the records it holds' },
+    jsonl: { type: 'boolean', description: 'Corpus mode: the files and stdin are JSON Lines, one record {"text", ...} per line' },
   },
   async run(args, io: CliIo) {
     const threads = stringFlag(args, 'threads');
@@ -143,6 +153,13 @@ export const predictCommand: Command = {
       if (task === 'SEQ_CLS') {
         if (format === 'conll') throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
         if (await predictor.classifiesPairs(adapter)) return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
+      }
+      const out = stringFlag(args, 'out');
+      const jsonl = booleanFlag(args, 'jsonl');
+      if (out !== undefined || jsonl || (await anyCorpusInput(args.positionals, io.cwd))) {
+        if (stringListFlag(args, 'text').length > 0) throw new UsageError('--text is not for corpus mode (--out, --jsonl, directories, globs, *.jsonl); put the texts in files or JSONL records', 'predict');
+        if (format !== 'jsonl' && stringFlag(args, 'format') !== undefined) throw new UsageError('corpus mode writes JSONL; drop --format or use --format jsonl', 'predict');
+        return await predictCorpus({ predictor, adapter, task, inputs: args.positionals, jsonl, out }, io);
       }
       const inputs = await readInputs(args.positionals, stringListFlag(args, 'text'), io.cwd);
       if (task === 'SEQ_CLS') {
