@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 DEFAULT_DEV = Path(os.environ.get("WNUT17_DIR", REPO.parent / "shared" / "datasets" / "wnut17")) / "dev.conll"
 BATCH = 32
+PREDICT_CHUNK = 150
 DEFAULT_BASE = Path.home() / ".cache" / "pasta-studio" / "models" / "all-MiniLM-L6-v2"
 
 
@@ -69,10 +70,14 @@ def utf16_to_code_points(text: str) -> dict[int, int]:
 
 
 def pasta_entities(sentences: list[str], workspace: Path, adapter: str) -> list[set[tuple[int, int, str]]]:
-    args = ["predict", "--adapter", adapter, "--format", "jsonl"]
-    for s in sentences:
-        args += ["--text", s]
-    records = [json.loads(line) for line in pasta(args, workspace).splitlines() if line.strip()]
+    records = []
+    # Chunks keep each command line short: onnxruntime-node 1.30 crashes (SIGSEGV) creating a session in a
+    # process whose arguments exceed ~30 KB.
+    for start in range(0, len(sentences), PREDICT_CHUNK):
+        args = ["predict", "--adapter", adapter, "--format", "jsonl"]
+        for s in sentences[start : start + PREDICT_CHUNK]:
+            args += ["--text", s]
+        records += [json.loads(line) for line in pasta(args, workspace).splitlines() if line.strip()]
     if len(records) != len(sentences):
         sys.exit(f"pasta predict gave {len(records)} records for {len(sentences)} sentences")
     out = []
