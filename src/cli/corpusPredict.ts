@@ -27,9 +27,16 @@ const round = (p: number) => Number(p.toFixed(4));
 async function tagChunk(run: CorpusRun, chunk: CorpusRecord[], sink: RecordSink): Promise<void> {
   const texts = chunk.map((r) => r.text);
   const base = (r: CorpusRecord) => r.record ?? { text: r.text };
-  const meta = (r: CorpusRecord) => ({ ...(typeof r.record?.meta === 'object' && r.record.meta !== null ? r.record.meta : {}), source: r.source, adapter: run.adapter });
+  const meta = (r: CorpusRecord) => ({
+    ...(typeof r.record?.meta === 'object' && r.record.meta !== null ? r.record.meta : {}),
+    source: r.source,
+    adapter: run.adapter,
+  });
   if (run.task === 'SEQ_CLS') {
-    const classes = await run.predictor.classify(texts, texts.map(() => run.adapter));
+    const classes = await run.predictor.classify(
+      texts,
+      texts.map(() => run.adapter),
+    );
     for (const [i, r] of chunk.entries()) {
       const c = classes[i];
       const distribution = Object.fromEntries(c.distribution.map((d) => [d.label, round(d.probability)]));
@@ -37,16 +44,24 @@ async function tagChunk(run: CorpusRun, chunk: CorpusRecord[], sink: RecordSink)
     }
     return;
   }
-  const spans = await run.predictor.predict(texts, texts.map(() => run.adapter));
+  const spans = await run.predictor.predict(
+    texts,
+    texts.map(() => run.adapter),
+  );
   for (const [i, r] of chunk.entries()) {
-    await sink.write({ ...base(r), spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: round(confidence) })), meta: meta(r) });
+    await sink.write({
+      ...base(r),
+      spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: round(confidence) })),
+      meta: meta(r),
+    });
   }
 }
 
 export async function predictCorpus(run: CorpusRun, io: CliIo): Promise<number> {
   const out = run.out === undefined ? undefined : resolve(io.cwd, run.out);
   const sink = out ? await openResumableJsonl(out) : streamSink(io.stdout);
-  if (sink.droppedBytes > 0) io.stderr.write(`warning: ${out}: dropped a last line cut short by an earlier run (${sink.droppedBytes} bytes); its record is tagged again\n`);
+  if (sink.droppedBytes > 0)
+    io.stderr.write(`warning: ${out}: dropped a last line cut short by an earlier run (${sink.droppedBytes} bytes); its record is tagged again\n`);
   const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
   const started = Date.now();
   const written = new Set(sink.done);
@@ -56,7 +71,9 @@ export async function predictCorpus(run: CorpusRun, io: CliIo): Promise<number> 
   const progress = () => {
     if (!terminal) return;
     const seconds = (Date.now() - started) / 1000;
-    io.stderr.write(`\r\x1b[2Ktagged ${tagged} records (${(tagged / Math.max(seconds, 1e-3)).toFixed(1)}/s)${skipped ? `, ${skipped} skipped` : ''}${resumed ? `, ${resumed} already written` : ''}`);
+    io.stderr.write(
+      `\r\x1b[2Ktagged ${tagged} records (${(tagged / Math.max(seconds, 1e-3)).toFixed(1)}/s)${skipped ? `, ${skipped} skipped` : ''}${resumed ? `, ${resumed} already written` : ''}`,
+    );
   };
   let chunk: CorpusRecord[] = [];
   const flush = async () => {

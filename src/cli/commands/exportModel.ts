@@ -7,7 +7,7 @@ export const exportModelCommand: Command = {
   name: 'export-model',
   summary: 'Export an adapter with its base model as a standalone ONNX model folder (Optimum, onnxruntime, Triton)',
   description: [
-    'Writes a new folder: model.onnx (the frozen base, the adapter\'s PASTA vectors and its head; inputs input_ids, attention_mask and token_type_ids where the family has them, int64 [batch, sequence]; output logits), config.json (the base\'s fields, the *ForTokenClassification or *ForSequenceClassification architecture, id2label and label2id), the base model\'s tokenizer files and a model card README.md. Optimum\'s ORTModelForTokenClassification / ORTModelForSequenceClassification load it with from_pretrained(<dir>).',
+    "Writes a new folder: model.onnx (the frozen base, the adapter's PASTA vectors and its head; inputs input_ids, attention_mask and token_type_ids where the family has them, int64 [batch, sequence]; output logits), config.json (the base's fields, the *ForTokenClassification or *ForSequenceClassification architecture, id2label and label2id), the base model's tokenizer files and a model card README.md. Optimum's ORTModelForTokenClassification / ORTModelForSequenceClassification load it with from_pretrained(<dir>).",
     'Weights over 2 GB go to ONNX external data (model.onnx_data beside model.onnx).',
     'With --triton, <dir> is a Triton model repository: <dir>/<adapter>/config.pbtxt (platform onnxruntime_onnx) and <dir>/<adapter>/1/model.onnx, with config.json, the tokenizer files and README.md beside config.pbtxt.',
     'The adapter is checked against its base model first: a base that is missing or differs from the one it was trained on is refused.',

@@ -17,8 +17,11 @@ export function devMetricsMarkdown(config: AdapterConfig): string[] {
   const overall = (isObject(dev[overallKey]) ? dev[overallKey] : {}) as Scores;
   const rows = Object.entries(dev).filter(([k, v]) => isObject(v) && k !== overallKey && 'f1' in v) as [string, Scores][];
   const lines = ['| label | precision | recall | F1 | support |', '|---|---:|---:|---:|---:|'];
-  for (const [label, s] of rows.sort(([a], [b]) => a.localeCompare(b))) lines.push(`| ${cell(label)} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${num(s.support)} |`);
-  lines.push(`| **${config.task_type === 'SEQ_CLS' ? 'macro avg' : 'micro avg'}** | **${pct(overall.precision)}** | **${pct(overall.recall)}** | **${pct(overall.f1)}** | |`);
+  for (const [label, s] of rows.sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(`| ${cell(label)} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${num(s.support)} |`);
+  lines.push(
+    `| **${config.task_type === 'SEQ_CLS' ? 'macro avg' : 'micro avg'}** | **${pct(overall.precision)}** | **${pct(overall.recall)}** | **${pct(overall.f1)}** | |`,
+  );
   const notes: string[] = [];
   if (typeof dev.accuracy === 'number') notes.push(`Accuracy ${pct(dev.accuracy)}%.`);
   if (typeof config.metrics.best_epoch === 'number') notes.push(`Best epoch ${config.metrics.best_epoch} of ${num(config.metrics.epochs_run)} run.`);

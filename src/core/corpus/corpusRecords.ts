@@ -58,7 +58,8 @@ export async function expandInput(input: string, cwd: string): Promise<string[] 
     if (matches.length === 0) return { kind: 'problem', source: input, file: input, problem: 'matches no file' };
     return matches.sort();
   }
-  if (info instanceof Error) return { kind: 'problem', source: input, file: path, problem: info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})` };
+  if (info instanceof Error)
+    return { kind: 'problem', source: input, file: path, problem: info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})` };
   if (!info.isDirectory()) return [input];
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -85,7 +86,8 @@ export function parseJsonLine(line: string, file: string, lineNumber: number, so
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return problem('is not a JSON object {"text": ...}');
   const record = value as Record<string, unknown>;
-  if (typeof record.text !== 'string') return problem(`"text" must be a string, found ${record.text === undefined ? 'nothing' : JSON.stringify(record.text).slice(0, 40)}`);
+  if (typeof record.text !== 'string')
+    return problem(`"text" must be a string, found ${record.text === undefined ? 'nothing' : JSON.stringify(record.text).slice(0, 40)}`);
   return { kind: 'record', source, text: record.text, record };
 }
 

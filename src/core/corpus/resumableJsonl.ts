@@ -26,7 +26,10 @@ function sourceOf(line: string): string | undefined {
 export async function openResumableJsonl(path: string): Promise<RecordSink> {
   const done = new Set<string>();
   let droppedBytes = 0;
-  const exists = await stat(path).then((s) => (s.isDirectory() ? 'directory' : 'file'), () => undefined);
+  const exists = await stat(path).then(
+    (s) => (s.isDirectory() ? 'directory' : 'file'),
+    () => undefined,
+  );
   if (exists === 'directory') throw new InputError(path, undefined, 'is a directory; --out needs a file name');
   if (exists) {
     const bytes = await readFile(path);
@@ -39,7 +42,8 @@ export async function openResumableJsonl(path: string): Promise<RecordSink> {
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       const source = sourceOf(line);
-      if (source === undefined) throw new InputError(path, i + 1, 'is not a record this command wrote (no "meta": {"source"}); choose another --out to resume into');
+      if (source === undefined)
+        throw new InputError(path, i + 1, 'is not a record this command wrote (no "meta": {"source"}); choose another --out to resume into');
       done.add(source);
     });
   }

@@ -52,7 +52,11 @@ async function loadVerified(workspaceRoot: string, name: string): Promise<{ adap
     base = await loadBaseModel(spec, workspaceRoot);
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
-    throw new InputError(join(adapter.dir, ADAPTER_CONFIG_FILE), undefined, `adapter '${name}' needs its base model '${spec}', which cannot be loaded: ${problem}`);
+    throw new InputError(
+      join(adapter.dir, ADAPTER_CONFIG_FILE),
+      undefined,
+      `adapter '${name}' needs its base model '${spec}', which cannot be loaded: ${problem}`,
+    );
   }
   const numSpecialTokenSlots = adapter.config.text_pair ? pairSlotTokens(base.tokenizer).length : undefined;
   verifyAdapterForBase({ config: adapter.config, name, dir: adapter.dir }, { config: base.config, fingerprint: base.fingerprint, numSpecialTokenSlots });
@@ -63,7 +67,8 @@ function slotTokenIds(adapter: LoadedAdapter, base: BaseModel): number[] {
   const ids = new Set<number>();
   for (const token of adapter.config.special_token_slots) {
     const id = base.tokenizer.tokenToId(token);
-    if (id === undefined) throw new InputError(join(adapter.dir, ADAPTER_CONFIG_FILE), undefined, `special token slot '${token}' is not in the base model's vocabulary`);
+    if (id === undefined)
+      throw new InputError(join(adapter.dir, ADAPTER_CONFIG_FILE), undefined, `special token slot '${token}' is not in the base model's vocabulary`);
     ids.add(id);
   }
   return [...ids];
@@ -132,7 +137,14 @@ export async function exportModel(options: ExportModelOptions): Promise<Exported
     const modelPath = join(modelSubdir, MODEL_FILE);
     await writeFile(
       join(modelDir, 'README.md'),
-      exportModelCard({ name: options.adapter, adapter: adapter.config, architecture: architectureName(base.config.model_type, adapter.config.task_type), inputNames, modelPath, externalData }),
+      exportModelCard({
+        name: options.adapter,
+        adapter: adapter.config,
+        architecture: architectureName(base.config.model_type, adapter.config.task_type),
+        inputNames,
+        modelPath,
+        externalData,
+      }),
     );
     files.push('README.md');
     if (options.triton) {

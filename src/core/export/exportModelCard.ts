@@ -28,7 +28,9 @@ export function exportModelCard(s: ExportModelCardSource): string {
     '',
     '## Labels',
     '',
-    `${token ? 'Named-entity recognition, IOB2 tags of' : 'Text classification'}: ${adapterLabels(adapter).map((l) => `\`${l}\``).join(', ')} (id2label in config.json).`,
+    `${token ? 'Named-entity recognition, IOB2 tags of' : 'Text classification'}: ${adapterLabels(adapter)
+      .map((l) => `\`${l}\``)
+      .join(', ')} (id2label in config.json).`,
     '',
     `## Dev metrics (${token ? 'entity level, seqeval strict IOB2' : 'per class and macro average'}, %)`,
     '',

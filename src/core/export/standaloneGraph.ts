@@ -52,9 +52,17 @@ function positionIds(g: Graph, config: EncoderConfig, inputIds: Value, padTokenI
  */
 function slotMask(g: Graph, inputIds: Value, attentionMask: Value, slotTokenIds: number[], numSlots: number): Value {
   const hits = slotTokenIds.map((id) => ops.cast(g, ops.equal(g, inputIds, g.scalar('int64', id)), 'int64'));
-  const isSlot = ops.mul(g, hits.reduce((a, b) => ops.add(g, a, b)), attentionMask);
+  const isSlot = ops.mul(
+    g,
+    hits.reduce((a, b) => ops.add(g, a, b)),
+    attentionMask,
+  );
   const slotIndex = ops.sub(g, cumulativeSum(g, isSlot, 1), g.scalar('int64', 1));
-  const slots = g.constant('int64', [numSlots], Array.from({ length: numSlots }, (_, k) => k));
+  const slots = g.constant(
+    'int64',
+    [numSlots],
+    Array.from({ length: numSlots }, (_, k) => k),
+  );
   const isSlotK = ops.cast(g, ops.equal(g, ops.unsqueeze(g, slotIndex, [2]), slots), 'float32');
   return ops.mul(g, isSlotK, ops.unsqueeze(g, ops.cast(g, isSlot, 'float32'), [2]));
 }

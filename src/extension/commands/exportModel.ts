@@ -75,13 +75,22 @@ export const exportModelCommand: PastaCommand = {
     const { exportModel } = await import('../../core/export/exportModel.js');
     const exported = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `PASTA: exporting ${chosen.name}` },
-      (progress) => exportModel({ workspaceRoot: chosen.folder.uri.fsPath, adapter: chosen.name, out: target.fsPath, triton, onProgress: (stage) => progress.report({ message: stage }) }),
+      (progress) =>
+        exportModel({
+          workspaceRoot: chosen.folder.uri.fsPath,
+          adapter: chosen.name,
+          out: target.fsPath,
+          triton,
+          onProgress: (stage) => progress.report({ message: stage }),
+        }),
     );
     ctx.log.info(`exported ${chosen.name} to ${exported.out}: ${exported.files.length} files${exported.externalData ? ', weights in model.onnx_data' : ''}`);
     if (args.out === undefined) {
-      void vscode.window.showInformationMessage(`PASTA: exported ${chosen.name} to ${vscode.workspace.asRelativePath(exported.out)}.`, 'Open Model Card').then((action) => {
-        if (action) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${exported.modelDir}/README.md`));
-      });
+      void vscode.window
+        .showInformationMessage(`PASTA: exported ${chosen.name} to ${vscode.workspace.asRelativePath(exported.out)}.`, 'Open Model Card')
+        .then((action) => {
+          if (action) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${exported.modelDir}/README.md`));
+        });
     }
     return exported;
   },

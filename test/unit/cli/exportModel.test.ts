@@ -41,15 +41,32 @@ describe('pasta export-model', () => {
     assert.match(stdout, new RegExp(`^Exported adapter people to ${out}\n`));
     for (const f of ['model.onnx', 'config.json', 'README.md', 'vocab.txt']) assert.ok(stdout.includes(join(out, f)) && existsSync(join(out, f)), f);
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).architectures, ['BertForTokenClassification']);
-    assert.deepEqual(readdirSync(ws).filter((f) => f.includes('partial')), [], 'no staging folder left behind');
+    assert.deepEqual(
+      readdirSync(ws).filter((f) => f.includes('partial')),
+      [],
+      'no staging folder left behind',
+    );
   });
 
   it('refuses an existing folder, a missing or different base, and a missing flag: exit 1, one line', () => {
     mkdirSync(join(ws, 'taken'));
     const cases: [string[], RegExp][] = [
-      [['--adapter', 'people', '--out', 'taken'], new RegExp(`^error: ${join(ws, 'taken')}: already exists; export-model writes a new folder and never overwrites one\n$`)],
-      [['--adapter', 'mismatch', '--out', 'x1'], new RegExp(`^error: ${join(adapterDir(ws, 'mismatch'), 'adapter_config.json')}: adapter 'mismatch' was trained on base .* with weights sha256:[0-9a-f]{12}\\.\\.\\.; this base has the same shapes but weights sha256:[0-9a-f]{12}\\.\\.\\.\n$`)],
-      [['--adapter', 'orphan', '--out', 'x4'], new RegExp(`^error: ${join(adapterDir(ws, 'orphan'), 'adapter_config.json')}: adapter 'orphan' needs its base model '${join(ws, 'gone')}', which cannot be loaded: ${join(ws, 'gone')}: is neither a model folder`)],
+      [
+        ['--adapter', 'people', '--out', 'taken'],
+        new RegExp(`^error: ${join(ws, 'taken')}: already exists; export-model writes a new folder and never overwrites one\n$`),
+      ],
+      [
+        ['--adapter', 'mismatch', '--out', 'x1'],
+        new RegExp(
+          `^error: ${join(adapterDir(ws, 'mismatch'), 'adapter_config.json')}: adapter 'mismatch' was trained on base .* with weights sha256:[0-9a-f]{12}\\.\\.\\.; this base has the same shapes but weights sha256:[0-9a-f]{12}\\.\\.\\.\n$`,
+        ),
+      ],
+      [
+        ['--adapter', 'orphan', '--out', 'x4'],
+        new RegExp(
+          `^error: ${join(adapterDir(ws, 'orphan'), 'adapter_config.json')}: adapter 'orphan' needs its base model '${join(ws, 'gone')}', which cannot be loaded: ${join(ws, 'gone')}: is neither a model folder`,
+        ),
+      ],
       [['--adapter', 'nothere', '--out', 'x2'], new RegExp(`^error: ${adapterDir(ws, 'nothere')}: no adapter here`)],
       [['--out', 'x3'], /^error: pasta export-model: --adapter <name> is required \(see pasta export-model --help\)\n$/],
     ];

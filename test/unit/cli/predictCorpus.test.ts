@@ -9,7 +9,13 @@ import { runPasta, tempWorkspaces } from './runPasta.js';
 const workspace = tempWorkspaces('pasta-cli-corpus-');
 let ws: string;
 
-const SENTENCES = ['john smith lives in paris', 'the team went to new york today', 'visit london and john', 'a game in the city', 'smith works at paris the team'];
+const SENTENCES = [
+  'john smith lives in paris',
+  'the team went to new york today',
+  'visit london and john',
+  'a game in the city',
+  'smith works at paris the team',
+];
 
 before(async () => {
   ws = workspace();
@@ -18,20 +24,33 @@ before(async () => {
   mkdirSync(join(ws, 'corpus', 'more'), { recursive: true });
   writeFileSync(join(ws, 'corpus', 'a.txt'), SENTENCES[0]);
   writeFileSync(join(ws, 'corpus', 'b.bin'), Buffer.from([0x00, 0x01, 0x02]));
-  writeFileSync(join(ws, 'corpus', 'c.jsonl'), `${JSON.stringify({ text: SENTENCES[1], id: 7 })}\nnot json\n{"txt": "x"}\n\n${JSON.stringify({ text: SENTENCES[2], meta: { batch: 3 } })}\n`);
+  writeFileSync(
+    join(ws, 'corpus', 'c.jsonl'),
+    `${JSON.stringify({ text: SENTENCES[1], id: 7 })}\nnot json\n{"txt": "x"}\n\n${JSON.stringify({ text: SENTENCES[2], meta: { batch: 3 } })}\n`,
+  );
   writeFileSync(join(ws, 'corpus', 'more', 'd.txt'), SENTENCES[3]);
   writeFileSync(join(ws, 'corpus', '.hidden.txt'), 'not read');
 });
 
-const records = (stdout: string) => stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { text: string; spans: unknown[]; meta: { source: string } });
+const records = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { text: string; spans: unknown[]; meta: { source: string } });
 
 describe('pasta predict over a corpus', () => {
   it('a directory: text files and JSONL records in order, other fields kept; bad records reported and skipped', () => {
     const { status, stdout, stderr } = runPasta(['predict', '--adapter', 'people', 'corpus'], { cwd: ws });
     assert.equal(status, 0, stderr);
     const out = records(stdout);
-    assert.deepEqual(out.map((r) => r.meta.source), ['corpus/a.txt', 'corpus/c.jsonl:1', 'corpus/c.jsonl:5', 'corpus/more/d.txt']);
-    assert.deepEqual(out.map((r) => r.text), [SENTENCES[0], SENTENCES[1], SENTENCES[2], SENTENCES[3]]);
+    assert.deepEqual(
+      out.map((r) => r.meta.source),
+      ['corpus/a.txt', 'corpus/c.jsonl:1', 'corpus/c.jsonl:5', 'corpus/more/d.txt'],
+    );
+    assert.deepEqual(
+      out.map((r) => r.text),
+      [SENTENCES[0], SENTENCES[1], SENTENCES[2], SENTENCES[3]],
+    );
     assert.equal((out[1] as unknown as { id: number }).id, 7);
     assert.deepEqual(out[2].meta, { batch: 3, source: 'corpus/c.jsonl:5', adapter: 'people' });
     assert.equal(
@@ -47,17 +66,26 @@ describe('pasta predict over a corpus', () => {
     // The same spans as predicting the file alone.
     const alone = records(runPasta(['predict', '--adapter', 'people', '--format', 'jsonl', 'corpus/a.txt'], { cwd: ws }).stdout);
     assert.deepEqual(out[0].spans, alone[0].spans);
-    assert.ok(out.some((r) => r.spans.length > 0), 'a random head finds entities');
+    assert.ok(
+      out.some((r) => r.spans.length > 0),
+      'a random head finds entities',
+    );
   });
 
   it('JSON Lines on stdin to stdout, and a quoted glob', () => {
     const input = `${SENTENCES.map((text) => JSON.stringify({ text })).join('\n')}\n{"text": 5}\n`;
     const piped = runPasta(['predict', '--adapter', 'people', '--jsonl'], { cwd: ws, input });
     assert.equal(piped.status, 0, piped.stderr);
-    assert.deepEqual(records(piped.stdout).map((r) => r.meta.source), ['stdin:1', 'stdin:2', 'stdin:3', 'stdin:4', 'stdin:5']);
+    assert.deepEqual(
+      records(piped.stdout).map((r) => r.meta.source),
+      ['stdin:1', 'stdin:2', 'stdin:3', 'stdin:4', 'stdin:5'],
+    );
     assert.equal(piped.stderr, 'warning: stdin:6: "text" must be a string, found 5 (skipped)\ntagged 5 records; 1 bad records skipped\n');
     const globbed = runPasta(['predict', '--adapter', 'people', 'corpus/**/*.txt'], { cwd: ws });
-    assert.deepEqual(records(globbed.stdout).map((r) => r.meta.source), ['corpus/a.txt', 'corpus/more/d.txt']);
+    assert.deepEqual(
+      records(globbed.stdout).map((r) => r.meta.source),
+      ['corpus/a.txt', 'corpus/more/d.txt'],
+    );
   });
 
   it('--out resumes: records already written are skipped, a cut-off last line is dropped and redone', () => {
@@ -74,7 +102,10 @@ describe('pasta predict over a corpus', () => {
     writeFileSync(out, `${lines[0]}\n${lines[1]}\n${lines[2].slice(0, 20)}`);
     const resumed = runPasta(['predict', '--adapter', 'people', 'all.jsonl', '--out', 'tagged.jsonl'], { cwd: ws });
     assert.equal(resumed.status, 0, resumed.stderr);
-    assert.equal(resumed.stderr, `warning: ${out}: dropped a last line cut short by an earlier run (20 bytes); its record is tagged again\ntagged 3 records into ${out}; 2 already there\n`);
+    assert.equal(
+      resumed.stderr,
+      `warning: ${out}: dropped a last line cut short by an earlier run (20 bytes); its record is tagged again\ntagged 3 records into ${out}; 2 already there\n`,
+    );
     assert.equal(readFileSync(out, 'utf8'), complete, 'the resumed file equals an uninterrupted run');
     const again = runPasta(['predict', '--adapter', 'people', 'all.jsonl', '--out', 'tagged.jsonl'], { cwd: ws });
     assert.equal(again.stderr, `tagged 0 records into ${out}; 5 already there\n`);

@@ -43,7 +43,7 @@ function assertParity(parity: { unoptimised: ParityResult; deployed: ParityResul
 
 const texts = () => [...sampleLines(), ...syntheticNer(12, 5).map((d) => d.text)];
 
-describe('export-model: the standalone model computes the product\'s logits', () => {
+describe("export-model: the standalone model computes the product's logits", () => {
   for (const family of ['bert', 'roberta', 'distilbert'] as const) {
     it(`${family}, entity adapter: logits equal the product's to ${TOLERANCE} on the sample workspace`, async () => {
       const slots = family === 'roberta' ? ['<s>', '</s>'] : NER.slots;
@@ -59,12 +59,18 @@ describe('export-model: the standalone model computes the product\'s logits', ()
     });
   }
 
-  it('text classification, single texts and sentence pairs (3 slots): logits equal the product\'s', async () => {
+  it("text classification, single texts and sentence pairs (3 slots): logits equal the product's", async () => {
     const lines = sampleLines();
     const single = await tinyWorkspace('bert', { task: 'SEQ_CLS', labels: ['ham', 'spam', 'other'], slots: ['[CLS]', '[SEP]'], seed: 7 });
     const a = await exportModel({ workspaceRoot: single, adapter: 'tagger', out: join(single, 'export') });
     assertParity(await compareWithProduct(single, 'tagger', a.modelFile, lines));
-    const pairs = await tinyWorkspace('bert', { task: 'SEQ_CLS', labels: ['entailment', 'neutral'], slots: ['[CLS]', '[SEP]', '[SEP]'], textPair: true, seed: 8 });
+    const pairs = await tinyWorkspace('bert', {
+      task: 'SEQ_CLS',
+      labels: ['entailment', 'neutral'],
+      slots: ['[CLS]', '[SEP]', '[SEP]'],
+      textPair: true,
+      seed: 8,
+    });
     const b = await exportModel({ workspaceRoot: pairs, adapter: 'tagger', out: join(pairs, 'export') });
     assertParity(await compareWithProduct(pairs, 'tagger', b.modelFile, lines, [...lines.slice(1), lines[0]]));
     const config = JSON.parse(readFileSync(join(b.modelDir, 'config.json'), 'utf8'));
@@ -85,12 +91,22 @@ describe('export-model: the standalone model computes the product\'s logits', ()
 });
 
 describe('export-model: the folder Optimum and Triton read', () => {
-  it('config.json has the base\'s fields, the head\'s architecture and the labels; the tokenizer files are the base\'s', async () => {
+  it("config.json has the base's fields, the head's architecture and the labels; the tokenizer files are the base's", async () => {
     const ws = await tinyWorkspace('bert', NER);
     const exported = await exportModel({ workspaceRoot: ws, adapter: 'tagger', out: join(ws, 'export') });
     const base = JSON.parse(readFileSync(join(ws, 'model', 'config.json'), 'utf8'));
     const config = JSON.parse(readFileSync(join(exported.modelDir, 'config.json'), 'utf8'));
-    for (const key of ['model_type', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'vocab_size', 'type_vocab_size', 'max_position_embeddings', 'layer_norm_eps']) {
+    for (const key of [
+      'model_type',
+      'hidden_size',
+      'num_hidden_layers',
+      'num_attention_heads',
+      'intermediate_size',
+      'vocab_size',
+      'type_vocab_size',
+      'max_position_embeddings',
+      'layer_norm_eps',
+    ]) {
       assert.deepEqual(config[key], base[key], key);
     }
     assert.deepEqual(config.architectures, ['BertForTokenClassification']);
@@ -106,7 +122,10 @@ describe('export-model: the folder Optimum and Triton read', () => {
     assert.match(card, /`person`, `location`, `corporation`/);
     assert.match(card, /\| \*\*micro avg\*\* \| \*\*50\.0\*\* \| \*\*25\.0\*\* \| \*\*33\.3\*\* \| \|/);
     assert.match(card, /ORTModelForTokenClassification\.from_pretrained/);
-    assert.match(card, /session\.run\(\["logits"\], \{"input_ids": enc\["input_ids"\], "attention_mask": enc\["attention_mask"\], "token_type_ids": enc\["token_type_ids"\]\}\)/);
+    assert.match(
+      card,
+      /session\.run\(\["logits"\], \{"input_ids": enc\["input_ids"\], "attention_mask": enc\["attention_mask"\], "token_type_ids": enc\["token_type_ids"\]\}\)/,
+    );
   });
 
   it('--triton: a model repository with config.pbtxt and 1/model.onnx that onnxruntime loads', async () => {
@@ -136,9 +155,15 @@ describe('export-model: the folder Optimum and Triton read', () => {
 const minilm = defaultModelDir();
 const skip = skipIfMissing(defaultModelMissing());
 
-it('all-MiniLM-L6-v2, entity adapter: logits equal the product\'s to 1e-5 on the sample workspace', { skip }, async () => {
+it("all-MiniLM-L6-v2, entity adapter: logits equal the product's to 1e-5 on the sample workspace", { skip }, async () => {
   const ws = join(root, 'minilm');
-  await saveRandomAdapter(ws, 'news', minilm, { ...NER, labels: ['person', 'location', 'corporation', 'product', 'creative-work', 'group'] }, join(root, 'cache'));
+  await saveRandomAdapter(
+    ws,
+    'news',
+    minilm,
+    { ...NER, labels: ['person', 'location', 'corporation', 'product', 'creative-work', 'group'] },
+    join(root, 'cache'),
+  );
   const exported = await exportModel({ workspaceRoot: ws, adapter: 'news', out: join(ws, 'export') });
   for (const f of ['model.onnx', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'README.md']) {
     assert.ok(existsSync(join(exported.out, f)), f);

@@ -37,7 +37,6 @@ export function sampleLines(): string[] {
     .filter((line) => line.trim() !== '');
 }
 
-
 function encode(adapter: LoadedAdapter, base: BaseModel, texts: string[], pairs?: string[]): EncodedExample[] {
   if (adapter.config.task_type === 'TOKEN_CLS') {
     const labelIds = new Map(labelsInOrder(adapter.config).map((l, k) => [l, k]));
@@ -59,7 +58,12 @@ function productFeeds(adapter: LoadedAdapter, base: BaseModel, chunk: EncodedExa
   const vectors = adapter.tensors.pasta_vectors.data;
   const perLayer = Array.from({ length: config.num_hidden_layers }, (_, l) => vectors.slice(l * numSlots * H, (l + 1) * numSlots * H));
   const task = adapter.config.task_type === 'TOKEN_CLS' ? 'token' : 'sequence';
-  const feeds = batchFeeds(chunk, chunk.map(() => perLayer), { config, padTokenId: tokenizer.specialTokens.pad, numSlots }, task);
+  const feeds = batchFeeds(
+    chunk,
+    chunk.map(() => perLayer),
+    { config, padTokenId: tokenizer.specialTokens.pad, numSlots },
+    task,
+  );
   const head = adapter.tensors['classifier.weight'];
   const C = head.shape[0];
   const weight = new Float32Array(chunk.length * C * H);
@@ -73,7 +77,14 @@ function productFeeds(adapter: LoadedAdapter, base: BaseModel, chunk: EncodedExa
   return feeds;
 }
 
-async function compareAt(levels: { product: Level; exported: Level }, productModel: Uint8Array, modelFile: string, adapter: LoadedAdapter, base: BaseModel, examples: EncodedExample[]): Promise<ParityResult> {
+async function compareAt(
+  levels: { product: Level; exported: Level },
+  productModel: Uint8Array,
+  modelFile: string,
+  adapter: LoadedAdapter,
+  base: BaseModel,
+  examples: EncodedExample[],
+): Promise<ParityResult> {
   const product = await ort.InferenceSession.create(productModel, { intraOpNumThreads: 1, graphOptimizationLevel: levels.product });
   const exported = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 1, graphOptimizationLevel: levels.exported });
   const token = adapter.config.task_type === 'TOKEN_CLS';
@@ -120,7 +131,9 @@ export async function compareWithProduct(
   const examples = encode(adapter, base, texts, pairs);
   const task = adapter.config.task_type === 'TOKEN_CLS' ? 'token' : 'sequence';
   const numLabels = adapter.tensors['classifier.bias'].shape[0];
-  const productModel = emitModel(buildPastaGraph({ config: base.config, weights: base.weights, task, numLabels, numSlots: adapter.config.num_special_token_slots, mode: 'infer' }));
+  const productModel = emitModel(
+    buildPastaGraph({ config: base.config, weights: base.weights, task, numLabels, numSlots: adapter.config.num_special_token_slots, mode: 'infer' }),
+  );
   return {
     unoptimised: await compareAt({ product: 'disabled', exported: 'disabled' }, productModel, modelFile, adapter, base, examples),
     deployed: await compareAt({ product: 'basic', exported: 'all' }, productModel, modelFile, adapter, base, examples),
