@@ -22,8 +22,9 @@ export interface GoldenCase {
   model: string;
   input_ids: number[][];
   attention_mask: number[][];
-  token_type_ids: number[][];
-  position_ids: number[][];
+  token_type_ids: number[][] | null;
+  /** null where the family has no absolute position embeddings (DeBERTa-v3): the graph is fed 0..S-1. */
+  position_ids: number[][] | null;
   special_positions: number[][];
   labels: number[][] | number[];
 }
@@ -97,7 +98,7 @@ export async function runOurs(
   const feeds: Record<string, ort.Tensor> = {
     [io.inputIds]: int64(c.input_ids),
     [io.attentionMask]: int64(c.attention_mask),
-    [io.positionIds]: int64(c.position_ids),
+    [io.positionIds]: int64(c.position_ids ?? c.input_ids.map((row) => row.map((_, i) => i))),
     [io.slotMask]: new ort.Tensor('float32', slotMask, [batch, seq, K]),
   };
   if (mode === 'train') {
@@ -109,7 +110,7 @@ export async function runOurs(
     feeds[io.classifierWeight] = new ort.Tensor('float32', perRow(head.weight), [batch, C, H]);
     feeds[io.classifierBias] = new ort.Tensor('float32', perRow(head.bias), [batch, C]);
   }
-  if (config.type_vocab_size > 0) feeds[io.tokenTypeIds] = int64(c.token_type_ids);
+  if (config.type_vocab_size > 0) feeds[io.tokenTypeIds] = int64(c.token_type_ids!);
   for (let l = 0; l < config.num_hidden_layers; l++) {
     feeds[io.pastaVectors(l)] = new ort.Tensor('float32', perRow(vectors.subarray(l * K * H, (l + 1) * K * H)), [batch, K, H]);
   }

@@ -130,9 +130,25 @@ function xlmrVocab(): string[] {
   return xlmrPieces;
 }
 
+/**
+ * DeBERTa-v3's tokenizer: a SentencePiece Unigram model trained on WNUT-17 and converted by transformers'
+ * DebertaV2Converter ([CLS] $A [SEP] $B [SEP]); [MASK] is added after the pieces, as in microsoft/deberta-v3-*.
+ */
+const debertaTokenizerDir = () => join(__dirname, '..', 'fixtures', 'tokenizers', 'unigram-deberta-v3-converter');
+let debertaTokens: string[] | undefined;
+
+function debertaVocab(): string[] {
+  debertaTokens ??= [
+    ...(JSON.parse(readFileSync(join(debertaTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token),
+    '[MASK]',
+  ];
+  return debertaTokens;
+}
+
 function vocabFor(family: ModelFamily): string[] {
   if (family === 'roberta') return tinyByteLevelBpe().vocab;
   if (family === 'xlm-roberta') return xlmrVocab();
+  if (family === 'deberta-v2') return debertaVocab();
   return tinyWordPieceVocab();
 }
 
@@ -154,6 +170,17 @@ export function tinyConfigJson(family: ModelFamily, options: TinyModelOptions = 
     };
   }
   const roberta = family === 'roberta' || family === 'xlm-roberta';
+  if (family === 'deberta-v2') {
+    // As microsoft/deberta-v3-base's config.json, scaled down (8 buckets: short sentences reach the log buckets).
+    return {
+      architectures: ['DebertaV2ForMaskedLM'], model_type: 'deberta-v2', attention_probs_dropout_prob: 0.1, hidden_act: act,
+      hidden_dropout_prob: 0.1, hidden_size: hidden, initializer_range: 0.02, intermediate_size: intermediate, layer_norm_eps: 1e-7,
+      max_position_embeddings: maxPositions, max_relative_positions: -1, norm_rel_ebd: 'layer_norm', num_attention_heads: heads,
+      num_hidden_layers: layers, pad_token_id: 0, pooler_dropout: 0, pooler_hidden_act: 'gelu', pooler_hidden_size: hidden,
+      pos_att_type: ['p2c', 'c2p'], position_biased_input: false, position_buckets: 8, relative_attention: true,
+      share_att_key: true, type_vocab_size: 0, vocab_size: vocabSize,
+    };
+  }
   const common = {
     attention_probs_dropout_prob: 0.1, hidden_act: act, hidden_dropout_prob: 0.1, hidden_size: hidden,
     initializer_range: 0.02, intermediate_size: intermediate, num_attention_heads: heads, num_hidden_layers: layers,
@@ -238,6 +265,13 @@ function extraTensors(config: EncoderConfig, rng: SeededRandom, std: number, pre
       add('vocab_layer_norm.bias', [H]);
       add('vocab_projector.bias', [V]);
       break;
+    case 'deberta-v2':
+      add('lm_predictions.lm_head.dense.weight', [H, H]);
+      add('lm_predictions.lm_head.dense.bias', [H]);
+      add('lm_predictions.lm_head.LayerNorm.weight', [H]);
+      add('lm_predictions.lm_head.LayerNorm.bias', [H]);
+      add('lm_predictions.lm_head.bias', [V]);
+      break;
     case 'electra':
       add('discriminator_predictions.dense.weight', [H, H]);
       add('discriminator_predictions.dense.bias', [H]);
@@ -280,8 +314,9 @@ export async function writeTinyModel(dir: string, family: ModelFamily, options: 
 }
 
 async function writeTokenizerFiles(dir: string, family: ModelFamily, vocab: string[]): Promise<void> {
-  if (family === 'xlm-roberta') {
-    for (const name of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(xlmrTokenizerDir(), name), join(dir, name));
+  if (family === 'xlm-roberta' || family === 'deberta-v2') {
+    const source = family === 'xlm-roberta' ? xlmrTokenizerDir() : debertaTokenizerDir();
+    for (const name of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(source, name), join(dir, name));
     return;
   }
   if (family === 'roberta') {

@@ -246,14 +246,16 @@ def random_word_labels(seed: int, num_labels: int):
     return for_sequence
 
 
-def tiny_cases(out: Path) -> list[dict]:
+def tiny_cases(out: Path, families: list[str]) -> list[dict]:
     cases = []
     for index, family in enumerate(FAMILIES):
+        if family not in families:
+            continue
         model_dir = out / f"tiny-{family}" / "model"
         if model_dir.exists():
             shutil.rmtree(model_dir)
         build_tiny_model(family, model_dir, seed=1000 + index)
-        pair_slots = 4 if family == "roberta" else 3  # RoBERTa pairs read <s> A </s></s> B </s>
+        pair_slots = 4 if family == "roberta" else 3  # RoBERTa pairs read <s> A </s></s> B </s>, the others [CLS] A [SEP] B [SEP]
         common = {"model_dir": model_dir, "model_ref": f"../tiny-{family}/model"}
         seed = 10 * index
         cases += [
@@ -393,6 +395,8 @@ def main() -> int:
     parser.add_argument("--wnut", default=str(DEFAULT_WNUT), help="WNUT-17 CoNLL file (default: %(default)s)")
     parser.add_argument("--skip-minilm", action="store_true", help="write the tiny-model cases only")
     parser.add_argument("--verify", action="store_true", help="check the fixtures on disk instead of writing them")
+    parser.add_argument("--families", default=",".join(FAMILIES),
+                        help="tiny families to (re)write, comma-separated (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -404,7 +408,11 @@ def main() -> int:
     if args.verify:
         return 1 if verify(out, minilm_dir) else 0
 
-    specs = tiny_cases(out) + ([] if minilm_dir is None else minilm_cases(minilm_dir, Path(args.wnut)))
+    families = [f.strip() for f in args.families.split(",") if f.strip()]
+    unknown = sorted(set(families) - set(FAMILIES))
+    if unknown:
+        raise ValueError(f"unknown families {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
+    specs = tiny_cases(out, families) + ([] if minilm_dir is None else minilm_cases(minilm_dir, Path(args.wnut)))
     for spec in specs:
         case = run_case(out, spec)
         size = (out / case["name"] / "golden.safetensors").stat().st_size

@@ -7,6 +7,7 @@ pre-training class, so the keys carry the family prefix as real checkpoints do) 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import torch
@@ -14,6 +15,8 @@ from transformers import (
     BertConfig,
     BertForPreTraining,
     BertTokenizer,
+    DebertaV2Config,
+    DebertaV2ForMaskedLM,
     DistilBertConfig,
     DistilBertForMaskedLM,
     ElectraConfig,
@@ -24,7 +27,12 @@ from transformers import (
 )
 from transformers.convert_slow_tokenizer import bytes_to_unicode
 
-FAMILIES = ("bert", "roberta", "distilbert", "electra")
+FAMILIES = ("bert", "roberta", "distilbert", "electra", "deberta-v3", "deberta-v2")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# DeBERTa-v3's tokenizer: a SentencePiece Unigram model trained here and converted by transformers'
+# DebertaV2Converter (make_sentencepiece_fixtures.py).
+DEBERTA_TOKENIZER = REPO_ROOT / "test" / "fixtures" / "tokenizers" / "unigram-deberta-v3-converter"
 
 # Small enough that each folder stays well under 200 KB; the larger initializer_range than HF's 0.02
 # makes attention far from uniform, so a wrong mask or position shows up in the goldens.
@@ -89,6 +97,23 @@ def family_config(family: str, vocab_size: int, pad_token_id: int):
     if family == "distilbert":
         return DistilBertConfig(dim=HIDDEN, n_layers=LAYERS, n_heads=HEADS, hidden_dim=INTERMEDIATE,
                                 max_position_embeddings=MAX_POSITIONS, **common)
+    if family == "deberta-v3":
+        # As microsoft/deberta-v3-base: no absolute positions or token types, log-bucketed relative positions
+        # with shared projections and normalised relative embeddings. Few buckets and a short max distance, so
+        # that the golden sentences reach the logarithmic buckets.
+        return DebertaV2Config(hidden_size=HIDDEN, num_hidden_layers=LAYERS, num_attention_heads=HEADS,
+                               intermediate_size=INTERMEDIATE, max_position_embeddings=MAX_POSITIONS,
+                               type_vocab_size=0, layer_norm_eps=1e-7, relative_attention=True,
+                               position_biased_input=False, pos_att_type=["p2c", "c2p"], max_relative_positions=-1,
+                               position_buckets=8, norm_rel_ebd="layer_norm", share_att_key=True, **common)
+    if family == "deberta-v2":
+        # The other branches of DebertaV2Config: absolute positions and token types, a narrower embedding with
+        # embed_proj, own position projections, plain (unbucketed) relative distances up to 6, no LayerNorm on them.
+        return DebertaV2Config(hidden_size=HIDDEN, num_hidden_layers=LAYERS, num_attention_heads=HEADS,
+                               intermediate_size=INTERMEDIATE, max_position_embeddings=MAX_POSITIONS,
+                               type_vocab_size=2, embedding_size=HIDDEN // 2, layer_norm_eps=1e-7,
+                               relative_attention=True, position_biased_input=True, pos_att_type="c2p|p2c",
+                               max_relative_positions=6, position_buckets=-1, share_att_key=False, **common)
     if family == "electra":
         return ElectraConfig(embedding_size=HIDDEN // 2, hidden_size=HIDDEN, num_hidden_layers=LAYERS,
                              num_attention_heads=HEADS, intermediate_size=INTERMEDIATE,
@@ -101,6 +126,8 @@ PRETRAINING_CLASS = {
     "roberta": RobertaForMaskedLM,  # as roberta-base: no pooler
     "distilbert": DistilBertForMaskedLM,
     "electra": ElectraForPreTraining,  # as google/electra-*-discriminator
+    "deberta-v3": DebertaV2ForMaskedLM,
+    "deberta-v2": DebertaV2ForMaskedLM,
 }
 
 
@@ -120,7 +147,14 @@ def randomize_(model: torch.nn.Module, generator: torch.Generator, init_range: f
 
 def build_tiny_model(family: str, folder: Path, seed: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    if family == "roberta":
+    if family.startswith("deberta"):
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            shutil.copyfile(DEBERTA_TOKENIZER / name, folder / name)
+        tokenizer = None
+        tokenizer_json = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+        vocab_size = max(token["id"] for token in tokenizer_json["added_tokens"]) + 1
+        pad_id = next(token["id"] for token in tokenizer_json["added_tokens"] if token["content"] == "[PAD]")
+    elif family == "roberta":
         vocab, merges = byte_level_bpe()
         tokenizer = RobertaTokenizer(vocab=vocab, merges=[tuple(m.split(" ")) for m in merges])
         (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
@@ -132,8 +166,9 @@ def build_tiny_model(family: str, folder: Path, seed: int) -> None:
         tokenizer = BertTokenizer(vocab=vocab, do_lower_case=True)
         (folder / "vocab.txt").write_text("\n".join(tokens) + "\n", encoding="utf-8")
         vocab_size, pad_id = len(tokens), vocab["[PAD]"]
-    tokenizer.model_max_length = MAX_POSITIONS
-    tokenizer.save_pretrained(str(folder))
+    if tokenizer is not None:
+        tokenizer.model_max_length = MAX_POSITIONS
+        tokenizer.save_pretrained(str(folder))
 
     config = family_config(family, vocab_size, pad_id)
     torch.manual_seed(seed)

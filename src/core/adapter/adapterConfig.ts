@@ -6,6 +6,7 @@ import type { Float32Tensor } from '../model/types.js';
 import { InputError } from '../data/types.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
 import { isObject } from '../util/isObject.js';
+import { SUPPORTED_MODEL_TYPES } from '../model/config.js';
 import { version } from '../../../package.json';
 
 /** Written into every adapter (pasta_studio_version). */
@@ -62,7 +63,7 @@ export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
 
 const SHA256 = /^sha256:[0-9a-f]{64}$/;
-const MODEL_TYPES = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra'];
+const MODEL_TYPES: readonly string[] = SUPPORTED_MODEL_TYPES;
 
 export function numLabels(config: AdapterConfig): number {
   return Object.keys(config.id2label).length;

@@ -9,6 +9,7 @@ const ARCHITECTURE_PREFIX: Record<ModelFamily, string> = {
   'xlm-roberta': 'XLMRoberta',
   distilbert: 'DistilBert',
   electra: 'Electra',
+  'deberta-v2': 'DebertaV2',
 };
 
 /** The tokenizer files transformers' AutoTokenizer reads, copied from the base model where it has them. */
@@ -22,6 +23,7 @@ export const TOKENIZER_FILES = [
   'merges.txt',
   'sentencepiece.bpe.model',
   'spiece.model',
+  'spm.model',
   'tokenizer.model',
 ] as const;
 

@@ -2,7 +2,8 @@
 // (input_ids, attention_mask and token_type_ids where the family has them) and returns `logits`: position ids and
 // the PASTA slot mask are computed inside, the vectors and the head are initializers. This is the layout Optimum's
 // ORTModelForTokenClassification / ORTModelForSequenceClassification and Triton's onnxruntime backend run as is.
-import { encoder, FrozenWeights, type EncoderInputs } from '../graph/encoder';
+import { FrozenWeights, type EncoderInputs } from '../graph/encoder';
+import { familyEncoder } from '../graph/familyEncoder';
 import { Graph } from '../graph/graph';
 import { classifier, pooledOutput } from '../graph/heads';
 import type { Value } from '../graph/ir';
@@ -90,7 +91,7 @@ export function buildStandaloneGraph(options: StandaloneGraphOptions): Graph {
     ),
   };
   const frozen = new FrozenWeights(g, options.weights);
-  const { sequenceOutput } = encoder(g, frozen, config, inputs);
+  const { sequenceOutput } = familyEncoder(g, frozen, config, inputs);
   const features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   const weight = g.initializer(io.classifierWeight, 'float32', options.classifierWeight.shape, options.classifierWeight.data);
   const bias = g.initializer(io.classifierBias, 'float32', options.classifierBias.shape, options.classifierBias.data);

@@ -1,6 +1,6 @@
-// The BERT-family encoder written once as forward code over the graph ops, with the PASTA hook: before
+// The BERT-family encoder (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA) written once as forward code over the graph ops, with the PASTA hook: before
 // every layer, each sequence's special-token slots get that layer's trainable vectors added.
-import type { EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
+import type { BertLikeConfig, EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
 import type { Graph } from './graph';
 import type { Value } from './ir';
 import * as ops from './ops';
@@ -19,7 +19,7 @@ interface LayerNames {
   outputLayerNorm: string;
 }
 
-export function layerNames(config: EncoderConfig, i: number): LayerNames {
+export function layerNames(config: BertLikeConfig, i: number): LayerNames {
   if (config.model_type === 'distilbert') {
     const p = `transformer.layer.${i}`;
     return {
@@ -116,7 +116,7 @@ export function activation(g: Graph, x: Value, kind: EncoderConfig['hidden_act']
   }
 }
 
-function embeddings(g: Graph, w: FrozenWeights, config: EncoderConfig, inputs: EncoderInputs): Value {
+function embeddings(g: Graph, w: FrozenWeights, config: BertLikeConfig, inputs: EncoderInputs): Value {
   let h = ops.gather(g, w.tensor('embeddings.word_embeddings.weight'), inputs.inputIds);
   h = ops.add(g, h, ops.gather(g, w.tensor('embeddings.position_embeddings.weight'), inputs.positionIds));
   if (inputs.tokenTypeIds && config.type_vocab_size > 0) {
@@ -134,7 +134,7 @@ function attentionBias(g: Graph, attentionMask: Value): Value {
   return ops.unsqueeze(g, ops.mul(g, blocked, g.scalar('float32', FLOAT32_MIN)), [1, 2]);
 }
 
-function selfAttention(g: Graph, w: FrozenWeights, config: EncoderConfig, names: LayerNames, h: Value, bias: Value): Value {
+function selfAttention(g: Graph, w: FrozenWeights, config: BertLikeConfig, names: LayerNames, h: Value, bias: Value): Value {
   const heads = config.num_attention_heads;
   const headSize = config.hidden_size / heads;
   const split = (x: Value, perm: number[]) => ops.transpose(g, ops.reshape(g, x, [0, 0, heads, headSize]), perm);
@@ -149,7 +149,7 @@ function selfAttention(g: Graph, w: FrozenWeights, config: EncoderConfig, names:
   return ops.reshape(g, context, [0, 0, config.hidden_size]);
 }
 
-function encoderLayer(g: Graph, w: FrozenWeights, config: EncoderConfig, i: number, h: Value, bias: Value): Value {
+function encoderLayer(g: Graph, w: FrozenWeights, config: BertLikeConfig, i: number, h: Value, bias: Value): Value {
   const names = layerNames(config, i);
   const eps = config.layer_norm_eps;
   const attended = linear(g, w, selfAttention(g, w, config, names, h, bias), names.attentionOutput);
@@ -164,7 +164,7 @@ export interface EncoderOutputs {
   hiddenStates: Value[];
 }
 
-export function encoder(g: Graph, w: FrozenWeights, config: EncoderConfig, inputs: EncoderInputs): EncoderOutputs {
+export function encoder(g: Graph, w: FrozenWeights, config: BertLikeConfig, inputs: EncoderInputs): EncoderOutputs {
   const bias = attentionBias(g, inputs.attentionMask);
   let h = embeddings(g, w, config, inputs);
   const hiddenStates = [h];

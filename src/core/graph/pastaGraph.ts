@@ -2,7 +2,8 @@
 // the head; never any weight gradient) and an inference graph (logits and probabilities).
 import type { EncoderConfig, WeightMap } from '../model/types';
 import { gradients } from './autodiff';
-import { encoder, FrozenWeights, type EncoderInputs } from './encoder';
+import { FrozenWeights, type EncoderInputs } from './encoder';
+import { familyEncoder } from './familyEncoder';
 import { Graph } from './graph';
 import { classifier, crossEntropy, pooledOutput, rowwiseClassifier } from './heads';
 import type { Value } from './ir';
@@ -69,7 +70,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
   const classifierBias = g.input(io.classifierBias, 'float32', perRow ? ['batch', labelDim] : [numLabels]);
 
   const frozen = new FrozenWeights(g, options.weights);
-  const { sequenceOutput, hiddenStates } = encoder(g, frozen, config, inputs);
+  const { sequenceOutput, hiddenStates } = familyEncoder(g, frozen, config, inputs);
   let features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   if (mode === 'train' && options.headDropout) {
     features = ops.mul(g, features, g.input(io.headDropoutMask, 'float32', [...features.shape]));

@@ -2,11 +2,11 @@
 // Fields that decide weight shapes are required; the others take the defaults transformers gives them.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { EncoderConfig, HiddenAct, ModelFamily } from './types.js';
+import type { BertFamily, DebertaV2Config, EncoderConfig, HiddenAct } from './types.js';
 import { fileError, ioError, quoteName } from './fileError.js';
 import { InputError } from '../data/types.js';
 
-export const SUPPORTED_MODEL_TYPES: readonly ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra'];
+export const SUPPORTED_MODEL_TYPES = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2'] as const;
 export const SUPPORTED_HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'];
 
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -40,7 +40,8 @@ export function parseEncoderConfig(raw: unknown, file = 'config.json'): EncoderC
   if (typeof modelType !== 'string' || !(SUPPORTED_MODEL_TYPES as readonly string[]).includes(modelType)) {
     throw fileError(file, `model_type ${typeof modelType === 'string' ? quoteName(modelType) : JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
   }
-  const config = modelType === 'distilbert' ? distilBertConfig(fields) : bertLikeConfig(fields, modelType as ModelFamily);
+  const config =
+    modelType === 'distilbert' ? distilBertConfig(fields) : modelType === 'deberta-v2' ? debertaV2Config(fields) : bertLikeConfig(fields, modelType as BertFamily);
   if (config.hidden_size % config.num_attention_heads !== 0) {
     throw fileError(file, `hidden size ${config.hidden_size} is not a multiple of the number of attention heads ${config.num_attention_heads}`);
   }
@@ -48,7 +49,7 @@ export function parseEncoderConfig(raw: unknown, file = 'config.json'): EncoderC
 }
 
 /** BERT, RoBERTa, XLM-RoBERTa and ELECTRA share BertConfig's fields. */
-function bertLikeConfig(f: ConfigFields, modelType: ModelFamily): EncoderConfig {
+function bertLikeConfig(f: ConfigFields, modelType: BertFamily): EncoderConfig {
   const positionType = f.optionalString('position_embedding_type', 'absolute');
   if (positionType !== 'absolute') f.fail('position_embedding_type', `is ${quoteName(positionType)}; only 'absolute' is supported`);
   const hiddenSize = f.positiveInteger('hidden_size');
@@ -68,6 +69,44 @@ function bertLikeConfig(f: ConfigFields, modelType: ModelFamily): EncoderConfig 
     embedding_size: modelType === 'electra' ? f.positiveInteger('embedding_size') : hiddenSize,
     initializer_range: f.positiveNumber('initializer_range', 0.02),
     hidden_dropout_prob: f.probability('hidden_dropout_prob', 0.1),
+    raw: f.raw,
+  };
+}
+
+/** DebertaV2Config: BertConfig's fields (no token types by default) and the disentangled attention's. */
+function debertaV2Config(f: ConfigFields): DebertaV2Config {
+  if (f.integer('conv_kernel_size', 0) > 0) f.fail('conv_kernel_size', 'is set: the convolution layer of deberta-v2-xlarge/xxlarge is not supported (DeBERTa-v3 has none)');
+  const hiddenSize = f.positiveInteger('hidden_size');
+  const heads = f.positiveInteger('num_attention_heads');
+  const headSize = f.integer('attention_head_size', hiddenSize / heads);
+  if (headSize !== hiddenSize / heads) f.fail('attention_head_size', `is ${headSize}; only hidden_size / num_attention_heads (${hiddenSize / heads}) is supported`);
+  const maxPositions = f.positiveInteger('max_position_embeddings', 512);
+  const maxRelative = f.integer('max_relative_positions', -1);
+  const normRelEbd = f.optionalString('norm_rel_ebd', 'none').toLowerCase().split('|').map((part) => part.trim());
+  const unknownNorm = normRelEbd.find((part) => part !== 'none' && part !== 'layer_norm');
+  if (unknownNorm !== undefined) f.fail('norm_rel_ebd', `${quoteName(unknownNorm)} is not supported (supported: none, layer_norm)`);
+  return {
+    model_type: 'deberta-v2',
+    vocab_size: f.positiveInteger('vocab_size'),
+    hidden_size: hiddenSize,
+    num_hidden_layers: f.positiveInteger('num_hidden_layers'),
+    num_attention_heads: heads,
+    intermediate_size: f.positiveInteger('intermediate_size'),
+    hidden_act: f.hiddenAct('hidden_act', 'gelu'),
+    layer_norm_eps: f.positiveNumber('layer_norm_eps', 1e-7),
+    max_position_embeddings: maxPositions,
+    type_vocab_size: f.nonNegativeInteger('type_vocab_size', 0),
+    pad_token_id: f.nonNegativeInteger('pad_token_id', 0),
+    embedding_size: f.positiveInteger('embedding_size', hiddenSize),
+    initializer_range: f.positiveNumber('initializer_range', 0.02),
+    hidden_dropout_prob: f.probability('hidden_dropout_prob', 0.1),
+    relative_attention: f.boolean('relative_attention', false),
+    max_relative_positions: maxRelative < 1 ? maxPositions : maxRelative,
+    position_buckets: f.integer('position_buckets', -1),
+    pos_att_type: f.positionAttentionTypes('pos_att_type'),
+    share_att_key: f.boolean('share_att_key', false),
+    norm_rel_ebd: normRelEbd.includes('layer_norm'),
+    position_biased_input: f.boolean('position_biased_input', true),
     raw: f.raw,
   };
 }
@@ -122,6 +161,28 @@ class ConfigFields {
     const value = this.value(field, fallback);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) this.fail(field, `must be a non-negative integer, got ${show(value)}`);
     return value;
+  }
+
+  integer(field: string, fallback?: number): number {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) this.fail(field, `must be an integer, got ${show(value)}`);
+    return value;
+  }
+
+  boolean(field: string, fallback?: boolean): boolean {
+    const value = this.value(field, fallback);
+    if (typeof value !== 'boolean') this.fail(field, `must be true or false, got ${show(value)}`);
+    return value;
+  }
+
+  /** DeBERTa's pos_att_type: a list, or the older "p2c|c2p" string; none when absent. */
+  positionAttentionTypes(field: string): ('c2p' | 'p2c')[] {
+    const value = this.value(field, []);
+    const parts = typeof value === 'string' ? value.toLowerCase().split('|').map((part) => part.trim()) : value;
+    if (!Array.isArray(parts)) this.fail(field, `must be a list or a '|'-separated string, got ${show(value)}`);
+    const wrong = parts.find((part) => part !== 'c2p' && part !== 'p2c');
+    if (wrong !== undefined) this.fail(field, `${show(wrong)} is not supported (supported: c2p, p2c)`);
+    return [...new Set(parts as ('c2p' | 'p2c')[])];
   }
 
   positiveNumber(field: string, fallback?: number): number {

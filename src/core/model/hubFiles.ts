@@ -1,4 +1,4 @@
-// Which files of a hub repository a BERT-family encoder needs: config, tokenizer, safetensors weights.
+// Which files of a hub repository an encoder needs: config, tokenizer, safetensors weights.
 import { HubError } from './hubError.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -6,9 +6,9 @@ export const SAFETENSORS_FILE = 'model.safetensors';
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
 
 /** SentencePiece models: the tokenizer reads the tokenizer.json converted from them, so they are fetched only without one. */
-const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model'];
+const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'spm.model'];
 
-/** Tokenizer files of the WordPiece (BERT) and byte-level BPE / SentencePiece (RoBERTa, XLM-R) families. */
+/** Tokenizer files of the WordPiece (BERT) and byte-level BPE / SentencePiece (RoBERTa, XLM-R, DeBERTa-v3) families. */
 export const TOKENIZER_FILES = [
   'tokenizer.json',
   'tokenizer_config.json',
@@ -19,6 +19,7 @@ export const TOKENIZER_FILES = [
   'merges.txt',
   'sentencepiece.bpe.model',
   'spiece.model',
+  'spm.model',
 ];
 
 export type WeightsPlan = { kind: 'single'; file: string } | { kind: 'sharded'; index: string };

@@ -1,11 +1,14 @@
 // Shapes shared by the model readers, the tokenizers and the graph compiler.
 // Field names follow Hugging Face transformers' BertConfig, whatever the family's own config.json says.
 
-export type ModelFamily = 'bert' | 'roberta' | 'xlm-roberta' | 'distilbert' | 'electra';
+/** The families that share BERT's encoder layer (BertConfig's fields, absolute position embeddings). */
+export type BertFamily = 'bert' | 'roberta' | 'xlm-roberta' | 'distilbert' | 'electra';
+
+export type ModelFamily = BertFamily | 'deberta-v2';
 
 export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'relu';
 
-export interface EncoderConfig {
+interface EncoderConfigBase {
   model_type: ModelFamily;
   vocab_size: number;
   hidden_size: number;
@@ -25,6 +28,29 @@ export interface EncoderConfig {
   /** The parsed config.json as written, for fields the encoder does not need. */
   raw: Record<string, unknown>;
 }
+
+export interface BertLikeConfig extends EncoderConfigBase {
+  model_type: BertFamily;
+}
+
+/** DeBERTa-v2/v3's disentangled attention, with DebertaV2Config's names and transformers' defaults applied. */
+export interface DebertaV2Config extends EncoderConfigBase {
+  model_type: 'deberta-v2';
+  relative_attention: boolean;
+  /** The relative distance the position embeddings span (max_position_embeddings where the config says -1). */
+  max_relative_positions: number;
+  /** Log-bucketed relative positions with this many buckets each side; -1 for none. */
+  position_buckets: number;
+  pos_att_type: readonly ('c2p' | 'p2c')[];
+  /** Positions projected by the content query and key projections (DeBERTa-v3) rather than their own. */
+  share_att_key: boolean;
+  /** norm_rel_ebd "layer_norm": the relative embeddings go through encoder.LayerNorm. */
+  norm_rel_ebd: boolean;
+  /** Absolute position embeddings added to the word embeddings (false in DeBERTa-v3). */
+  position_biased_input: boolean;
+}
+
+export type EncoderConfig = BertLikeConfig | DebertaV2Config;
 
 /** A dense float32 tensor in row-major order. */
 export interface Float32Tensor {

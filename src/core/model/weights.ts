@@ -1,7 +1,7 @@
 // The weights an encoder needs, by their Hugging Face names, and their loading from a checkpoint: the family
 // prefix stripped, heads the encoder does not use left unread, every needed weight present with the shape the
 // config implies.
-import type { EncoderConfig, Float32Tensor, ModelFamily, WeightMap } from './types.js';
+import type { DebertaV2Config, EncoderConfig, Float32Tensor, ModelFamily, WeightMap } from './types.js';
 import type { Checkpoint } from './checkpoint.js';
 import { FLOAT_DTYPES } from './dtypes.js';
 import { fileError, quoteName } from './fileError.js';
@@ -21,10 +21,60 @@ export const FAMILY_PREFIX: Record<ModelFamily, string> = {
   'xlm-roberta': 'roberta.',
   distilbert: 'distilbert.',
   electra: 'electra.',
+  'deberta-v2': 'deberta.',
 };
 
 export function expectedWeights(config: EncoderConfig): ExpectedWeight[] {
+  if (config.model_type === 'deberta-v2') return debertaV2Weights(config);
   return config.model_type === 'distilbert' ? distilBertWeights(config) : bertLikeWeights(config);
+}
+
+/** Relative distances the disentangled attention embeds each side: position_buckets, else max_relative_positions. */
+export function relativeAttentionSpan(c: DebertaV2Config): number {
+  return c.position_buckets > 0 ? c.position_buckets : c.max_relative_positions;
+}
+
+function debertaV2Weights(c: DebertaV2Config): ExpectedWeight[] {
+  const H = c.hidden_size;
+  const E = c.embedding_size;
+  const I = c.intermediate_size;
+  const out: ExpectedWeight[] = [];
+  const add = (name: string, shape: number[]): void => {
+    out.push({ name, shape, optional: false });
+  };
+  const linear = (name: string, outputs: number, inputs: number, bias = true): void => {
+    add(`${name}.weight`, [outputs, inputs]);
+    if (bias) add(`${name}.bias`, [outputs]);
+  };
+  add('embeddings.word_embeddings.weight', [c.vocab_size, E]);
+  if (c.position_biased_input) add('embeddings.position_embeddings.weight', [c.max_position_embeddings, E]);
+  if (c.type_vocab_size > 0) add('embeddings.token_type_embeddings.weight', [c.type_vocab_size, E]);
+  if (E !== H) linear('embeddings.embed_proj', H, E, false);
+  add('embeddings.LayerNorm.weight', [H]);
+  add('embeddings.LayerNorm.bias', [H]);
+  if (c.relative_attention) {
+    add('encoder.rel_embeddings.weight', [2 * relativeAttentionSpan(c), H]);
+    if (c.norm_rel_ebd) {
+      add('encoder.LayerNorm.weight', [H]);
+      add('encoder.LayerNorm.bias', [H]);
+    }
+  }
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    const p = `encoder.layer.${l}.`;
+    for (const proj of ['query_proj', 'key_proj', 'value_proj']) linear(`${p}attention.self.${proj}`, H, H);
+    if (c.relative_attention && !c.share_att_key) {
+      if (c.pos_att_type.includes('c2p')) linear(`${p}attention.self.pos_key_proj`, H, H);
+      if (c.pos_att_type.includes('p2c')) linear(`${p}attention.self.pos_query_proj`, H, H);
+    }
+    linear(`${p}attention.output.dense`, H, H);
+    add(`${p}attention.output.LayerNorm.weight`, [H]);
+    add(`${p}attention.output.LayerNorm.bias`, [H]);
+    linear(`${p}intermediate.dense`, I, H);
+    linear(`${p}output.dense`, H, I);
+    add(`${p}output.LayerNorm.weight`, [H]);
+    add(`${p}output.LayerNorm.bias`, [H]);
+  }
+  return out;
 }
 
 function bertLikeWeights(c: EncoderConfig): ExpectedWeight[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
 import { writeSafetensors } from '../../../src/core/model/safetensorsWriter.js';
-import type { EncoderConfig } from '../../../src/core/model/types.js';
+import type { BertLikeConfig, EncoderConfig } from '../../../src/core/model/types.js';
 import { loadAdapter, saveAdapter, verifyAdapterForBase, type AdapterConfig } from '../../../src/core/adapter/index.js';
 import { BASE_SHA, fixtureConfig, fixtureTensors } from './adapterFixture.js';
 
@@ -99,12 +99,12 @@ describe('loadAdapter refuses', () => {
 });
 
 describe('verifyAdapterForBase', () => {
-  const baseConfig = (overrides: Partial<EncoderConfig> = {}): EncoderConfig => ({
+  const baseConfig = (overrides: Partial<BertLikeConfig> = {}): EncoderConfig => ({
     model_type: 'bert', vocab_size: 100, hidden_size: 8, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 32,
     hidden_act: 'gelu', layer_norm_eps: 1e-12, max_position_embeddings: 64, type_vocab_size: 2, pad_token_id: 0,
     embedding_size: 8, initializer_range: 0.02, hidden_dropout_prob: 0.1, raw: {}, ...overrides,
   });
-  const base = (overrides: Partial<EncoderConfig> = {}, sha256 = BASE_SHA) => {
+  const base = (overrides: Partial<BertLikeConfig> = {}, sha256 = BASE_SHA) => {
     const config = baseConfig(overrides);
     return { config, fingerprint: { sha256, signature: { model_type: config.model_type, hidden_size: config.hidden_size, num_hidden_layers: config.num_hidden_layers, num_attention_heads: config.num_attention_heads, vocab_size: config.vocab_size } } };
   };

@@ -38,6 +38,15 @@ const ELECTRA_SMALL_DISCRIMINATOR = {
   type_vocab_size: 2, vocab_size: 30522,
 };
 
+// microsoft/deberta-v3-base's config.json.
+const DEBERTA_V3_BASE = {
+  model_type: 'deberta-v2', attention_probs_dropout_prob: 0.1, hidden_act: 'gelu', hidden_dropout_prob: 0.1, hidden_size: 768,
+  initializer_range: 0.02, intermediate_size: 3072, max_position_embeddings: 512, relative_attention: true,
+  position_buckets: 256, norm_rel_ebd: 'layer_norm', share_att_key: true, pos_att_type: 'p2c|c2p', layer_norm_eps: 1e-7,
+  max_relative_positions: -1, position_biased_input: false, num_attention_heads: 12, num_hidden_layers: 12,
+  type_vocab_size: 0, vocab_size: 128100,
+};
+
 function fields(raw: object) {
   const { raw: _raw, ...rest } = parseEncoderConfig(raw);
   return rest;
@@ -103,8 +112,40 @@ function rejects(raw: unknown, pattern: RegExp, file = '/models/x/config.json'):
   });
 }
 
+test('DeBERTa-v3 (deberta-v2): disentangled attention fields, -1 max_relative_positions as max_position_embeddings', () => {
+  const c = fields(DEBERTA_V3_BASE);
+  assert.equal(c.model_type, 'deberta-v2');
+  assert.deepEqual(c, {
+    model_type: 'deberta-v2', vocab_size: 128100, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12,
+    intermediate_size: 3072, hidden_act: 'gelu', layer_norm_eps: 1e-7, max_position_embeddings: 512, type_vocab_size: 0,
+    pad_token_id: 0, embedding_size: 768, initializer_range: 0.02, hidden_dropout_prob: 0.1, relative_attention: true,
+    max_relative_positions: 512, position_buckets: 256, pos_att_type: ['p2c', 'c2p'], share_att_key: true, norm_rel_ebd: true,
+    position_biased_input: false,
+  });
+  // transformers' defaults where a field is absent: DebertaV2Config and the getattr fallbacks of the model.
+  const bare = fields({ model_type: 'deberta-v2', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, vocab_size: 100 });
+  assert.equal(bare.model_type, 'deberta-v2');
+  if (bare.model_type !== 'deberta-v2') return;
+  assert.deepEqual(
+    [bare.relative_attention, bare.position_biased_input, bare.pos_att_type, bare.share_att_key, bare.norm_rel_ebd, bare.position_buckets, bare.type_vocab_size, bare.layer_norm_eps],
+    [false, true, [], false, false, -1, 0, 1e-7],
+  );
+  assert.deepEqual(fields({ ...DEBERTA_V3_BASE, pos_att_type: ['c2p'] }).model_type, 'deberta-v2');
+});
+
+test('DeBERTa fields the encoder cannot honour are refused by name', () => {
+  rejects({ ...DEBERTA_V3_BASE, conv_kernel_size: 3 }, /conv_kernel_size is set: the convolution layer of deberta-v2-xlarge\/xxlarge is not supported/);
+  rejects({ ...DEBERTA_V3_BASE, pos_att_type: 'p2c|p2p' }, /pos_att_type "p2p" is not supported \(supported: c2p, p2c\)/);
+  rejects({ ...DEBERTA_V3_BASE, pos_att_type: 3 }, /pos_att_type must be a list or a '\|'-separated string, got 3/);
+  rejects({ ...DEBERTA_V3_BASE, norm_rel_ebd: 'batch_norm' }, /norm_rel_ebd 'batch_norm' is not supported \(supported: none, layer_norm\)/);
+  rejects({ ...DEBERTA_V3_BASE, share_att_key: 'yes' }, /share_att_key must be true or false, got "yes"/);
+  rejects({ ...DEBERTA_V3_BASE, position_buckets: 1.5 }, /position_buckets must be an integer, got 1.5/);
+  rejects({ ...DEBERTA_V3_BASE, attention_head_size: 32 }, /attention_head_size is 32; only hidden_size \/ num_attention_heads \(64\) is supported/);
+  rejects({ ...DEBERTA_V3_BASE, hidden_size: undefined }, /hidden_size is missing/);
+});
+
 test('an unknown or missing model_type lists the supported ones', () => {
-  rejects({ ...BERT_BASE_UNCASED, model_type: 'gpt2' }, /model_type 'gpt2' is not supported \(supported: bert, roberta, xlm-roberta, distilbert, electra\)/);
+  rejects({ ...BERT_BASE_UNCASED, model_type: 'gpt2' }, /model_type 'gpt2' is not supported \(supported: bert, roberta, xlm-roberta, distilbert, electra, deberta-v2\)/);
   rejects({ ...BERT_BASE_UNCASED, model_type: undefined }, /has no model_type \(supported: bert, roberta/);
   rejects({ ...BERT_BASE_UNCASED, model_type: 7 }, /model_type 7 is not supported/);
 });

@@ -9,9 +9,10 @@ import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
 import { writeSafetensors, type TensorToWrite } from '../../../src/core/model/safetensorsWriter.js';
 import { expectedWeights } from '../../../src/core/model/weights.js';
 import { tinyConfig, writeTinyModel } from '../../helpers/tinyModel.js';
+import { parseEncoderConfig } from '../../../src/core/model/config.js';
 import { withTempDir } from './craftSafetensors.js';
 
-const FAMILIES: ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra'];
+const FAMILIES: ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2'];
 
 function assertSameWeights(actual: WeightMap, expected: WeightMap): void {
   assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
@@ -48,7 +49,7 @@ for (const family of FAMILIES) {
       assert.deepEqual(loaded.files, [join(dir, 'model.safetensors')]);
       assertSameWeights(loaded.weights, model.weights);
       const names = [...loaded.weights.keys()];
-      assert.ok(!names.some((n) => /^(bert|roberta|distilbert|electra)\.|^(cls|lm_head|vocab_|discriminator_)/.test(n)), names.join(' '));
+      assert.ok(!names.some((n) => /^(bert|roberta|distilbert|electra|deberta)\.|^(cls|lm_head|lm_predictions|vocab_|discriminator_)/.test(n)), names.join(' '));
     });
   });
 
@@ -82,6 +83,36 @@ test('expected weight names and shapes follow transformers (BERT layer, DistilBE
   assert.deepEqual(electra.get('embeddings.word_embeddings.weight')!.shape, [112, 16]);
   assert.deepEqual(electra.get('embeddings_project.weight')!.shape, [32, 16]);
   assert.ok(!expectedWeights(tinyConfig('electra', { embeddingSize: 32 })).some((w) => w.name.startsWith('embeddings_project')));
+});
+
+test('DeBERTa-v2/v3 weights: relative embeddings of 2 x position_buckets rows, shared or own position projections', () => {
+  const v3 = new Map(expectedWeights(tinyConfig('deberta-v2')).map((w) => [w.name, w]));
+  assert.deepEqual(v3.get('encoder.rel_embeddings.weight')!.shape, [16, 32]);
+  assert.deepEqual(v3.get('encoder.LayerNorm.weight')!.shape, [32]);
+  assert.deepEqual(v3.get('encoder.layer.1.attention.self.query_proj.weight')!.shape, [32, 32]);
+  assert.ok(!v3.has('embeddings.position_embeddings.weight'));
+  assert.ok(!v3.has('embeddings.token_type_embeddings.weight'));
+  assert.ok(![...v3.keys()].some((name) => name.includes('pos_key_proj') || name.includes('pos_query_proj')));
+  assert.equal(v3.size, 1 + 2 + 2 + 2 * 16 + 1);
+
+  const raw = { ...tinyConfig('deberta-v2').raw, share_att_key: false, position_buckets: -1, max_relative_positions: 6, position_biased_input: true, type_vocab_size: 2, embedding_size: 16, norm_rel_ebd: 'none' };
+  const v2 = new Map(expectedWeights(parseEncoderConfig(raw)).map((w) => [w.name, w]));
+  assert.deepEqual(v2.get('encoder.rel_embeddings.weight')!.shape, [12, 32]);
+  assert.deepEqual(v2.get('encoder.layer.0.attention.self.pos_key_proj.weight')!.shape, [32, 32]);
+  assert.deepEqual(v2.get('encoder.layer.0.attention.self.pos_query_proj.bias')!.shape, [32]);
+  assert.deepEqual(v2.get('embeddings.embed_proj.weight')!.shape, [32, 16]);
+  assert.ok(!v2.has('embeddings.embed_proj.bias'));
+  assert.deepEqual(v2.get('embeddings.position_embeddings.weight')!.shape, [64, 16]);
+  assert.ok(!v2.has('encoder.LayerNorm.weight'));
+});
+
+test('a DeBERTa checkpoint whose relative embeddings disagree with position_buckets is refused naming both', async () => {
+  await withTempDir(async (dir) => {
+    await writeTinyModel(dir, 'deberta-v2');
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, position_buckets: 16 }));
+    await rejectsWith(dir, /model\.safetensors: weight 'deberta\.encoder\.rel_embeddings\.weight' has shape \[16, 32\] but .*config\.json implies \[32, 32\]$/);
+  });
 });
 
 test('the pooler is optional', async () => {
