@@ -1,8 +1,8 @@
 """PASTA (Yang et al., EACL 2023) on any Hugging Face BERT-family encoder: the reference the product is checked against.
 
 The published code (luka-group/PASTA, PASTA_modeling.py) subclasses BertLayer; here forward pre-hooks on
-each encoder layer do the same addition, so one class serves BertModel, RobertaModel, DistilBertModel and
-ElectraModel across transformers versions. See README.md for the published semantics this follows.
+each encoder layer do the same addition, so one class serves BertModel, RobertaModel, DistilBertModel,
+ElectraModel and DebertaV2Model across transformers versions. See README.md for the published semantics this follows.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ IGNORE_INDEX = -100
 
 def encoder_layers(base: nn.Module) -> nn.ModuleList:
     if hasattr(base, "encoder") and hasattr(base.encoder, "layer"):
-        return base.encoder.layer  # BERT, RoBERTa, ELECTRA
+        return base.encoder.layer  # BERT, RoBERTa, ELECTRA, DeBERTa-v2/v3
     if hasattr(base, "transformer") and hasattr(base.transformer, "layer"):
         return base.transformer.layer  # DistilBERT
     raise ValueError(f"{type(base).__name__}: no encoder layer list found (expected encoder.layer or transformer.layer)")
