@@ -1,6 +1,6 @@
 // pasta export --out <file>: the workspace's annotations (or a data file) -> CoNLL (IOB2, BIOES, IOB1) or JSONL.
 import { promises as fs } from 'node:fs';
-import { dirname, extname, relative, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { AnnotationStore } from '../../core/data/annotationStore.js';
 import { formatConll } from '../../core/data/conll.js';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
@@ -11,6 +11,7 @@ import { InputError, type NerDocument } from '../../core/data/types.js';
 import { booleanFlag, stringFlag, UsageError, type Command } from '../command.js';
 import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
 import { separateEntityWords, splitIntoLines } from '../../core/data/documentLines.js';
+import { shownPath } from '../shownPath.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -71,7 +72,7 @@ export const exportCommand: Command = {
     await fs.mkdir(dirname(out), { recursive: true });
     await writeFileAtomic(out, text);
     const entities = documents.reduce((n, d) => n + d.spans.length, 0);
-    io.stdout.write(`Exported ${documents.length} ${from === undefined ? 'annotated files' : 'documents'} with ${entities} entities to ${relative(io.cwd, out) || out} (${format === 'conll' ? `CoNLL, ${stringFlag(args, 'scheme') ?? 'IOB2'}` : 'JSONL'})\n`);
+    io.stdout.write(`Exported ${documents.length} ${from === undefined ? 'annotated files' : 'documents'} with ${entities} entities to ${shownPath(io.cwd, out)} (${format === 'conll' ? `CoNLL, ${stringFlag(args, 'scheme') ?? 'IOB2'}` : 'JSONL'})\n`);
     return 0;
   },
 };

@@ -1,7 +1,7 @@
 // pasta import <file>: CoNLL or Prodigy/doccano JSONL (entities), or classification JSONL (single texts or sentence
 // pairs) -> a JSONL dataset of the project, .pasta/datasets/<name>.jsonl.
 import { promises as fs } from 'node:fs';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { JsonlNerDocument } from '../../core/data/jsonl.js';
 import { formatClassificationJsonl, formatNerJsonl } from '../../core/data/jsonlWrite.js';
 import { writeFileAtomic } from '../../core/data/atomicWrite.js';
@@ -13,6 +13,7 @@ import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
+import { shownPath } from '../shownPath.js';
 
 export const DATASETS_DIR = join('.pasta', 'datasets');
 const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -79,7 +80,7 @@ export const importCommand: Command = {
 
     await fs.mkdir(join(args.workspace, DATASETS_DIR), { recursive: true });
     await writeFileAtomic(target, text);
-    io.stdout.write(`Imported ${summary} from ${input} into ${relative(io.cwd, target) || target}\n`);
+    io.stdout.write(`Imported ${summary} from ${input} into ${shownPath(io.cwd, target)}\n`);
 
     const sources = raw.dataSources;
     if (Array.isArray(sources) && !sources.some((s) => coversDataset(s, relativeTarget))) {

@@ -1,5 +1,4 @@
 // pasta train: trains a PASTA adapter on the workspace's annotations and writes .pasta/adapters/<name>.
-import { relative } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
 import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
@@ -10,6 +9,7 @@ import type { TrainingEvent } from '../../core/training/trainingEvents.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
 import { formatClassificationScores } from './eval.js';
+import { shownPath } from '../shownPath.js';
 
 const NUMERIC_FLAGS: Record<string, keyof Hyperparameters> = {
   epochs: 'epochs',
@@ -125,7 +125,7 @@ export const trainCommand: Command = {
           raw.activeAdapter = name;
         });
       if (!booleanFlag(args, 'json') && result.best) {
-        io.stdout.write(`\nAdapter '${name}' (best epoch ${result.bestEpoch}) written to ${relative(io.cwd, result.adapterDir!) || result.adapterDir}\n`);
+        io.stdout.write(`\nAdapter '${name}' (best epoch ${result.bestEpoch}) written to ${shownPath(io.cwd, result.adapterDir!)}\n`);
         if (result.project.task === 'sequence') io.stdout.write(`Dev metrics (text classification):\n${formatClassificationScores(result.best)}`);
         else io.stdout.write(`Dev metrics (entity level, seqeval strict IOB2):\n${formatScores(result.best)}`);
       }
