@@ -21,6 +21,8 @@ const predictionItem = v.object({
   after: v.string(),
   /** 1-based line of the span's start. */
   line: offset(),
+  /** Absent for the adapter's predictions. */
+  source: v.optional(v.literal('language-model')),
 });
 export type PredictionItem = v.InferOutput<typeof predictionItem>;
 
@@ -34,6 +36,8 @@ export const predictionsViewState = v.object({
   /** Why the list is empty or old, for every status but ready. */
   message: v.optional(v.string()),
   adapter: v.optional(v.string()),
+  /** Who made the file's language-model suggestions and what they cost, when it has some. */
+  suggestedBy: v.optional(v.string()),
   items: v.array(predictionItem),
   labels: v.array(labelInfo),
   /** Entities the file's annotations hold now. */

@@ -61,6 +61,7 @@ function render(state: PredictionsViewState): void {
   el('file').textContent = state.file;
   el('summary').textContent = [
     state.adapter ? `adapter ${state.adapter}` : undefined,
+    state.suggestedBy,
     `${state.items.length} to review`,
     `${state.annotated} annotated`,
     state.rejected ? `${state.rejected} rejected` : undefined,

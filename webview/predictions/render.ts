@@ -1,5 +1,5 @@
-// Draws the review list: each prediction in its line's context with its label, confidence and the two
-// decisions. Clicking the text shows the span in the editor.
+// Draws the review list: each prediction in its line's context with its label, confidence (or LM, for a language
+// model's suggestion) and the two decisions. Clicking the text shows the span in the editor.
 import type { PredictionItem, LabelInfo } from '../../src/protocol/predictions.js';
 
 const FALLBACK_COLOR = '#808080';
@@ -39,8 +39,13 @@ export function renderItems(list: HTMLElement, items: readonly PredictionItem[],
       context.addEventListener('click', () => actions.reveal(item));
 
       const line = element('span', 'line', `line ${item.line}`);
-      const confidence = element('span', item.confidence < 0.5 ? 'confidence low' : 'confidence', `${(item.confidence * 100).toFixed(0)}%`);
-      confidence.title = `Mean probability of the predicted tags over the span's words: ${item.confidence.toFixed(3)}`;
+      const fromLanguageModel = item.source === 'language-model';
+      const confidence = fromLanguageModel
+        ? element('span', 'confidence language-model', 'LM')
+        : element('span', item.confidence < 0.5 ? 'confidence low' : 'confidence', `${(item.confidence * 100).toFixed(0)}%`);
+      confidence.title = fromLanguageModel
+        ? 'Suggested by a language model (it gives no probability)'
+        : `Mean probability of the predicted tags over the span's words: ${item.confidence.toFixed(3)}`;
 
       const buttons = element('span', 'actions');
       buttons.append(

@@ -9,9 +9,11 @@ import { installGpuSupport } from './installGpuSupport.js';
 import { labelSelection } from './labelSelection.js';
 import { packageAdapter } from './packageAdapter.js';
 import { predictEntities } from './predictEntities.js';
+import { preannotateWithLanguageModel } from './preannotateWithLanguageModel.js';
 import { removeEntity } from './removeEntity.js';
 import { selectActiveAdapter } from './selectActiveAdapter.js';
 import { selectBaseModel } from './selectBaseModel.js';
+import { setLanguageModelApiKey } from './setLanguageModelApiKey.js';
 import { showDeviceInfo } from './showDeviceInfo.js';
 import { showTrainingDashboard } from './showTrainingDashboard.js';
 import { toggleHighlighting } from './toggleHighlighting.js';
@@ -22,6 +24,8 @@ export const COMMANDS: readonly PastaCommand[] = [
   showTrainingDashboard,
   annotateCurrentFile,
   predictEntities,
+  preannotateWithLanguageModel,
+  setLanguageModelApiKey,
   toggleHighlighting,
   selectBaseModel,
   selectActiveAdapter,

@@ -9,6 +9,7 @@ import { NoAdapterError, RestrictedModeError, type PredictionService } from './p
 import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, parseWebviewMessage, type WebviewToHost } from '../../protocol/predictions.js';
 import type { Rejections } from './rejections.js';
 import { findPending, reviewItems, withAccepted } from './review.js';
+import { languageModelSuggestions, type LanguageModelSuggestions } from './languageModelSuggestions.js';
 import { followDocument } from './followDocument.js';
 import { predictTexts } from './predictTexts.js';
 import { webviewHtml, webviewRoots } from '../webviewDocument.js';
@@ -34,6 +35,7 @@ export class PredictionsPanel implements vscode.Disposable {
   /** The file's text on disk when it was predicted: every offset refers to it. */
   private text = '';
   private predictions: PredictedSpan[] = [];
+  private suggested: LanguageModelSuggestions = { spans: [] };
   private annotated: Span[] = [];
   private adapter: string | undefined;
   private status: PredictionsStatus = 'predicting';
@@ -136,6 +138,7 @@ export class PredictionsPanel implements vscode.Disposable {
     try {
       this.text = await file.store.readText(file.relativePath);
       await this.reloadAnnotations(false);
+      this.suggested = await languageModelSuggestions(file, this.text);
       const { adapter, spans: [spans] } = await predictTexts(this.deps.service, file.folder, [this.text]);
       if (file !== this.file) return;
       this.adapter = adapter;
@@ -146,7 +149,7 @@ export class PredictionsPanel implements vscode.Disposable {
       }
     } catch (err) {
       this.predictions = [];
-      this.status = err instanceof RestrictedModeError ? 'restricted' : err instanceof NoAdapterError ? 'no-adapter' : 'error';
+      this.status = err instanceof RestrictedModeError ? 'restricted' : err instanceof NoAdapterError ? (this.suggested.spans.length ? 'ready' : 'no-adapter') : 'error';
       this.message = (err as Error).message;
       if (this.status === 'error') this.deps.log.error(`predicting ${file.relativePath}: ${(err as Error).stack ?? err}`);
     }
@@ -184,7 +187,8 @@ export class PredictionsPanel implements vscode.Disposable {
       status: this.status,
       ...(this.message ? { message: this.message } : {}),
       ...(this.adapter ? { adapter: this.adapter } : {}),
-      items: reviewItems(this.text, this.predictions, this.annotated, rejected),
+      ...(this.suggested.summary ? { suggestedBy: this.suggested.summary } : {}),
+      items: reviewItems(this.text, [...this.predictions, ...this.suggested.spans], this.annotated, rejected),
       labels: [],
       annotated: this.annotated.length,
       rejected: rejected.filter((r) => this.text.slice(r.start, r.end) === r.text).length,
@@ -270,7 +274,7 @@ export class PredictionsPanel implements vscode.Disposable {
 
   private pending(): PredictedSpan[] {
     const shown = this.viewState()?.items ?? [];
-    return this.predictions.filter((p) => shown.some((i) => i.start === p.start && i.end === p.end && i.label === p.label));
+    return [...this.predictions, ...this.suggested.spans].filter((p) => shown.some((i) => i.start === p.start && i.end === p.end && i.label === p.label));
   }
 
   private async accept(spans: readonly Span[], mode: 'replace' | 'keepAnnotations'): Promise<void> {

@@ -11,7 +11,7 @@ const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 const same = (a: Span, b: Span) => a.start === b.start && a.end === b.end && a.label === b.label;
 
 /** Predictions of `text` that are neither rejected nor already annotated as such, in text order. */
-export function reviewItems(text: string, predicted: readonly PredictedSpan[], annotated: readonly Span[], rejected: readonly RejectedSpan[]): PredictionItem[] {
+export function reviewItems(text: string, predicted: readonly (PredictedSpan & { source?: 'language-model' })[], annotated: readonly Span[], rejected: readonly RejectedSpan[]): PredictionItem[] {
   return withoutRejected(predicted, rejected, text)
     .filter((p) => !annotated.some((a) => same(a, p)))
     .sort((a, b) => a.start - b.start)
@@ -32,6 +32,7 @@ export function reviewItems(text: string, predicted: readonly PredictedSpan[], a
         before: before.replace(/\r/g, ''),
         after: after.replace(/\r/g, ''),
         line: text.slice(0, p.start).split('\n').length,
+        ...(p.source ? { source: p.source } : {}),
       };
     });
 }
