@@ -31,6 +31,9 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'onnxruntime-node'],
+    // ESM dependencies (fdir, through tinyglobby) call createRequire(import.meta.url), which a CommonJS bundle lacks.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   })),
   ...webviewApps.map((t) => ({ ...common, entryPoints: [t.entry], outfile: t.out, platform: 'browser', format: 'iife', target: 'es2022' })),
 ];

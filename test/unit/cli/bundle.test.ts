@@ -27,6 +27,8 @@ before(async () => {
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'onnxruntime-node'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
   });
 });
