@@ -4,8 +4,6 @@ import * as v from 'valibot';
 import { labelInfo } from './annotate.js';
 import { offset, parseMessage, text, type MessageOf } from './parse.js';
 
-export type { LabelInfo } from './annotate.js';
-
 const probability = (message?: string) => v.pipe(v.number(message), v.minValue(0, message), v.maxValue(1, message));
 const labelName = (message?: string) => v.pipe(text(100, message), v.minLength(1, message));
 

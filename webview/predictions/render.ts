@@ -1,6 +1,7 @@
 // Draws the review list: each prediction in its line's context with its label, confidence (or LM, for a language
 // model's suggestion) and the two decisions. Clicking the text shows the span in the editor.
-import type { PredictionItem, LabelInfo } from '../../src/protocol/predictions.js';
+import type { LabelInfo } from '../../src/protocol/annotate.js';
+import type { PredictionItem } from '../../src/protocol/predictions.js';
 
 const FALLBACK_COLOR = '#808080';
 
