@@ -15,6 +15,9 @@ import { cudaProviderPackage } from '../../src/core/engine/cuda/providerPackage.
 import { buildProviderNupkg, FakeNuget } from '../helpers/fakeNuget.js';
 import { writeTinyModel } from '../helpers/tinyModel.js';
 import { saveRandomAdapter } from '../unit/export/exportFixture.js';
+import type { FileOutcome } from '../../src/core/preannotate/preannotateFiles.js';
+import { readProjectFile } from '../../src/core/project/projectFile.js';
+import { startLoopbackChat } from '../unit/preannotate/loopbackChat.js';
 import { NOTES_TEXT } from './workspaceFixture.js';
 
 const EXTENSION_ID = 'pasta-studio.pasta-studio';
@@ -323,6 +326,31 @@ export const checks: Check[] = [
     } finally {
       await feed.close();
       rmSync(targetDir, { recursive: true, force: true });
+    }
+  }],
+  ['Pre-annotate with a Language Model writes the endpoint\'s suggestions for review, not annotations', async () => {
+    const root = workspaceRoot();
+    const file = join(root, 'lm-notes.txt');
+    writeFileSync(file, 'Ada Lovelace wrote to Charles Babbage.\n');
+    const label = (await readProjectFile(root)).project.labels[0].name;
+    const server = await startLoopbackChat(() => ({ content: JSON.stringify({ entities: [{ text: 'Ada Lovelace', label }, { text: 'Charles Babbage', label }, { text: 'Mars', label }] }) }));
+    const settings = vscode.workspace.getConfiguration('pasta.preannotate');
+    const set = (values: Record<string, string | undefined>) =>
+      Promise.all(Object.entries(values).map(([key, value]) => settings.update(key, value, vscode.ConfigurationTarget.Workspace)));
+    await set({ source: 'endpoint', endpoint: server.url, model: 'loopback' });
+    try {
+      const outcomes = (await vscode.commands.executeCommand('pasta.preannotate', vscode.Uri.file(file))) as FileOutcome[];
+      assert.deepEqual(outcomes.map((o) => [o.file, o.status]), [['lm-notes.txt', 'suggested']]);
+      assert.equal(server.requests.length, 1);
+      const suggestions = JSON.parse(readFileSync(join(root, '.pasta', 'suggestions', 'lm-notes.txt.json'), 'utf8'));
+      assert.deepEqual(suggestions.spans.map((s: { text: string; label: string }) => [s.text, s.label]), [['Ada Lovelace', label], ['Charles Babbage', label]]);
+      assert.deepEqual(suggestions.problems, [`"Mars" (${label}) is not in the text`]);
+      assert.equal(existsSync(join(root, '.pasta', 'annotations', 'lm-notes.txt.json')), false, 'nothing is annotated before a person accepts');
+    } finally {
+      await set({ source: undefined, endpoint: undefined, model: undefined });
+      await server.close();
+      rmSync(file, { force: true });
+      rmSync(join(root, '.pasta', 'suggestions'), { recursive: true, force: true });
     }
   }],
 ];
