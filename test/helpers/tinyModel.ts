@@ -181,6 +181,17 @@ export function tinyConfigJson(family: ModelFamily, options: TinyModelOptions = 
       share_att_key: true, type_vocab_size: 0, vocab_size: vocabSize,
     };
   }
+  if (family === 'modernbert') {
+    // As answerdotai/ModernBERT-base's config.json (hub form), scaled down: global attention on layers 0 and 2.
+    return {
+      architectures: ['ModernBertForMaskedLM'], model_type: 'modernbert', attention_bias: false, attention_dropout: 0,
+      bos_token_id: 2, cls_token_id: 2, eos_token_id: 3, sep_token_id: 3, pad_token_id: 0, embedding_dropout: 0,
+      global_attn_every_n_layers: 2, global_rope_theta: 160000, local_rope_theta: 10000, local_attention: 8,
+      hidden_activation: act, hidden_size: hidden, initializer_range: 0.02, intermediate_size: intermediate,
+      max_position_embeddings: maxPositions, mlp_bias: false, mlp_dropout: 0, norm_bias: false, norm_eps: 1e-5,
+      num_attention_heads: heads, num_hidden_layers: options.numLayers ?? 3, vocab_size: vocabSize,
+    };
+  }
   const common = {
     attention_probs_dropout_prob: 0.1, hidden_act: act, hidden_dropout_prob: 0.1, hidden_size: hidden,
     initializer_range: 0.02, intermediate_size: intermediate, num_attention_heads: heads, num_hidden_layers: layers,
@@ -220,7 +231,7 @@ export function makeTinyWeights(config: EncoderConfig, seed = 1, std = 0.1): Wei
   const rng = new SeededRandom(seed);
   const weights: WeightMap = new Map();
   for (const { name, shape } of expectedWeights(config)) {
-    const isNormScale = /(LayerNorm|layer_norm)\.weight$/.test(name);
+    const isNormScale = /(LayerNorm|layer_norm|norm)\.weight$/.test(name);
     weights.set(name, randomTensor(rng, shape, isNormScale ? 1 : 0, std));
   }
   return weights;
@@ -264,6 +275,11 @@ function extraTensors(config: EncoderConfig, rng: SeededRandom, std: number, pre
       add('vocab_layer_norm.weight', [H]);
       add('vocab_layer_norm.bias', [H]);
       add('vocab_projector.bias', [V]);
+      break;
+    case 'modernbert':
+      extra.set('head.dense.weight', randomTensor(rng, [H, H], 0, std));
+      extra.set('head.norm.weight', randomTensor(rng, [H], 1, std));
+      extra.set('decoder.bias', randomTensor(rng, [V], 0, std));
       break;
     case 'deberta-v2':
       add('lm_predictions.lm_head.dense.weight', [H, H]);

@@ -2,7 +2,7 @@
 
 The published code (luka-group/PASTA, PASTA_modeling.py) subclasses BertLayer; here forward pre-hooks on
 each encoder layer do the same addition, so one class serves BertModel, RobertaModel, DistilBertModel,
-ElectraModel and DebertaV2Model across transformers versions. See README.md for the published semantics this follows.
+ElectraModel, DebertaV2Model and ModernBertModel across transformers versions. See README.md for the published semantics this follows.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ def encoder_layers(base: nn.Module) -> nn.ModuleList:
         return base.encoder.layer  # BERT, RoBERTa, ELECTRA, DeBERTa-v2/v3
     if hasattr(base, "transformer") and hasattr(base.transformer, "layer"):
         return base.transformer.layer  # DistilBERT
-    raise ValueError(f"{type(base).__name__}: no encoder layer list found (expected encoder.layer or transformer.layer)")
+    if hasattr(base, "layers"):
+        return base.layers  # ModernBERT
+    raise ValueError(f"{type(base).__name__}: no encoder layer list found (expected encoder.layer, transformer.layer or layers)")
 
 
 def slot_token_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
@@ -58,7 +60,8 @@ class PastaOutput:
     logits: torch.Tensor
     loss: torch.Tensor | None
     # HF's convention: [0] = embeddings output (after ELECTRA's projection), [i] = output of layer i-1;
-    # each is the state before the PASTA addition of the next layer.
+    # each is the state before the PASTA addition of the next layer; the last is last_hidden_state (after
+    # ModernBERT's final_norm).
     hidden_states: list[torch.Tensor]
 
 
@@ -85,7 +88,9 @@ class PastaModel(nn.Module):
         layers = encoder_layers(base)
         hidden_dropout = getattr(config, "hidden_dropout_prob", None)
         if hidden_dropout is None:
-            hidden_dropout = config.dropout  # DistilBERT's name
+            hidden_dropout = getattr(config, "dropout", None)  # DistilBERT's name
+        if hidden_dropout is None:
+            hidden_dropout = config.embedding_dropout  # ModernBERT's
         classifier_dropout = getattr(config, "classifier_dropout", None)
 
         self.pasta_vectors = nn.Parameter(torch.empty(len(layers), num_slots, hidden))
@@ -152,7 +157,8 @@ class PastaModel(nn.Module):
         self._positions, self._hidden_states = special_positions, []
         try:
             outputs = self.base(**inputs, return_dict=True)
-            hidden_states = self._hidden_states
+            # As transformers returns them, the last is the encoder's output: ModernBERT's after its final_norm.
+            hidden_states = [*self._hidden_states[:-1], outputs.last_hidden_state]
         finally:
             self._positions, self._hidden_states = None, []
 

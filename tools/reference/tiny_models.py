@@ -21,13 +21,15 @@ from transformers import (
     DistilBertForMaskedLM,
     ElectraConfig,
     ElectraForPreTraining,
+    ModernBertConfig,
+    ModernBertForMaskedLM,
     RobertaConfig,
     RobertaForMaskedLM,
     RobertaTokenizer,
 )
 from transformers.convert_slow_tokenizer import bytes_to_unicode
 
-FAMILIES = ("bert", "roberta", "distilbert", "electra", "deberta-v3", "deberta-v2")
+FAMILIES = ("bert", "roberta", "distilbert", "electra", "deberta-v3", "deberta-v2", "modernbert", "modernbert-biased")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # DeBERTa-v3's tokenizer: a SentencePiece Unigram model trained here and converted by transformers'
@@ -114,6 +116,16 @@ def family_config(family: str, vocab_size: int, pad_token_id: int):
                                type_vocab_size=2, embedding_size=HIDDEN // 2, layer_norm_eps=1e-7,
                                relative_attention=True, position_biased_input=True, pos_att_type="c2p|p2c",
                                max_relative_positions=6, position_buckets=-1, share_att_key=False, **common)
+    if family.startswith("modernbert"):
+        # As answerdotai/ModernBERT-base (global attention every third layer from layer 0, two rotary bases, no
+        # biases), with 3 layers so that a sliding layer sits between two global ones, and a window of 8
+        # (keys at most 4 away) that the golden sentences exceed. modernbert-biased has every optional bias.
+        biased = family == "modernbert-biased"
+        return ModernBertConfig(hidden_size=HIDDEN, num_hidden_layers=3, num_attention_heads=HEADS,
+                                intermediate_size=48, max_position_embeddings=MAX_POSITIONS, global_attn_every_n_layers=2,
+                                local_attention=8, global_rope_theta=160_000.0, local_rope_theta=10_000.0,
+                                norm_bias=biased, attention_bias=biased, mlp_bias=biased, cls_token_id=2, sep_token_id=3,
+                                bos_token_id=2, eos_token_id=3, **common)
     if family == "electra":
         return ElectraConfig(embedding_size=HIDDEN // 2, hidden_size=HIDDEN, num_hidden_layers=LAYERS,
                              num_attention_heads=HEADS, intermediate_size=INTERMEDIATE,
@@ -128,6 +140,8 @@ PRETRAINING_CLASS = {
     "electra": ElectraForPreTraining,  # as google/electra-*-discriminator
     "deberta-v3": DebertaV2ForMaskedLM,
     "deberta-v2": DebertaV2ForMaskedLM,
+    "modernbert": ModernBertForMaskedLM,
+    "modernbert-biased": ModernBertForMaskedLM,
 }
 
 
@@ -136,7 +150,7 @@ def randomize_(model: torch.nn.Module, generator: torch.Generator, init_range: f
     with torch.no_grad():
         for name, param in model.named_parameters():
             noise = torch.randn(param.shape, generator=generator)
-            is_norm = "LayerNorm" in name or "layer_norm" in name
+            is_norm = "LayerNorm" in name or "layer_norm" in name or name.endswith("norm.weight")
             if is_norm and name.endswith("weight"):
                 param.copy_(1.0 + 0.1 * noise)
             elif name.endswith("bias"):

@@ -10,6 +10,7 @@ const ARCHITECTURE_PREFIX: Record<ModelFamily, string> = {
   distilbert: 'DistilBert',
   electra: 'Electra',
   'deberta-v2': 'DebertaV2',
+  modernbert: 'ModernBert',
 };
 
 /** The tokenizer files transformers' AutoTokenizer reads, copied from the base model where it has them. */

@@ -2,11 +2,11 @@
 // Fields that decide weight shapes are required; the others take the defaults transformers gives them.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { BertFamily, DebertaV2Config, EncoderConfig, HiddenAct } from './types.js';
+import type { AttentionLayerType, BertFamily, DebertaV2Config, EncoderConfig, HiddenAct, ModernBertConfig } from './types.js';
 import { fileError, ioError, quoteName } from './fileError.js';
 import { InputError } from '../data/types.js';
 
-export const SUPPORTED_MODEL_TYPES = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2'] as const;
+export const SUPPORTED_MODEL_TYPES = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2', 'modernbert'] as const;
 export const SUPPORTED_HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'];
 
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -41,7 +41,13 @@ export function parseEncoderConfig(raw: unknown, file = 'config.json'): EncoderC
     throw fileError(file, `model_type ${typeof modelType === 'string' ? quoteName(modelType) : JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
   }
   const config =
-    modelType === 'distilbert' ? distilBertConfig(fields) : modelType === 'deberta-v2' ? debertaV2Config(fields) : bertLikeConfig(fields, modelType as BertFamily);
+    modelType === 'distilbert'
+      ? distilBertConfig(fields)
+      : modelType === 'deberta-v2'
+        ? debertaV2Config(fields)
+        : modelType === 'modernbert'
+          ? modernBertConfig(fields)
+          : bertLikeConfig(fields, modelType as BertFamily);
   if (config.hidden_size % config.num_attention_heads !== 0) {
     throw fileError(file, `hidden size ${config.hidden_size} is not a multiple of the number of attention heads ${config.num_attention_heads}`);
   }
@@ -107,6 +113,49 @@ function debertaV2Config(f: ConfigFields): DebertaV2Config {
     share_att_key: f.boolean('share_att_key', false),
     norm_rel_ebd: normRelEbd.includes('layer_norm'),
     position_biased_input: f.boolean('position_biased_input', true),
+    raw: f.raw,
+  };
+}
+
+/**
+ * ModernBertConfig, in the hub's form (global_attn_every_n_layers, global_rope_theta, local_rope_theta) or
+ * transformers 5's (layer_types, rope_parameters per layer type); only the default rotary embedding.
+ */
+function modernBertConfig(f: ConfigFields): ModernBertConfig {
+  const hiddenSize = f.positiveInteger('hidden_size');
+  const layers = f.positiveInteger('num_hidden_layers');
+  const rope = f.raw.rope_parameters;
+  const theta = (layerType: AttentionLayerType, legacyField: string, fallback: number): number => {
+    if (rope === undefined || rope === null) return f.positiveNumber(legacyField, fallback);
+    const params = typeof rope === 'object' ? (rope as Record<string, unknown>)[layerType] : undefined;
+    if (typeof params !== 'object' || params === null) f.fail('rope_parameters', `has no ${layerType} entry`);
+    const { rope_type: ropeType = 'default', rope_theta: ropeTheta = fallback } = params as Record<string, unknown>;
+    if (ropeType !== 'default') f.fail('rope_parameters', `${layerType} rope_type ${show(ropeType)} is not supported (supported: default)`);
+    if (typeof ropeTheta !== 'number' || !(ropeTheta > 0)) f.fail('rope_parameters', `${layerType} rope_theta must be a positive number, got ${show(ropeTheta)}`);
+    return ropeTheta;
+  };
+  return {
+    model_type: 'modernbert',
+    vocab_size: f.positiveInteger('vocab_size'),
+    hidden_size: hiddenSize,
+    num_hidden_layers: layers,
+    num_attention_heads: f.positiveInteger('num_attention_heads'),
+    intermediate_size: f.positiveInteger('intermediate_size'),
+    hidden_act: f.hiddenAct('hidden_activation', 'gelu'),
+    layer_norm_eps: f.positiveNumber('norm_eps', 1e-5),
+    max_position_embeddings: f.positiveInteger('max_position_embeddings', 8192),
+    type_vocab_size: 0,
+    pad_token_id: f.nonNegativeInteger('pad_token_id', 50283),
+    embedding_size: hiddenSize,
+    initializer_range: f.positiveNumber('initializer_range', 0.02),
+    hidden_dropout_prob: f.probability('embedding_dropout', 0),
+    layer_types: f.layerTypes(layers),
+    global_rope_theta: theta('full_attention', 'global_rope_theta', 160_000),
+    local_rope_theta: theta('sliding_attention', 'local_rope_theta', 10_000),
+    local_attention: f.positiveInteger('local_attention', 128),
+    norm_bias: f.boolean('norm_bias', false),
+    attention_bias: f.boolean('attention_bias', false),
+    mlp_bias: f.boolean('mlp_bias', false),
     raw: f.raw,
   };
 }
@@ -183,6 +232,19 @@ class ConfigFields {
     const wrong = parts.find((part) => part !== 'c2p' && part !== 'p2c');
     if (wrong !== undefined) this.fail(field, `${show(wrong)} is not supported (supported: c2p, p2c)`);
     return [...new Set(parts as ('c2p' | 'p2c')[])];
+  }
+
+  /** ModernBERT's layer_types, or global attention every global_attn_every_n_layers layers (from layer 0). */
+  layerTypes(layers: number): AttentionLayerType[] {
+    if (this.raw.layer_types === undefined || this.raw.layer_types === null) {
+      const every = this.positiveInteger('global_attn_every_n_layers', 3);
+      return Array.from({ length: layers }, (_, i) => (i % every === 0 ? 'full_attention' : 'sliding_attention'));
+    }
+    const value = this.raw.layer_types;
+    if (!Array.isArray(value) || value.length !== layers) this.fail('layer_types', `must list ${layers} layer types (num_hidden_layers), got ${show(value)}`);
+    const wrong = value.find((t) => t !== 'full_attention' && t !== 'sliding_attention');
+    if (wrong !== undefined) this.fail('layer_types', `${show(wrong)} is not supported (supported: full_attention, sliding_attention)`);
+    return value as AttentionLayerType[];
   }
 
   positiveNumber(field: string, fallback?: number): number {

@@ -4,7 +4,7 @@
 /** The families that share BERT's encoder layer (BertConfig's fields, absolute position embeddings). */
 export type BertFamily = 'bert' | 'roberta' | 'xlm-roberta' | 'distilbert' | 'electra';
 
-export type ModelFamily = BertFamily | 'deberta-v2';
+export type ModelFamily = BertFamily | 'deberta-v2' | 'modernbert';
 
 export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'relu';
 
@@ -50,7 +50,27 @@ export interface DebertaV2Config extends EncoderConfigBase {
   position_biased_input: boolean;
 }
 
-export type EncoderConfig = BertLikeConfig | DebertaV2Config;
+export type AttentionLayerType = 'full_attention' | 'sliding_attention';
+
+/**
+ * ModernBERT (ModernBertConfig): pre-norm layers with rotary positions, a gated MLP, no biases where the config
+ * says, global attention every global_attn_every_n_layers layers and sliding-window attention in between.
+ * intermediate_size is the MLP's width after the gate (Wi is twice as wide); hidden_act is hidden_activation.
+ */
+export interface ModernBertConfig extends EncoderConfigBase {
+  model_type: 'modernbert';
+  /** Per layer, as ModernBertConfig.layer_types (derived from global_attn_every_n_layers in hub configs). */
+  layer_types: AttentionLayerType[];
+  global_rope_theta: number;
+  local_rope_theta: number;
+  /** The sliding window's total width: a token sees keys at most local_attention / 2 away. */
+  local_attention: number;
+  norm_bias: boolean;
+  attention_bias: boolean;
+  mlp_bias: boolean;
+}
+
+export type EncoderConfig = BertLikeConfig | DebertaV2Config | ModernBertConfig;
 
 /** A dense float32 tensor in row-major order. */
 export interface Float32Tensor {

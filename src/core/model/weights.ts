@@ -1,7 +1,7 @@
 // The weights an encoder needs, by their Hugging Face names, and their loading from a checkpoint: the family
 // prefix stripped, heads the encoder does not use left unread, every needed weight present with the shape the
 // config implies.
-import type { DebertaV2Config, EncoderConfig, Float32Tensor, ModelFamily, WeightMap } from './types.js';
+import type { DebertaV2Config, EncoderConfig, Float32Tensor, ModelFamily, ModernBertConfig, WeightMap } from './types.js';
 import type { Checkpoint } from './checkpoint.js';
 import { FLOAT_DTYPES } from './dtypes.js';
 import { fileError, quoteName } from './fileError.js';
@@ -22,10 +22,12 @@ export const FAMILY_PREFIX: Record<ModelFamily, string> = {
   distilbert: 'distilbert.',
   electra: 'electra.',
   'deberta-v2': 'deberta.',
+  modernbert: 'model.',
 };
 
 export function expectedWeights(config: EncoderConfig): ExpectedWeight[] {
   if (config.model_type === 'deberta-v2') return debertaV2Weights(config);
+  if (config.model_type === 'modernbert') return modernBertWeights(config);
   return config.model_type === 'distilbert' ? distilBertWeights(config) : bertLikeWeights(config);
 }
 
@@ -147,6 +149,36 @@ function distilBertWeights(c: EncoderConfig): ExpectedWeight[] {
   return out;
 }
 
+function modernBertWeights(c: ModernBertConfig): ExpectedWeight[] {
+  const H = c.hidden_size;
+  const I = c.intermediate_size;
+  const out: ExpectedWeight[] = [];
+  const add = (name: string, shape: number[]): void => {
+    out.push({ name, shape, optional: false });
+  };
+  const linear = (name: string, outputs: number, inputs: number, bias: boolean): void => {
+    add(`${name}.weight`, [outputs, inputs]);
+    if (bias) add(`${name}.bias`, [outputs]);
+  };
+  const norm = (name: string): void => {
+    add(`${name}.weight`, [H]);
+    if (c.norm_bias) add(`${name}.bias`, [H]);
+  };
+  add('embeddings.tok_embeddings.weight', [c.vocab_size, H]);
+  norm('embeddings.norm');
+  for (let l = 0; l < c.num_hidden_layers; l++) {
+    const p = `layers.${l}.`;
+    if (l > 0) norm(`${p}attn_norm`); // layer 0 reads the embeddings' norm (attn_norm is the identity there)
+    linear(`${p}attn.Wqkv`, 3 * H, H, c.attention_bias);
+    linear(`${p}attn.Wo`, H, H, c.attention_bias);
+    norm(`${p}mlp_norm`);
+    linear(`${p}mlp.Wi`, 2 * I, H, c.mlp_bias);
+    linear(`${p}mlp.Wo`, H, I, c.mlp_bias);
+  }
+  norm('final_norm');
+  return out;
+}
+
 /** Old TF-converted checkpoints name LayerNorm parameters gamma/beta; transformers renames them on load, so do we. */
 export function normaliseWeightName(name: string): string {
   if (name.endsWith('.gamma')) return `${name.slice(0, -'.gamma'.length)}.weight`;
@@ -156,13 +188,14 @@ export function normaliseWeightName(name: string): string {
 
 /**
  * Reads the encoder's weights from a checkpoint. Checkpoint names may carry the family prefix (BertForMaskedLM,
- * ...) or none (BertModel, sentence-transformers); whichever holds the word embeddings wins.
+ * ...) or none (BertModel, sentence-transformers); whichever holds the token embeddings wins.
  * `configFile` names the config in shape-mismatch messages.
  */
 export async function loadEncoderWeights(checkpoint: Checkpoint, config: EncoderConfig, configFile = 'config.json'): Promise<WeightMap> {
   const expected = expectedWeights(config);
-  const byName = indexCheckpointNames(checkpoint, FAMILY_PREFIX[config.model_type]);
-  const anchor = 'embeddings.word_embeddings.weight';
+  // Every family lists its token embeddings first.
+  const anchor = expected[0].name;
+  const byName = indexCheckpointNames(checkpoint, FAMILY_PREFIX[config.model_type], anchor);
   if (!byName.has(anchor)) {
     const prefix = FAMILY_PREFIX[config.model_type];
     throw fileError(checkpoint.source, `has neither '${prefix}${anchor}' nor '${anchor}': not a ${config.model_type} checkpoint, or config.json names the wrong model_type`);
@@ -187,9 +220,9 @@ export async function loadEncoderWeights(checkpoint: Checkpoint, config: Encoder
 }
 
 /** Maps normalised, prefix-free names to the checkpoint's own names. */
-function indexCheckpointNames(checkpoint: Checkpoint, prefix: string): Map<string, string> {
+function indexCheckpointNames(checkpoint: Checkpoint, prefix: string, anchor: string): Map<string, string> {
   const names = checkpoint.names;
-  const prefixed = names.some((name) => name.startsWith(prefix) && normaliseWeightName(name.slice(prefix.length)) === 'embeddings.word_embeddings.weight');
+  const prefixed = names.some((name) => name.startsWith(prefix) && normaliseWeightName(name.slice(prefix.length)) === anchor);
   const byName = new Map<string, string>();
   for (const name of names) {
     if (prefixed && !name.startsWith(prefix)) continue;

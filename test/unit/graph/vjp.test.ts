@@ -40,6 +40,8 @@ test('Neg', () => expectClose([input('x', [5])], (g, [x]) => ops.neg(g, x)));
 test('Exp', () => expectClose([input('x', [6])], (g, [x]) => ops.exp(g, x)));
 test('Log', () => expectClose([positive('x', [6])], (g, [x]) => ops.log(g, x)));
 test('Tanh', () => expectClose([input('x', [6], 2)], (g, [x]) => ops.tanh(g, x)));
+test('Cos', () => expectClose([input('x', [6], 3)], (g, [x]) => ops.cos(g, x)));
+test('Sin', () => expectClose([input('x', [6], 3)], (g, [x]) => ops.sin(g, x)));
 test('Sqrt', () => expectClose([positive('x', [6])], (g, [x]) => ops.sqrt(g, x)));
 test('Relu', () => expectClose([input('x', [8])], (g, [x]) => ops.relu(g, x)));
 test('Erf (float32: onnxruntime has no double kernel)', () =>

@@ -47,6 +47,18 @@ const DEBERTA_V3_BASE = {
   type_vocab_size: 0, vocab_size: 128100,
 };
 
+// answerdotai/ModernBERT-base's config.json.
+const MODERNBERT_BASE = {
+  architectures: ['ModernBertForMaskedLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 50281,
+  classifier_activation: 'gelu', classifier_bias: false, classifier_dropout: 0.0, classifier_pooling: 'mean', cls_token_id: 50281,
+  decoder_bias: true, deterministic_flash_attn: false, embedding_dropout: 0.0, eos_token_id: 50282, global_attn_every_n_layers: 3,
+  global_rope_theta: 160000.0, gradient_checkpointing: false, hidden_activation: 'gelu', hidden_size: 768, initializer_cutoff_factor: 2.0,
+  initializer_range: 0.02, intermediate_size: 1152, layer_norm_eps: 1e-05, local_attention: 128, local_rope_theta: 10000.0,
+  max_position_embeddings: 8192, mlp_bias: false, mlp_dropout: 0.0, model_type: 'modernbert', norm_bias: false, norm_eps: 1e-05,
+  num_attention_heads: 12, num_hidden_layers: 22, pad_token_id: 50283, position_embedding_type: 'absolute', sep_token_id: 50282,
+  vocab_size: 50368,
+};
+
 function fields(raw: object) {
   const { raw: _raw, ...rest } = parseEncoderConfig(raw);
   return rest;
@@ -133,6 +145,34 @@ test('DeBERTa-v3 (deberta-v2): disentangled attention fields, -1 max_relative_po
   assert.deepEqual(fields({ ...DEBERTA_V3_BASE, pos_att_type: ['c2p'] }).model_type, 'deberta-v2');
 });
 
+test('ModernBERT: hub form (global_attn_every_n_layers, two rope thetas) and transformers 5 form (layer_types, rope_parameters)', () => {
+  const c = fields(MODERNBERT_BASE);
+  assert.equal(c.model_type, 'modernbert');
+  if (c.model_type !== 'modernbert') return;
+  assert.deepEqual(
+    [c.hidden_size, c.intermediate_size, c.hidden_act, c.layer_norm_eps, c.global_rope_theta, c.local_rope_theta, c.local_attention, c.type_vocab_size, c.pad_token_id],
+    [768, 1152, 'gelu', 1e-5, 160000, 10000, 128, 0, 50283],
+  );
+  assert.deepEqual(c.layer_types.slice(0, 4), ['full_attention', 'sliding_attention', 'sliding_attention', 'full_attention']);
+  assert.equal(c.layer_types.filter((t) => t === 'full_attention').length, 8);
+  const saved = fields({
+    ...MODERNBERT_BASE, num_hidden_layers: 2, global_attn_every_n_layers: undefined, layer_types: ['sliding_attention', 'full_attention'],
+    rope_parameters: { full_attention: { rope_type: 'default', rope_theta: 80000 }, sliding_attention: { rope_type: 'default', rope_theta: 5000 } },
+  });
+  if (saved.model_type !== 'modernbert') return assert.fail(saved.model_type);
+  assert.deepEqual([saved.layer_types, saved.global_rope_theta, saved.local_rope_theta], [['sliding_attention', 'full_attention'], 80000, 5000]);
+});
+
+test('ModernBERT fields the encoder cannot honour are refused by name', () => {
+  rejects({ ...MODERNBERT_BASE, layer_types: ['full_attention'] }, /layer_types must list 22 layer types \(num_hidden_layers\), got \["full_attention"\]/);
+  rejects({ ...MODERNBERT_BASE, num_hidden_layers: 1, layer_types: ['chunked_attention'] }, /layer_types "chunked_attention" is not supported \(supported: full_attention, sliding_attention\)/);
+  rejects({ ...MODERNBERT_BASE, rope_parameters: { full_attention: { rope_type: 'yarn' }, sliding_attention: {} } }, /rope_parameters full_attention rope_type "yarn" is not supported \(supported: default\)/);
+  rejects({ ...MODERNBERT_BASE, rope_parameters: { full_attention: {} } }, /rope_parameters has no sliding_attention entry/);
+  rejects({ ...MODERNBERT_BASE, hidden_activation: 'silu' }, /hidden_activation 'silu' is not supported/);
+  rejects({ ...MODERNBERT_BASE, norm_bias: 1 }, /norm_bias must be true or false, got 1/);
+  rejects({ ...MODERNBERT_BASE, global_attn_every_n_layers: 0 }, /global_attn_every_n_layers must be a positive integer, got 0/);
+});
+
 test('DeBERTa fields the encoder cannot honour are refused by name', () => {
   rejects({ ...DEBERTA_V3_BASE, conv_kernel_size: 3 }, /conv_kernel_size is set: the convolution layer of deberta-v2-xlarge\/xxlarge is not supported/);
   rejects({ ...DEBERTA_V3_BASE, pos_att_type: 'p2c|p2p' }, /pos_att_type "p2p" is not supported \(supported: c2p, p2c\)/);
@@ -145,7 +185,7 @@ test('DeBERTa fields the encoder cannot honour are refused by name', () => {
 });
 
 test('an unknown or missing model_type lists the supported ones', () => {
-  rejects({ ...BERT_BASE_UNCASED, model_type: 'gpt2' }, /model_type 'gpt2' is not supported \(supported: bert, roberta, xlm-roberta, distilbert, electra, deberta-v2\)/);
+  rejects({ ...BERT_BASE_UNCASED, model_type: 'gpt2' }, /model_type 'gpt2' is not supported \(supported: bert, roberta, xlm-roberta, distilbert, electra, deberta-v2, modernbert\)/);
   rejects({ ...BERT_BASE_UNCASED, model_type: undefined }, /has no model_type \(supported: bert, roberta/);
   rejects({ ...BERT_BASE_UNCASED, model_type: 7 }, /model_type 7 is not supported/);
 });

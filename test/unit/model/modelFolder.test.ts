@@ -12,7 +12,7 @@ import { tinyConfig, writeTinyModel } from '../../helpers/tinyModel.js';
 import { parseEncoderConfig } from '../../../src/core/model/config.js';
 import { withTempDir } from './craftSafetensors.js';
 
-const FAMILIES: ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2'];
+const FAMILIES: ModelFamily[] = ['bert', 'roberta', 'xlm-roberta', 'distilbert', 'electra', 'deberta-v2', 'modernbert'];
 
 function assertSameWeights(actual: WeightMap, expected: WeightMap): void {
   assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
@@ -49,7 +49,7 @@ for (const family of FAMILIES) {
       assert.deepEqual(loaded.files, [join(dir, 'model.safetensors')]);
       assertSameWeights(loaded.weights, model.weights);
       const names = [...loaded.weights.keys()];
-      assert.ok(!names.some((n) => /^(bert|roberta|distilbert|electra|deberta)\.|^(cls|lm_head|lm_predictions|vocab_|discriminator_)/.test(n)), names.join(' '));
+      assert.ok(!names.some((n) => /^(bert|roberta|distilbert|electra|deberta|model)\.|^(cls|lm_head|lm_predictions|vocab_|discriminator_|head\.|decoder\.)/.test(n)), names.join(' '));
     });
   });
 
@@ -113,6 +113,20 @@ test('a DeBERTa checkpoint whose relative embeddings disagree with position_buck
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, position_buckets: 16 }));
     await rejectsWith(dir, /model\.safetensors: weight 'deberta\.encoder\.rel_embeddings\.weight' has shape \[16, 32\] but .*config\.json implies \[32, 32\]$/);
   });
+});
+
+test('ModernBERT weights: fused Wqkv and Wi, no attn_norm on layer 0, biases only where the config has them', () => {
+  const plain = new Map(expectedWeights(tinyConfig('modernbert')).map((w) => [w.name, w]));
+  assert.deepEqual(plain.get('embeddings.tok_embeddings.weight')!.shape, [112, 32]);
+  assert.deepEqual(plain.get('layers.0.attn.Wqkv.weight')!.shape, [96, 32]);
+  assert.deepEqual(plain.get('layers.2.mlp.Wi.weight')!.shape, [128, 32]);
+  assert.deepEqual(plain.get('layers.2.mlp.Wo.weight')!.shape, [32, 64]);
+  assert.ok(!plain.has('layers.0.attn_norm.weight'));
+  assert.ok(plain.has('layers.1.attn_norm.weight') && plain.has('final_norm.weight'));
+  assert.ok(![...plain.keys()].some((name) => name.endsWith('.bias')));
+  const biased = parseEncoderConfig({ ...tinyConfig('modernbert').raw, norm_bias: true, attention_bias: true, mlp_bias: true });
+  const names = new Set(expectedWeights(biased).map((w) => w.name));
+  for (const name of ['embeddings.norm.bias', 'layers.1.attn_norm.bias', 'layers.0.attn.Wqkv.bias', 'layers.0.attn.Wo.bias', 'layers.0.mlp.Wi.bias', 'final_norm.bias']) assert.ok(names.has(name), name);
 });
 
 test('the pooler is optional', async () => {

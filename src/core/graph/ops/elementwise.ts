@@ -73,6 +73,13 @@ const Tanh: Op = {
 };
 export const tanh = (g: Graph, x: Value) => unary(g, Tanh, x);
 
+// Rotary position embeddings take the cosine and sine of position x frequency.
+const Cos: Op = { opType: 'Cos', vjp: (g, { inputs: [x] }, [gy]) => [neg(g, mul(g, gy!, sin(g, x)))] };
+export const cos = (g: Graph, x: Value): Value => unary(g, Cos, x);
+
+const Sin: Op = { opType: 'Sin', vjp: (g, { inputs: [x] }, [gy]) => [mul(g, gy!, cos(g, x))] };
+export const sin = (g: Graph, x: Value): Value => unary(g, Sin, x);
+
 const Sqrt: Op = { opType: 'Sqrt', vjp: (g, { outputs: [y] }, [gy]) => [div(g, gy!, mul(g, y, scalarLike(g, y, 2)))] };
 export const sqrt = (g: Graph, x: Value) => unary(g, Sqrt, x);
 
