@@ -22,7 +22,9 @@ export function parsePlacement(log: string): Placement {
     if (node && provider) {
       const ops = placement.get(provider)!;
       ops.set(node[1], (ops.get(node[1]) ?? 0) + 1);
-    } else provider = undefined;
+      // Only another onnxruntime message ends the list: Dawn's warnings, written from its own thread, can fall
+      // between the listed nodes.
+    } else if (/^\S* ?\d{4}-\d\d-\d\d \S+ \[[VIWEF]:onnxruntime/.test(line)) provider = undefined;
   }
   return placement;
 }
