@@ -15,6 +15,7 @@ import { cudaProviderPackage } from '../../src/core/engine/cuda/providerPackage.
 import { buildProviderNupkg, FakeNuget } from '../helpers/fakeNuget.js';
 import { writeTinyModel } from '../helpers/tinyModel.js';
 import { saveRandomAdapter } from '../unit/export/exportFixture.js';
+import { AnnotationStore } from '../../src/core/data/annotationStore.js';
 import type { FileOutcome } from '../../src/core/preannotate/preannotateFiles.js';
 import { readProjectFile } from '../../src/core/project/projectFile.js';
 import { startLoopbackChat } from '../unit/preannotate/loopbackChat.js';
@@ -346,11 +347,16 @@ export const checks: Check[] = [
       assert.deepEqual(suggestions.spans.map((s: { text: string; label: string }) => [s.text, s.label]), [['Ada Lovelace', label], ['Charles Babbage', label]]);
       assert.deepEqual(suggestions.problems, [`"Mars" (${label}) is not in the text`]);
       assert.equal(existsSync(join(root, '.pasta', 'annotations', 'lm-notes.txt.json')), false, 'nothing is annotated before a person accepts');
+      // A person accepts one suggestion: the agreement view scores the model against that.
+      await new AnnotationStore(root).save('lm-notes.txt', readFileSync(file, 'utf8'), [{ start: 0, end: 'Ada Lovelace'.length, label }]);
+      const markdown = await vscode.commands.executeCommand<string>('pasta.showLanguageModelAgreement');
+      assert.match(markdown, new RegExp(`\\n\\| ${label} \\| 50\\.0 \\| 100\\.0 \\| 66\\.7 \\| 1 \\| 2 \\|\\n`));
     } finally {
       await set({ source: undefined, endpoint: undefined, model: undefined });
       await server.close();
       rmSync(file, { force: true });
       rmSync(join(root, '.pasta', 'suggestions'), { recursive: true, force: true });
+      rmSync(join(root, '.pasta', 'annotations', 'lm-notes.txt.json'), { force: true });
     }
   }],
 ];

@@ -15,6 +15,7 @@ import { selectActiveAdapter } from './selectActiveAdapter.js';
 import { selectBaseModel } from './selectBaseModel.js';
 import { setLanguageModelApiKey } from './setLanguageModelApiKey.js';
 import { showDeviceInfo } from './showDeviceInfo.js';
+import { showLanguageModelAgreement } from './showLanguageModelAgreement.js';
 import { showTrainingDashboard } from './showTrainingDashboard.js';
 import { toggleHighlighting } from './toggleHighlighting.js';
 import { trainAdapter } from './trainAdapter.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly PastaCommand[] = [
   predictEntities,
   preannotateWithLanguageModel,
   setLanguageModelApiKey,
+  showLanguageModelAgreement,
   toggleHighlighting,
   selectBaseModel,
   selectActiveAdapter,
