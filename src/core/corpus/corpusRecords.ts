@@ -3,10 +3,10 @@
 // string "text") comes out as a problem naming its file and line, so that the run reports it and goes on.
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { Minimatch, minimatch } from 'minimatch';
 
 export interface CorpusRecord {
   kind: 'record';
@@ -39,11 +39,38 @@ const MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024;
 
 const isJsonlName = (path: string) => /\.jsonl$/i.test(path);
 
-/** Whether a command-line argument asks for corpus reading: a directory, a glob pattern or a *.jsonl file. */
+const hasMagic = (pattern: string) => new Minimatch(pattern).hasMagic();
+
+/** Whether a command-line argument asks for corpus reading: a directory, a *.jsonl file, or a glob no file is named. */
 export async function isCorpusInput(input: string, cwd: string): Promise<boolean> {
   if (isJsonlName(input)) return true;
   const info = await stat(resolve(cwd, input)).catch(() => undefined);
-  return info ? info.isDirectory() : isDynamicPattern(input);
+  return info ? info.isDirectory() : hasMagic(input);
+}
+
+/** The files under a directory in name order (names starting with "." skipped), named from `named` (how the user wrote it). */
+async function walkFiles(dir: string, named: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    const name = named === '' ? entry.name : join(named, entry.name);
+    if (entry.isDirectory()) files.push(...(await walkFiles(full, name)));
+    else if (entry.isFile()) files.push(name);
+  }
+  return files;
+}
+
+/** A glob's matches: the files under its longest literal leading folder that match it (minimatch, no dotfiles). */
+async function globFiles(pattern: string, cwd: string): Promise<string[]> {
+  const segments = pattern.split('/');
+  const literal = segments.slice(
+    0,
+    segments.findIndex((segment) => hasMagic(segment)),
+  );
+  const base = literal.join('/') || (pattern.startsWith('/') ? '/' : '');
+  const files = await walkFiles(resolve(cwd, base || '.'), base).catch(() => []);
+  return files.filter((file) => minimatch(file, pattern));
 }
 
 /**
@@ -53,26 +80,14 @@ export async function isCorpusInput(input: string, cwd: string): Promise<boolean
 export async function expandInput(input: string, cwd: string): Promise<string[] | CorpusProblem> {
   const path = resolve(cwd, input);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error && info.code === 'ENOENT' && isDynamicPattern(input)) {
-    const matches = await glob(input, { cwd, absolute: false, onlyFiles: true, dot: false, expandDirectories: false });
+  if (info instanceof Error && info.code === 'ENOENT' && hasMagic(input)) {
+    const matches = await globFiles(input, cwd);
     if (matches.length === 0) return { kind: 'problem', source: input, file: input, problem: 'matches no file' };
-    return matches.sort();
+    return matches;
   }
   if (info instanceof Error)
     return { kind: 'problem', source: input, file: path, problem: info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})` };
-  if (!info.isDirectory()) return [input];
-  const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name.startsWith('.')) continue;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      // Named as the user named the directory, so that sources read as they typed them.
-      else if (entry.isFile()) files.push(join(input, relative(path, full)));
-    }
-  };
-  await walk(path);
-  return files;
+  return info.isDirectory() ? walkFiles(path, input) : [input];
 }
 
 /** One JSON line -> a record with a string "text", or the problem with it. */
