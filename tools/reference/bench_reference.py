@@ -5,7 +5,8 @@ in train mode, in two set-ups:
   published  the luka-group/PASTA set-up: the base keeps requires_grad, so backward computes every
              weight's gradient (and accumulates it, since the optimizer only holds the vectors and head)
   frozen     the base frozen: backward computes activation gradients only, as the product does
-Each (model, set-up) runs in its own process so that peak_rss_mb is its own. One JSON line each:
+--device cuda times the same step on the GPU (synchronised before and after each step). Each (model, set-up)
+runs in its own process so that peak_rss_mb is its own. One JSON line each:
   {"bench":"reference-train-step","variant":...,"model":...,"batch":8,"seq":128,"threads":N,
    "ms_per_step":...,"tokens_per_s":...,"peak_rss_mb":...}
 """
@@ -24,12 +25,15 @@ import time
 from pathlib import Path
 
 MINILM_NAME = "all-MiniLM-L6-v2"
+MINILM_RANDOM_NAME = "minilm-l6-random"  # MiniLM's shape with random weights, where the real one is not at hand
 BERT_BASE_NAME = "bert-base-random"
-MODELS = (MINILM_NAME, BERT_BASE_NAME)
+MODELS = (MINILM_NAME, MINILM_RANDOM_NAME, BERT_BASE_NAME)
+# hidden size, layers, heads, intermediate size of the random-weight models
+RANDOM_SHAPES = {MINILM_RANDOM_NAME: (384, 6, 12, 1536), BERT_BASE_NAME: (768, 12, 12, 3072)}
 VARIANTS = ("published", "frozen")
 # BERT-base at 8 x 128 takes seconds a step on two cores: few steps keep a default run under 3 minutes.
-DEFAULT_STEPS = {MINILM_NAME: 6, BERT_BASE_NAME: 3}
-DEFAULT_WARMUP = {MINILM_NAME: 2, BERT_BASE_NAME: 1}
+DEFAULT_STEPS = {MINILM_NAME: 6, MINILM_RANDOM_NAME: 6, BERT_BASE_NAME: 3}
+DEFAULT_WARMUP = {MINILM_NAME: 2, MINILM_RANDOM_NAME: 2, BERT_BASE_NAME: 1}
 NUM_LABELS = 13
 NUM_SLOTS = 2
 LEARNING_RATE = 3e-3  # scripts/CoNLL03.sh
@@ -50,8 +54,9 @@ def build_model(model: str, minilm_dir: str | None, variant: str):
         return PastaModel.from_pretrained(minilm_dir, "token", NUM_LABELS, NUM_SLOTS, freeze_base=freeze,
                                           attn_implementation=ATTENTION)
     torch.manual_seed(0)
-    config = BertConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
-                        vocab_size=30522, attn_implementation=ATTENTION)
+    hidden, layers, heads, intermediate = RANDOM_SHAPES[model]
+    config = BertConfig(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+                        intermediate_size=intermediate, vocab_size=30522, attn_implementation=ATTENTION)
     return PastaModel(BertModel(config), "token", NUM_LABELS, NUM_SLOTS, freeze_base=freeze)
 
 
@@ -59,7 +64,8 @@ def run_one(model_name: str, variant: str, args) -> dict:
     import torch
 
     torch.set_num_threads(args.threads)
-    model = build_model(model_name, args.minilm, variant)
+    device = torch.device(args.device)
+    model = build_model(model_name, args.minilm, variant).to(device)
     model.train()
     generator = torch.Generator().manual_seed(0)
     vocab = model.base.config.vocab_size
@@ -69,6 +75,9 @@ def run_one(model_name: str, variant: str, args) -> dict:
     positions = torch.tensor([[0, args.seq - 1]] * args.batch)
     labels = torch.randint(0, NUM_LABELS, (args.batch, args.seq), generator=generator)
     labels[:, 0] = labels[:, -1] = -100
+    input_ids, attention_mask, positions, labels = (t.to(device) for t in (input_ids, attention_mask, positions, labels))
+    # GPU work is asynchronous: a step's time is only known once the device has finished it.
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     # As main_ner.py: only the vectors and the head are in the optimizer, whatever requires grad.
     optimizer = torch.optim.AdamW([model.pasta_vectors, *model.classifier.parameters()], lr=LEARNING_RATE,
                                   weight_decay=0.0)
@@ -77,16 +86,21 @@ def run_one(model_name: str, variant: str, args) -> dict:
     times, cpu_times = [], []
     warmup = DEFAULT_WARMUP[model_name] if args.warmup < 0 else args.warmup
     for step in range(warmup + steps):
+        sync()
         start, cpu_start = time.perf_counter(), time.process_time()
         output = model(input_ids=input_ids, attention_mask=attention_mask, special_positions=positions, labels=labels)
         output.loss.backward()
         optimizer.step()
         optimizer.zero_grad()
+        sync()
         if step >= warmup:
             times.append(time.perf_counter() - start)
             cpu_times.append(time.process_time() - cpu_start)
     ms = statistics.median(times) * 1000
-    return {"bench": "reference-train-step", "variant": variant, "model": model_name, "batch": args.batch,
+    gpu = {"gpu": torch.cuda.get_device_name(device), "peak_gpu_mb": round(torch.cuda.max_memory_allocated(device) / 2**20, 1)} \
+        if device.type == "cuda" else {}
+    return {"bench": "reference-train-step", "variant": variant, "model": model_name, "device": args.device, **gpu,
+            "batch": args.batch,
             "seq": args.seq, "threads": args.threads, "steps": steps, "attention": model.base.config._attn_implementation, "ms_per_step": round(ms, 1),
             "cpu_ms_per_step": round(statistics.median(cpu_times) * 1000, 1),
             "tokens_per_s": round(args.batch * args.seq / (ms / 1000), 1),
@@ -110,9 +124,11 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=-1,
                         help=f"untimed steps first; -1: {DEFAULT_WARMUP[MINILM_NAME]} for MiniLM, "
                              f"{DEFAULT_WARMUP[BERT_BASE_NAME]} for BERT-base (default)")
+    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda (default: %(default)s)")
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seq", type=int, default=128)
-    parser.add_argument("--models", default=",".join(MODELS), help="comma list of %(default)s")
+    parser.add_argument("--models", default=f"{MINILM_NAME},{BERT_BASE_NAME}",
+                        help=f"comma list of {', '.join(MODELS)} (default: %(default)s)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma list of %(default)s")
     parser.add_argument("--minilm", default=default_minilm(), help=f"local folder of {MINILM_NAME}")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # "model:variant", run in this process
@@ -133,7 +149,7 @@ def main() -> int:
         if variant not in VARIANTS:
             parser.error(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
     passthrough = [f"--threads={args.threads}", f"--steps={args.steps}", f"--warmup={args.warmup}",
-                   f"--batch={args.batch}", f"--seq={args.seq}"] + ([f"--minilm={args.minilm}"] if args.minilm else [])
+                   f"--batch={args.batch}", f"--seq={args.seq}", f"--device={args.device}"] + ([f"--minilm={args.minilm}"] if args.minilm else [])
     # A timeout's SIGTERM must not leave a child benchmark running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error"}
