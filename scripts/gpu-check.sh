@@ -16,7 +16,11 @@
 # $GPU_CHECK_CUDA_PROVIDER_DIR: libonnxruntime_providers_cuda.so and _shared.so of the bundled onnxruntime,
 # as `pasta gpu install cuda --target <dir>` writes them where NuGet is reachable; too large to carry).
 # Other knobs: GPU_CHECK_PYTHON (python3), GPU_CHECK_REFERENCE_DEVICE (cuda), GPU_CHECK_STEPS (10 on a GPU,
-# 3 on the CPU), GPU_CHECK_DEVICES (a comma list to restrict the devices).
+# 3 on the CPU), GPU_CHECK_REFERENCE_STEPS (10), GPU_CHECK_DEVICES (a comma list to restrict the devices),
+# GPU_CHECK_SHAPES ("bert-base 32,minilm-l6 32,bert-base 8,minilm-l6 8"), GPU_CHECK_SEQ (128). A dry run on a
+# machine without a GPU (Mesa llvmpipe):
+#   GPU_CHECK_ALLOW_SOFTWARE=1 GPU_CHECK_REFERENCE_DEVICE=cpu GPU_CHECK_SHAPES="minilm-l6 8" GPU_CHECK_SEQ=32 \
+#   GPU_CHECK_STEPS=1 GPU_CHECK_REFERENCE_STEPS=1 bash scripts/gpu-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -26,6 +30,8 @@ work=${GPU_CHECK_WORK:-${TMPDIR:-/tmp}/pasta-gpu-check}
 python=${GPU_CHECK_PYTHON:-python3}
 payload=$repo/gpu-bundle/payload.tar.xz
 rows=$work/rows.jsonl
+seq=${GPU_CHECK_SEQ:-128}
+shapes=${GPU_CHECK_SHAPES:-bert-base 32,minilm-l6 32,bert-base 8,minilm-l6 8}
 
 log() { echo "gpu-check: $*" >&2; }
 elapsed() { echo $(($(date +%s) - started)); }
@@ -118,9 +124,11 @@ log "devices: $devices"
 # 4. The PyTorch reference (frozen base) on the GPU: the other side of the ratio.
 reference_device=${GPU_CHECK_REFERENCE_DEVICE:-cuda}
 if "$python" -c "import torch, transformers; assert '$reference_device' != 'cuda' or torch.cuda.is_available()" 2>"$work/logs/reference-import.err"; then
-  for batch in 8 32; do
+  reference_steps=${GPU_CHECK_REFERENCE_STEPS:-10}
+  for batch in $(echo "$shapes" | tr ',' '\n' | awk '{print $2}' | sort -un); do
     run_rows 150 "reference-b$batch" env -C "$repo/tools/reference" "$python" bench_reference.py --device "$reference_device" \
-      --variants frozen --models minilm-l6-random,bert-base-random --batch "$batch" --seq 128 --steps 10 --warmup 3 --threads "$(nproc)"
+      --variants frozen --models minilm-l6-random,bert-base-random --batch "$batch" --seq "$seq" \
+      --steps "$reference_steps" --warmup "$((reference_steps < 3 ? 1 : 3))" --threads "$(nproc)"
   done
 else
   row bench=gpu-check-skipped step=reference reason="$(tail -n 1 "$work/logs/reference-import.err")"
@@ -129,11 +137,11 @@ fi
 # 5. Ours: the GPU devices first (their numbers matter most), the CPU last.
 for device in $devices; do
   steps=${GPU_CHECK_STEPS:-$([ "$device" = cpu ] && echo 3 || echo 10)}
-  for shape in "bert-base 32" "minilm-l6 32" "bert-base 8" "minilm-l6 8"; do
-    set -- $shape
-    PASTA_DEVICE=$device run_rows 120 "train-step-$device-$1-b$2" "$node" "$work/payload/js/trainStep.js" "$1" "$2" 128 "$steps"
-  done
-  run_rows 150 "parity-$device" "$node" "$work/payload/js/parity.js" "$device"
+  while IFS=' ' read -r model batch; do
+    [ -n "$model" ] || continue
+    PASTA_DEVICE=$device run_rows 120 "train-step-$device-$model-b$batch" "$node" "$work/payload/js/trainStep.js" "$model" "$batch" "$seq" "$steps" </dev/null
+  done < <(echo "$shapes" | tr ',' '\n')
+  run_rows 200 "parity-$device" "$node" "$work/payload/js/parity.js" "$device"
 done
 
 # 6. Ratios and the summary.
