@@ -96,6 +96,13 @@ async function writeModel(g: Graph, dir: string, threshold: number): Promise<boo
   return true;
 }
 
+/** The longest row learned absolute positions allow (RoBERTa's count from padding_idx + 1); none for other schemes. */
+function maxTokensPerRow(base: BaseModel): number | undefined {
+  const { model_type: family, max_position_embeddings: positions } = base.config;
+  if (family === 'roberta' || family === 'xlm-roberta') return positions - base.tokenizer.specialTokens.pad - 1;
+  return family === 'bert' || family === 'distilbert' || family === 'electra' ? positions : undefined;
+}
+
 export async function exportModel(options: ExportModelOptions): Promise<ExportedModel> {
   const out = resolve(options.out);
   if (existsSync(out)) throw new InputError(out, undefined, 'already exists; export-model writes a new folder and never overwrites one');
@@ -144,6 +151,7 @@ export async function exportModel(options: ExportModelOptions): Promise<Exported
         inputNames,
         modelPath,
         externalData,
+        maxPositions: maxTokensPerRow(base),
       }),
     );
     files.push('README.md');

@@ -11,6 +11,8 @@ export interface ExportModelCardSource {
   /** The model file relative to the folder holding config.json (model.onnx, or <name>/1/model.onnx for Triton). */
   modelPath: string;
   externalData: boolean;
+  /** The base's max_position_embeddings, where its positions are learned (a row cannot be longer). */
+  maxPositions?: number;
 }
 
 export function exportModelCard(s: ExportModelCardSource): string {
@@ -42,6 +44,11 @@ export function exportModelCard(s: ExportModelCardSource): string {
     `- output: \`logits\`, float32 \`${logitsShape}\``,
     '- position ids and the special-token positions are computed inside the model from `input_ids` and `attention_mask`;',
     `  the adapter's vectors go to the first ${adapter.num_special_token_slots} of ${[...new Set(adapter.special_token_slots)].map((t) => `\`${t}\``).join('/')} in each row, so encode with the tokenizer's special tokens (the default).`,
+    ...(s.maxPositions === undefined
+      ? []
+      : [
+          `- a row holds at most ${s.maxPositions} tokens (max_position_embeddings): truncate, or split longer texts into windows as \`pasta predict\` does (${token ? "the pipeline's `stride` argument" : 'one row per window'}).`,
+        ]),
     '',
     '## Load it with Optimum',
     '',

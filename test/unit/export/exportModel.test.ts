@@ -122,6 +122,7 @@ describe('export-model: the folder Optimum and Triton read', () => {
     assert.match(card, /`person`, `location`, `corporation`/);
     assert.match(card, /\| \*\*micro avg\*\* \| \*\*50\.0\*\* \| \*\*25\.0\*\* \| \*\*33\.3\*\* \| \|/);
     assert.match(card, /ORTModelForTokenClassification\.from_pretrained/);
+    assert.match(card, new RegExp(`a row holds at most ${base.max_position_embeddings} tokens`));
     assert.match(
       card,
       /session\.run\(\["logits"\], \{"input_ids": enc\["input_ids"\], "attention_mask": enc\["attention_mask"\], "token_type_ids": enc\["token_type_ids"\]\}\)/,
