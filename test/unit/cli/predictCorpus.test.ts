@@ -21,6 +21,7 @@ before(async () => {
   ws = workspace();
   const model = await writeTinyModel(join(ws, 'model'), 'bert');
   await saveRandomAdapter(ws, 'people', model.dir, { task: 'TOKEN_CLS', labels: ['PER', 'LOC'], slots: ['[CLS]', '[SEP]'], seed: 2 }, join(ws, 'cache'));
+  await saveRandomAdapter(ws, 'topic', model.dir, { task: 'SEQ_CLS', labels: ['sport', 'travel'], slots: ['[CLS]', '[SEP]'], seed: 4 }, join(ws, 'cache'));
   mkdirSync(join(ws, 'corpus', 'more'), { recursive: true });
   writeFileSync(join(ws, 'corpus', 'a.txt'), SENTENCES[0]);
   writeFileSync(join(ws, 'corpus', 'b.bin'), Buffer.from([0x00, 0x01, 0x02]));
@@ -110,6 +111,25 @@ describe('pasta predict over a corpus', () => {
     const again = runPasta(['predict', '--adapter', 'people', 'all.jsonl', '--out', 'tagged.jsonl'], { cwd: ws });
     assert.equal(again.stderr, `tagged 0 records into ${out}; 5 already there\n`);
     assert.equal(readFileSync(out, 'utf8'), complete);
+  });
+
+  it('a text classification adapter: one label with its distribution per record', () => {
+    const { status, stdout, stderr } = runPasta(['predict', '--adapter', 'topic', 'corpus/**/*.txt'], { cwd: ws });
+    assert.equal(status, 0, stderr);
+    const out = stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { label: string; probability: number; distribution: Record<string, number>; meta: { source: string } });
+    assert.deepEqual(
+      out.map((r) => r.meta.source),
+      ['corpus/a.txt', 'corpus/more/d.txt'],
+    );
+    for (const r of out) {
+      assert.ok(['sport', 'travel'].includes(r.label));
+      assert.deepEqual(Object.keys(r.distribution), ['sport', 'travel']);
+      assert.equal(r.probability, r.distribution[r.label]);
+      assert.ok(Math.abs(r.distribution.sport + r.distribution.travel - 1) < 1e-3);
+    }
   });
 
   it('refuses --text and non-JSONL formats in corpus mode, and an --out it did not write', () => {
