@@ -2,7 +2,9 @@
 // .pasta/suggestions files for a person to accept or reject in the review panel (never into the annotations), and
 // --agreement: how the suggestions score against what people accepted.
 import { resolve } from 'node:path';
-import { InputError } from '../../core/data/types.js';
+import { listAdapters } from '../../core/adapter/adapterList.js';
+import { InputError, type NerDocument } from '../../core/data/types.js';
+import type { DevScores } from '../../core/pasta/tasks.js';
 import { suggestionAgreement } from '../../core/preannotate/agreement.js';
 import { ChatCompletionsEndpoint } from '../../core/preannotate/chatCompletions.js';
 import { nextUnannotatedFiles, preannotateFiles, type FileOutcome } from '../../core/preannotate/preannotateFiles.js';
@@ -10,6 +12,7 @@ import { describeUsage } from '../../core/preannotate/usage.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
+import { chooseAdapter } from './predict.js';
 
 function describeOutcome(outcome: FileOutcome): string {
   if (outcome.status === 'suggested') {
@@ -27,10 +30,27 @@ function positiveInteger(args: ParsedArgs, name: string): number | undefined {
   return Number(value);
 }
 
+/** The adapter's scores on the same accepted annotations, when the workspace has an adapter, so that one sees when it overtakes the model. */
+async function adapterScores(args: ParsedArgs, documents: NerDocument[]): Promise<{ name: string; scores: DevScores } | undefined> {
+  if (documents.length === 0 || (!stringFlag(args, 'adapter') && (await listAdapters(args.workspace)).adapters.length === 0)) return undefined;
+  // The engine (onnxruntime's native module) loads only when there is an adapter to run.
+  const { WorkspacePredictor } = await import('../../core/prediction/workspacePrediction.js');
+  const predictor = new WorkspacePredictor(args.workspace);
+  try {
+    const name = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'preannotate');
+    if ((await predictor.taskOf(name)) !== 'TOKEN_CLS') return undefined;
+    return { name, scores: await predictor.evaluate(documents, name, 'tokenizer') };
+  } finally {
+    await predictor.dispose();
+  }
+}
+
 async function agreement(args: ParsedArgs, io: CliIo): Promise<number> {
   const result = await suggestionAgreement(args.workspace, args.positionals.length ? args.positionals.map((f) => resolve(io.cwd, f)) : undefined);
+  const adapter = await adapterScores(args, result.documents);
   if (booleanFlag(args, 'json')) {
-    io.stdout.write(`${JSON.stringify({ files: result.files, skipped: result.skipped, micro: result.report.micro, per_label: result.report.byLabel })}\n`);
+    const adapterJson = adapter ? { adapter: { name: adapter.name, precision: adapter.scores.precision, recall: adapter.scores.recall, f1: adapter.scores.f1, per_label: adapter.scores.perLabel } } : {};
+    io.stdout.write(`${JSON.stringify({ files: result.files, skipped: result.skipped, micro: result.report.micro, per_label: result.report.byLabel, ...adapterJson })}\n`);
     return 0;
   }
   for (const { file, reason } of result.skipped) io.stderr.write(`${file}: not scored, ${reason}\n`);
@@ -38,6 +58,7 @@ async function agreement(args: ParsedArgs, io: CliIo): Promise<number> {
   const { micro, byLabel } = result.report;
   io.stdout.write(`Language-model suggestions against the accepted annotations of ${result.files.length} file${result.files.length === 1 ? '' : 's'}:\n`);
   io.stdout.write(formatScores({ precision: micro.precision, recall: micro.recall, f1: micro.f1, perLabel: byLabel }));
+  if (adapter) io.stdout.write(`Adapter '${adapter.name}' on the same annotations (it may have been trained on them):\n${formatScores(adapter.scores)}`);
   return 0;
 }
 
@@ -56,7 +77,8 @@ export const preannotateCommand: Command = {
     'api-key-env': { type: 'string', valueName: '<VAR>', description: 'The environment variable that holds the API key (sent as a bearer token)' },
     next: { type: 'string', valueName: '<n>', description: 'Pre-annotate the next n text files (.txt, .md, ...) that have neither annotations nor suggestions' },
     timeout: { type: 'string', valueName: '<seconds>', defaultText: '120', description: 'How long to wait for each answer' },
-    agreement: { type: 'boolean', description: 'Score the suggestions against the accepted annotations instead' },
+    agreement: { type: 'boolean', description: 'Score the suggestions against the accepted annotations instead, and the adapter (if any) on the same annotations' },
+    adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'With --agreement: the adapter to score beside the suggestions' },
     json: { type: 'boolean', description: 'With --agreement: print the scores as JSON' },
   },
   async run(args, io) {

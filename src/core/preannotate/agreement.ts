@@ -2,7 +2,7 @@
 // per label, scored by seqeval's rules (metrics/seqeval.ts) over the files that have both suggestions and current
 // annotations. A span counts as found only with the same start, end and label.
 import { AnnotationStore, toRelativePath } from '../data/annotationStore.js';
-import type { Span } from '../data/types.js';
+import type { NerDocument, Span } from '../data/types.js';
 import { entityReport, type EntityReport } from '../metrics/seqeval.js';
 import { isFreshFor, readSuggestions, suggestedFiles } from './suggestionsFile.js';
 
@@ -10,6 +10,8 @@ export interface Agreement {
   report: EntityReport;
   /** Files scored: suggestions and annotations both made for the file's current text. */
   files: string[];
+  /** Those files with their accepted annotations, to score an adapter on the same ground. */
+  documents: NerDocument[];
   /** Files with suggestions left out, with the reason. */
   skipped: { file: string; reason: string }[];
 }
@@ -33,6 +35,7 @@ export async function suggestionAgreement(workspaceRoot: string, files?: readonl
   const goldTags: string[][] = [];
   const predictedTags: string[][] = [];
   const scored: string[] = [];
+  const documents: NerDocument[] = [];
   const skipped: Agreement['skipped'] = [];
   const candidates = files ? files.map((f) => toRelativePath(workspaceRoot, f)) : await suggestedFiles(workspaceRoot);
   for (const file of candidates) {
@@ -52,8 +55,9 @@ export async function suggestionAgreement(workspaceRoot: string, files?: readonl
         goldTags.push(tags.gold);
         predictedTags.push(tags.predicted);
         scored.push(file);
+        documents.push({ id: file, text, spans: state.spans });
       }
     }
   }
-  return { report: entityReport(goldTags, predictedTags, { mode: 'strict', scheme: 'IOB2' }), files: scored, skipped };
+  return { report: entityReport(goldTags, predictedTags, { mode: 'strict', scheme: 'IOB2' }), files: scored, documents, skipped };
 }

@@ -166,7 +166,7 @@ describe('pre-annotating WNUT-17 dev sentences with a loopback model', { skip: s
     assert.match(table.stdout, new RegExp(`micro avg +${((100 * correct) / predicted).toFixed(1)} +${((100 * correct) / gold).toFixed(1)} `));
   });
 
-  it('trains an adapter on the accepted annotations (all-MiniLM-L6-v2, 2 epochs) that predicts them', { skip: skipIfMissing(defaultModelMissing()) }, async (t) => {
+  it('trains an adapter on the accepted annotations (all-MiniLM-L6-v2, 2 epochs) that predicts them, scored beside the model', { skip: skipIfMissing(defaultModelMissing()) }, async (t) => {
     const trained = await pasta(['train', '-w', ws, '--epochs', '2', '--threads', '1'], ws);
     assert.equal(trained.status, 0, trained.stderr);
     const files = [...plans.keys()];
@@ -189,5 +189,15 @@ describe('pre-annotating WNUT-17 dev sentences with a loopback model', { skip: s
     // Two epochs teach the 9,613 PASTA parameters the commonest entities only (measured here: 28 of 191, among 135 predicted).
     assert.ok(found >= 0.05 * gold, `${found} of ${gold} accepted entities predicted exactly`);
     assert.ok(found >= 0.1 * predictedCount, `${found} of ${predictedCount} predicted entities are accepted ones`);
+
+    // The agreement view puts the adapter beside the model, on the same accepted annotations.
+    const agreement = await pasta(['preannotate', '-w', ws, '--agreement', '--json'], ws);
+    assert.equal(agreement.status, 0, agreement.stderr);
+    const scores = JSON.parse(agreement.stdout) as { micro: { f1: number }; adapter: { name: string; precision: number; recall: number; f1: number } };
+    assert.equal(scores.adapter.name, 'ner');
+    assert.ok(scores.adapter.recall > 0 && scores.adapter.recall < 1, `adapter recall ${scores.adapter.recall}`);
+    t.diagnostic(`suggestions F1 ${scores.micro.f1.toFixed(3)}, adapter F1 ${scores.adapter.f1.toFixed(3)} (P ${scores.adapter.precision.toFixed(3)}, R ${scores.adapter.recall.toFixed(3)})`);
+    const table = await pasta(['preannotate', '-w', ws, '--agreement'], ws);
+    assert.match(table.stdout, /\nAdapter 'ner' on the same annotations \(it may have been trained on them\):\n  label /);
   });
 });
