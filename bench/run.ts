@@ -50,6 +50,8 @@ run('train-step', 'trainStep.ts', minilm, '8', '128', '10');
 run('train-step', 'trainStep.ts', minilm, '16', 'wnut17', '20');
 run('train-step', 'trainStep.ts', 'bert-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
+run('train-step', 'trainStep.ts', 'deberta-v3-base', '8', '128', '3');
+run('train-step', 'trainStep.ts', 'modernbert-base', '8', '128', '3');
 run('tokenize', 'tokenize.ts');
 run('predict-file', 'predictFile.ts', minilm, 'samples/workspace/news/technology.txt');
 
