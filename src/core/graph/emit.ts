@@ -35,9 +35,23 @@ export interface ExternalWeights {
   offsets: ReadonlyMap<TensorData, { offset: number; length: number }>;
 }
 
+/**
+ * Where a tensor's bytes are in the external file: its own entry, or a range of the entry it is a view of (the
+ * rows of a fused weight, as ModernBERT's Wqkv split into query, key and value), so that no part is copied inline.
+ */
+function externalPlace(external: ExternalWeights, data: TensorData): { offset: number; length: number } | undefined {
+  const own = external.offsets.get(data);
+  if (own) return own;
+  for (const [whole, place] of external.offsets) {
+    const start = data.byteOffset - whole.byteOffset;
+    if (whole.buffer === data.buffer && start >= 0 && start + data.byteLength <= whole.byteLength) return { offset: place.offset + start, length: data.byteLength };
+  }
+  return undefined;
+}
+
 function initializer(value: Value, data: TensorData, external?: ExternalWeights): onnx.ITensorProto {
   const base = { name: value.name, dataType: onnxDataType[value.dtype], dims: value.shape as number[] };
-  const place = external?.offsets.get(data);
+  const place = external && externalPlace(external, data);
   if (!place) return { ...base, rawData: rawBytes(data) };
   return {
     ...base,

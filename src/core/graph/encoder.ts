@@ -76,12 +76,12 @@ export class FrozenWeights {
     });
   }
 
-  /** Rows [start, start + count) of a weight (its first axis), e.g. the query part of a fused Wqkv. */
+  /** Rows [start, start + count) of a weight (its first axis), e.g. the query part of a fused Wqkv: a view, not a copy. */
   rows(name: string, start: number, count: number): Value {
     return this.cached(`${name}[${start}:${start + count}]`, () => {
       const t = this.require(name);
       const width = t.shape.slice(1).reduce((a, b) => a * b, 1);
-      return this.g.initializer(`${name}.rows_${start}`, 'float32', [count, ...t.shape.slice(1)], t.data.slice(start * width, (start + count) * width));
+      return this.g.initializer(`${name}.rows_${start}`, 'float32', [count, ...t.shape.slice(1)], t.data.subarray(start * width, (start + count) * width));
     });
   }
 
