@@ -43,12 +43,25 @@ interface RelativePositions {
 
 function relativePositions(g: Graph, w: FrozenWeights, config: DebertaV2Config, inputIds: Value): RelativePositions {
   const P = config.max_position_embeddings;
-  const table = g.initializer('relative_position_index', 'int64', [P, P], relativePositionIndex(config));
+  const values = relativePositionIndex(config);
+  const table = g.initializer('relative_position_index', 'int64', [P, P], values);
   const positions = ops.rangeOf(g, ops.dimOf(g, inputIds, 1), 'sequence');
-  const index = ops.gather(g, ops.gather(g, table, positions, 0), positions, 1);
+  const window = (t: Value) => ops.gather(g, ops.gather(g, t, positions, 0), positions, 1);
+  const index = window(table);
   let rel = w.tensor('encoder.rel_embeddings.weight');
   if (config.norm_rel_ebd) rel = layerNorm(g, w, rel, 'encoder.LayerNorm', config.layer_norm_eps);
-  return { index, indexTransposed: ops.transpose(g, index, [1, 0]), embeddings: rel };
+  // WebGPU has no int64 Transpose: the transposed window is read from the transposed table instead, so only the
+  // Gathers of shape bookkeeping stay on the CPU.
+  const indexTransposed = g.kernels.int64
+    ? ops.transpose(g, index, [1, 0])
+    : window(g.initializer('relative_position_index_transposed', 'int64', [P, P], transposeSquare(values, P)));
+  return { index, indexTransposed, embeddings: rel };
+}
+
+function transposeSquare(values: BigInt64Array, n: number): BigInt64Array {
+  const out = new BigInt64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = values[i * n + j];
+  return out;
 }
 
 /**

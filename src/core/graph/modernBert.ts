@@ -21,6 +21,17 @@ function projection(g: Graph, w: FrozenWeights, x: Value, name: string, bias: bo
   return bias ? ops.add(g, y, w.rows(`${name}.bias`, start, count)) : y;
 }
 
+/**
+ * int64 positions as float32. WebGPU has no int64 Cast, so there they are read from a float table of the
+ * positions the model holds (a Gather with int64 indices runs on the GPU); the CPU casts.
+ */
+function positionsAsFloat(g: Graph, config: ModernBertConfig, positions: Value): Value {
+  if (g.kernels.int64) return ops.cast(g, positions, 'float32');
+  const P = config.max_position_embeddings;
+  const table = g.initializer('float_positions', 'float32', [P], Float32Array.from({ length: P }, (_, i) => i));
+  return ops.gather(g, table, positions);
+}
+
 interface Rotary {
   /** [batch, 1, sequence, headSize] each. */
   cos: Value;
@@ -35,7 +46,7 @@ function rotary(g: Graph, config: ModernBertConfig, positionIds: Value, theta: n
   const headSize = config.hidden_size / config.num_attention_heads;
   const half = Array.from({ length: headSize / 2 }, (_, k) => Math.fround(1 / Math.fround(theta ** Math.fround((2 * k) / headSize))));
   const inverseFrequencies = g.constant('float32', [headSize], [...half, ...half]);
-  const angles = ops.mul(g, ops.unsqueeze(g, ops.cast(g, positionIds, 'float32'), [-1]), inverseFrequencies);
+  const angles = ops.mul(g, ops.unsqueeze(g, positionsAsFloat(g, config, positionIds), [-1]), inverseFrequencies);
   const perHead = (x: Value) => ops.unsqueeze(g, x, [1]);
   return { cos: perHead(ops.cos(g, angles)), sin: perHead(ops.sin(g, angles)) };
 }
@@ -59,7 +70,7 @@ function rotate(g: Graph, x: Value, r: Rotary, headSize: number): Value {
 function attentionBiases(g: Graph, config: ModernBertConfig, attentionMask: Value, inputIds: Value): Record<AttentionLayerType, Value> {
   const keep = ops.unsqueeze(g, ops.cast(g, attentionMask, 'float32'), [1, 2]);
   const bias = (allowed: Value) => ops.mul(g, ops.sub(g, g.scalar('float32', 1), allowed), g.scalar('float32', FLOAT32_MIN));
-  const positions = ops.cast(g, ops.rangeOf(g, ops.dimOf(g, inputIds, 1), 'sequence'), 'float32');
+  const positions = positionsAsFloat(g, config, ops.rangeOf(g, ops.dimOf(g, inputIds, 1), 'sequence'));
   const distance = ops.sub(g, ops.unsqueeze(g, positions, [1]), ops.unsqueeze(g, positions, [0]));
   const window = Math.floor(config.local_attention / 2);
   const outside = ops.cast(g, ops.greater(g, ops.mul(g, distance, distance), g.scalar('float32', window * window)), 'float32');
