@@ -6,6 +6,7 @@ import { addProjectLabels, describeAddedLabels } from '../../core/project/projec
 import { findMissingLabels, MissingLabelsError } from '../../core/project/workspaceData.js';
 import { InputError } from '../../core/data/types.js';
 import type { TrainingEvent } from '../../core/training/trainingEvents.js';
+import { TrainingError } from '../../core/training/trainingError.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
 import { formatClassificationScores } from './eval.js';
@@ -132,7 +133,8 @@ export const trainCommand: Command = {
       return 0;
     } catch (error) {
       if (error instanceof MissingLabelsError) throw new InputError(error.file, error.line, `${error.problem} (or run pasta train --add-labels)`);
-      if (error instanceof Error && error.name === 'TrainingError') {
+      // A failing GPU (DeviceFailure) among them: one line, exit 1, the epoch checkpoint kept.
+      if (error instanceof TrainingError) {
         io.stderr.write(`error: ${error.message}\n`);
         return 1;
       }

@@ -10,6 +10,8 @@ import { flatten, initParams, type PastaParams, type PastaRuntime } from '../pas
 import type { DevScores, PreparedTask } from '../pasta/tasks';
 import type { TagDecoding } from '../pasta/iob2Decoding';
 import type { TrainingEvent } from './trainingEvents';
+import { deviceFailure, type FailurePoint } from './deviceFailure';
+import { TrainingError } from './trainingError';
 
 export interface TrainingHyperparameters {
   epochs: number;
@@ -46,9 +48,7 @@ export interface TrainResult {
   cancelled: boolean;
 }
 
-export class TrainingError extends Error {
-  override name = 'TrainingError';
-}
+export { TrainingError };
 
 /** Batches of similar length (less padding), in a seeded random order each epoch. */
 export function lengthBuckets(examples: EncodedExample[], batchSize: number, random: SeededRandom): EncodedExample[][] {
@@ -64,6 +64,21 @@ function copyParams(p: PastaParams): PastaParams {
 
 function allFinite(arrays: Float32Array[]): boolean {
   return arrays.every((a) => a.every(Number.isFinite));
+}
+
+function batchShape(batch: EncodedExample[]): [number, number] {
+  return [batch.length, Math.max(0, ...batch.map((e) => e.inputIds.length))];
+}
+
+/** Runs `work` on the runtime's device; a GPU's failure becomes a DeviceFailure that says where and what now. */
+async function onDevice<T>(runtime: PastaRuntime, work: () => Promise<T>, at: () => Omit<FailurePoint, 'device'>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const device = runtime.device;
+    if (device === undefined || device === 'cpu' || error instanceof TrainingError) throw error;
+    throw deviceFailure(error, { ...at(), device });
+  }
 }
 
 export async function evaluate(runtime: PastaRuntime, task: PreparedTask, params: PastaParams, batchSize: number, decoding?: TagDecoding): Promise<DevScores> {
@@ -135,7 +150,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         onEvent({ type: 'cancelled', epoch, step, checkpoint: lastCheckpoint });
         return { params: best.params, bestEpoch: best.epoch, best: best.scores, history, cancelled: true };
       }
-      const { loss, grads } = await runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms });
+      const { loss, grads } = await onDevice(runtime, () => runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms }), () => ({
+        epoch,
+        step: step + 1,
+        batch: batchShape(batch),
+        checkpoint: lastCheckpoint,
+      }));
       const gradArrays = flatten(grads);
       if (!Number.isFinite(loss) || !allFinite(gradArrays)) {
         throw new TrainingError(`training diverged at epoch ${epoch}, step ${step + 1}: the loss became ${loss}; try a learning rate below ${hp.learningRate}`);
@@ -160,7 +180,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const trainLoss = lossSum / stepsPerEpoch;
     const devStarted = performance.now();
-    const dev = await evaluate(runtime, task, params, hp.batchSize * 2);
+    const dev = await onDevice(runtime, () => evaluate(runtime, task, params, hp.batchSize * 2), () => ({
+      epoch,
+      batch: batchShape(task.dev.slice(0, hp.batchSize * 2)),
+      checkpoint: lastCheckpoint,
+    }));
     const devSeconds = (performance.now() - devStarted) / 1000;
     const isBest = dev.f1 > best.f1;
     if (isBest) {

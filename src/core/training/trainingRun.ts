@@ -103,9 +103,11 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
     device: hp.device,
     threads: hp.threads > 0 ? hp.threads : undefined,
   });
-  // A checkpoint is resumed only by a run over the same data, base, labels and settings.
+  // A checkpoint is resumed only by a run over the same data, base, labels and settings; where it runs (device,
+  // threads) is not part of them, so a run stopped by a failing GPU continues on the CPU.
+  const { device: _device, threads: _threads, ...settings } = hp;
   const runFingerprint = createHash('sha256')
-    .update(JSON.stringify([task.task, job.dataFingerprint, base.fingerprint.sha256, job.labels, hp]))
+    .update(JSON.stringify([task.task, job.dataFingerprint, base.fingerprint.sha256, job.labels, settings]))
     .digest('hex');
   const checkpoints = checkpointDir(options.workspaceRoot, options.adapterName);
   try {
