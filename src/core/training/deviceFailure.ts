@@ -23,7 +23,7 @@ export class DeviceFailure extends TrainingError {
 export function deviceFailure(error: unknown, at: FailurePoint): DeviceFailure {
   const where = at.step === undefined ? `evaluating epoch ${at.epoch}` : `epoch ${at.epoch}, step ${at.step}`;
   const kept = at.checkpoint
-    ? `the checkpoint of the last finished epoch is kept (${at.checkpoint}): continue with pasta train --resume --device cpu, or start again with a smaller --batch-size`
-    : 'no epoch had finished, so there is no checkpoint: train again with --device cpu or a smaller --batch-size';
+    ? `the checkpoint of the last finished epoch is kept (${at.checkpoint}): continue with pasta train --resume --device cpu (in VS Code: the setting pasta.device to cpu, then Train Adapter and Resume), or start again with a smaller --batch-size`
+    : 'no epoch had finished, so there is no checkpoint: train again with --device cpu (the setting pasta.device in VS Code) or a smaller --batch-size';
   return new DeviceFailure(`the ${at.device} device failed at ${where} (a batch of ${at.batch[0]} x ${at.batch[1]} tokens): ${firstLine(error)}; ${kept}`);
 }
