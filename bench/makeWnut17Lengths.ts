@@ -2,8 +2,8 @@
 // training sentence under all-MiniLM-L6-v2's tokenizer, so train-step can benchmark real lengths.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConll } from '../src/core/data/conll';
-import { defaultModelDir } from '../src/core/model/cacheDir';
+import { readConll } from '../src/core/data/formats/conll';
+import { defaultModelDir } from '../src/core/model/hub/cacheDir';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { WNUT17_DIR } from './wnut17';
 

@@ -7,7 +7,7 @@ import { homedir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEVICE_REQUESTS } from '../src/core/engine/deviceNames';
-import { defaultModelDir } from '../src/core/model/cacheDir';
+import { defaultModelDir } from '../src/core/model/hub/cacheDir';
 
 const { values } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import { benchDevice, deviceFields } from './device';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { ClassificationRecord } from '../src/core/data/types';
-import { defaultModelDir } from '../src/core/model/cacheDir';
+import { defaultModelDir } from '../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { SeededRandom } from '../src/core/util/random';

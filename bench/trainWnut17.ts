@@ -6,8 +6,8 @@
 import { benchDevice, deviceFields } from './device';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readConll } from '../src/core/data/conll';
-import { defaultModelDir } from '../src/core/model/cacheDir';
+import { readConll } from '../src/core/data/formats/conll';
+import { defaultModelDir } from '../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { PastaRuntime } from '../src/core/pasta/runtime';

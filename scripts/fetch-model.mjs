@@ -37,7 +37,7 @@ const MODEL_FILES = {
 
 class FetchError extends Error {}
 
-// Same rule as pastaCacheDir() in src/core/model/cacheDir.ts, duplicated because this script runs
+// Same rule as pastaCacheDir() in src/core/model/hub/cacheDir.ts, duplicated because this script runs
 // before TypeScript is built; keep the two in step.
 function pastaCacheDir(env = process.env) {
   if (env.PASTA_CACHE_DIR) return resolve(env.PASTA_CACHE_DIR);

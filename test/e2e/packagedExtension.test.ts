@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { pastaCacheDir } from '../../src/core/model/hub/cacheDir.js';
 import { defaultModelMissing, skipIfMissing } from '../helpers/requirements.js';
 import { REPO_ROOT, doubleClickWord, inVsCode, openFile, runFromPalette, skipReason, waitFor, webviewFrame } from './harness.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { pastaCacheDir } from '../../src/core/model/cacheDir.js';
+import { pastaCacheDir } from '../../src/core/model/hub/cacheDir.js';
 import { trainWorkspaceAdapter } from '../../src/core/training/workspaceTraining.js';
 import {
   REPO_ROOT,

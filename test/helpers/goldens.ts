@@ -7,9 +7,9 @@ import type { Device } from '../../src/core/engine/deviceNames';
 import { emitModel } from '../../src/core/graph/emit';
 import { kernelsFor } from '../../src/core/graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../../src/core/graph/pastaGraph';
-import { defaultModelDir } from '../../src/core/model/cacheDir';
+import { defaultModelDir } from '../../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../../src/core/model/modelFolder';
-import { SafetensorsFile } from '../../src/core/model/safetensors';
+import { SafetensorsFile } from '../../src/core/model/safetensors/safetensors';
 import type { Float32Tensor } from '../../src/core/model/types';
 
 export const GOLDEN_DIR = 'test/fixtures/golden';

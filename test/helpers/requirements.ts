@@ -4,7 +4,7 @@
 // CI never passes by skipping.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultModelDir } from '../../src/core/model/cacheDir.js';
+import { defaultModelDir } from '../../src/core/model/hub/cacheDir.js';
 
 export const STRICT = process.env.PASTA_STRICT_TESTS === '1' || process.env.CI === 'true';
 

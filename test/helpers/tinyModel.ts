@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EncoderConfig, Float32Tensor, HiddenAct, ModelFamily, WeightMap } from '../../src/core/model/types.js';
-import { decodeToFloat32, encodeFromFloat32 } from '../../src/core/model/dtypes.js';
+import { decodeToFloat32, encodeFromFloat32 } from '../../src/core/model/safetensors/dtypes.js';
 import { parseEncoderConfig } from '../../src/core/model/config.js';
-import { writeSafetensors, type TensorToWrite } from '../../src/core/model/safetensorsWriter.js';
+import { writeSafetensors, type TensorToWrite } from '../../src/core/model/safetensors/safetensorsWriter.js';
 import { expectedWeights, FAMILY_PREFIX } from '../../src/core/model/weights.js';
 
 export interface TinyModelOptions {

@@ -8,7 +8,7 @@ pieces and special tokens), batches bucketed by length. Scoring: seqeval mode='s
 predicted tags are repaired as conlleval reads them (an I-x that continues nothing becomes B-x). Words cut off
 by max length, or that the tokenizer turns into no piece, are predicted O.
 
-Test is read like src/core/data/conll.ts with { multiTag: 'first', strict: false }: a tag such as
+Test is read like src/core/data/formats/conll.ts with { multiTag: 'first', strict: false }: a tag such as
 "B-corporation,B-person" keeps the first alternative that gives a valid IOB2 sequence (the first one if none
 does), and an I-x that continues nothing becomes B-x. Train and dev are read strictly (they need no repair).
 
@@ -48,7 +48,7 @@ class InputError(Exception):
         super().__init__(f"{file}{'' if line is None else f':{line}'}: {problem}")
 
 
-# ---- CoNLL reading (the semantics of src/core/data/conll.ts and tagSchemes.ts, IOB2 only) ----
+# ---- CoNLL reading (the semantics of src/core/data/formats/conll.ts and tagSchemes.ts, IOB2 only) ----
 
 @dataclass
 class Sentence:

@@ -1,17 +1,17 @@
 // pasta eval: an adapter's entity-level precision, recall and F1 on a labelled CoNLL or JSONL file (TOKEN_CLS), or
 // its accuracy, per-label precision, recall and F1 and macro-F1 on a labelled JSONL file (SEQ_CLS).
 import { extname, resolve } from 'node:path';
-import { readClassificationJsonl } from '../../core/data/jsonl.js';
+import { readClassificationJsonl } from '../../core/data/formats/jsonl.js';
 import { adapterLabels } from '../../core/adapter/adapterConfig.js';
 import { InputError } from '../../core/data/types.js';
 import { loadClassificationData } from '../../core/project/classificationData.js';
 import type { DevScores } from '../../core/pasta/tasks.js';
-import type { TagScheme } from '../../core/data/tagSchemes.js';
-import { TAG_SCHEMES } from '../../core/data/tagSchemes.js';
+import type { TagScheme } from '../../core/data/formats/tagSchemes.js';
+import { TAG_SCHEMES } from '../../core/data/formats/tagSchemes.js';
 import { loadWorkspaceData } from '../../core/project/workspaceData.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';
-import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
+import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/formats/dataFiles.js';
 import { formatScores } from '../metricsTable.js';
 import { chooseAdapter } from './predict.js';
 

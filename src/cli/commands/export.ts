@@ -2,14 +2,14 @@
 import { promises as fs } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { AnnotationStore } from '../../core/data/annotationStore.js';
-import { formatConll } from '../../core/data/conll.js';
-import { writeFileAtomic } from '../../core/data/atomicWrite.js';
-import { NER_JSONL_FORMATS, type JsonlNerDocument, type NerJsonlFormat } from '../../core/data/jsonl.js';
-import { formatNerJsonl } from '../../core/data/jsonlWrite.js';
-import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
+import { formatConll } from '../../core/data/formats/conll.js';
+import { writeFileAtomic } from '../../core/util/atomicWrite.js';
+import { NER_JSONL_FORMATS, type JsonlNerDocument, type NerJsonlFormat } from '../../core/data/formats/jsonl.js';
+import { formatNerJsonl } from '../../core/data/formats/jsonlWrite.js';
+import { TAG_SCHEMES, type TagScheme } from '../../core/data/formats/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { booleanFlag, stringFlag, UsageError, type Command } from '../command.js';
-import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
+import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/formats/dataFiles.js';
 import { separateEntityWords, splitIntoLines } from '../../core/data/documentLines.js';
 import { shownPath } from '../shownPath.js';
 

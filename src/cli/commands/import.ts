@@ -2,17 +2,17 @@
 // pairs) -> a JSONL dataset of the project, .pasta/datasets/<name>.jsonl.
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import type { JsonlNerDocument } from '../../core/data/jsonl.js';
-import { formatClassificationJsonl, formatNerJsonl } from '../../core/data/jsonlWrite.js';
-import { writeFileAtomic } from '../../core/data/atomicWrite.js';
-import { pathExists } from '../../core/data/pathExists.js';
-import { TAG_SCHEMES, type TagScheme } from '../../core/data/tagSchemes.js';
+import type { JsonlNerDocument } from '../../core/data/formats/jsonl.js';
+import { formatClassificationJsonl, formatNerJsonl } from '../../core/data/formats/jsonlWrite.js';
+import { writeFileAtomic } from '../../core/util/atomicWrite.js';
+import { pathExists } from '../../core/util/pathExists.js';
+import { TAG_SCHEMES, type TagScheme } from '../../core/data/formats/tagSchemes.js';
 import { InputError, type NerDocument } from '../../core/data/types.js';
 import { validateClassificationRecords, validateNerDocuments } from '../../core/data/validate.js';
 import { readProjectFile, updateProjectFile, type ProjectTask } from '../../core/project/projectFile.js';
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
-import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../../core/data/dataFiles.js';
+import { INPUT_FORMATS, readClassificationFile, readNerFile, type InputFormat } from '../../core/data/formats/dataFiles.js';
 import { shownPath } from '../shownPath.js';
 
 export const DATASETS_DIR = join('.pasta', 'datasets');

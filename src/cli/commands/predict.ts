@@ -3,7 +3,7 @@
 // reads JSONL records {"text", "text_pair"} from files or stdin.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseTextInputsJsonl } from '../../core/data/jsonl.js';
+import { parseTextInputsJsonl } from '../../core/data/formats/jsonl.js';
 import { InputError } from '../../core/data/types.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import { listAdapters } from '../../core/adapter/index.js';

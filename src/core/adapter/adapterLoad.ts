@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../data/types.js';
 import { ioError } from '../model/fileError.js';
-import { SafetensorsFile } from '../model/safetensors.js';
+import { SafetensorsFile } from '../model/safetensors/safetensors.js';
 import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_TENSOR_NAMES,

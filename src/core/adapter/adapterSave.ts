@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../data/types.js';
-import { syncDirectory, writeFileAtomic } from '../data/atomicWrite.js';
-import { writeSafetensors } from '../model/safetensorsWriter.js';
+import { syncDirectory, writeFileAtomic } from '../util/atomicWrite.js';
+import { writeSafetensors } from '../model/safetensors/safetensorsWriter.js';
 import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_TENSOR_NAMES,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 import { InputError, type NerDocument, type Span } from './types.js';
 import { formatSidecar, parseSidecar, SIDECAR_VERSION, type AnnotationSidecar, type StoredSpan } from './annotationSidecar.js';
 

@@ -3,9 +3,9 @@ import { existsSync, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Float32Tensor } from './types.js';
 import { InputError } from '../data/types.js';
-import { pathExists } from '../data/pathExists.js';
+import { pathExists } from '../util/pathExists.js';
 import { fileError, ioError, quoteName } from './fileError.js';
-import { SafetensorsFile, type TensorInfo } from './safetensors.js';
+import { SafetensorsFile, type TensorInfo } from './safetensors/safetensors.js';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const SHARD_INDEX = 'model.safetensors.index.json';

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { EncoderConfig, ModelFamily } from './types.js';
-import { pastaCacheDir } from './cacheDir.js';
+import { pastaCacheDir } from './hub/cacheDir.js';
 import { ioError } from './fileError.js';
 
 export interface ShapeSignature {

@@ -3,7 +3,7 @@
 // config implies.
 import type { DebertaV2Config, EncoderConfig, Float32Tensor, ModelFamily, ModernBertConfig, WeightMap } from './types.js';
 import type { Checkpoint } from './checkpoint.js';
-import { FLOAT_DTYPES } from './dtypes.js';
+import { FLOAT_DTYPES } from './safetensors/dtypes.js';
 import { fileError, quoteName } from './fileError.js';
 
 export interface ExpectedWeight {

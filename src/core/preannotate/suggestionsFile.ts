@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as v from 'valibot';
 import { sha256Text, sortSpans, toRelativePath } from '../data/annotationStore.js';
-import { writeFileAtomic } from '../data/atomicWrite.js';
-import { readTextFile } from '../data/readTextFile.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { readTextFile } from '../util/readTextFile.js';
 import { InputError, type Span } from '../data/types.js';
 
 export const SUGGESTIONS_VERSION = 1;

@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../data/types';
-import { DEFAULT_MODEL_NAME, defaultModelDir } from '../model/cacheDir';
+import { DEFAULT_MODEL_NAME, defaultModelDir } from '../model/hub/cacheDir';
 import { fingerprintBaseModel, type BaseModelFingerprint } from '../model/fingerprint';
-import { downloadFromHub, HubError, type HubDownloadProgress } from '../model/hub';
-import type { HubErrorKind } from '../model/hubError';
+import { downloadFromHub, HubError, type HubDownloadProgress } from '../model/hub/hub';
+import type { HubErrorKind } from '../model/hub/hubError';
 import { loadModelFolder } from '../model/modelFolder';
 import { loadTokenizer, type Tokenizer } from '../model/tokenizer/index';
 import type { EncoderConfig, WeightMap } from '../model/types';

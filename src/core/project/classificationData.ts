@@ -8,7 +8,7 @@
 // otherwise (e.g. the default entity labels left in place) the labels found in the data, sorted by code point.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { checkTextPairs, readClassificationJsonl } from '../data/jsonl';
+import { checkTextPairs, readClassificationJsonl } from '../data/formats/jsonl';
 import { InputError, type ClassificationRecord } from '../data/types';
 import { locationFromId } from '../data/validate';
 import type { Project } from './projectFile';

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import projectSchema from '../../../schemas/project.schema.json';
-import { writeFileAtomic } from '../data/atomicWrite.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { DeviceRequest } from '../engine/deviceNames.js';
 import { InputError } from '../data/types.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';

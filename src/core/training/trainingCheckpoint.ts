@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SafetensorsFile } from '../model/safetensors';
-import { writeSafetensors } from '../model/safetensorsWriter';
+import { SafetensorsFile } from '../model/safetensors/safetensors';
+import { writeSafetensors } from '../model/safetensors/safetensorsWriter';
 import type { Float32Tensor } from '../model/types';
 import type { AdamWState } from './adamw';
 import type { PastaParams } from '../pasta/runtime';

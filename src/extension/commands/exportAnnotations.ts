@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { exportWorkspaceAnnotations, type AnnotationExportFormat } from '../../core/data/annotationExport.js';
-import { writeFileAtomic } from '../../core/data/atomicWrite.js';
+import { exportWorkspaceAnnotations, type AnnotationExportFormat } from '../../core/data/formats/annotationExport.js';
+import { writeFileAtomic } from '../../core/util/atomicWrite.js';
 import type { PastaCommand } from './context.js';
 
 const FORMATS: { label: string; description: string; format: AnnotationExportFormat; extension: string }[] = [

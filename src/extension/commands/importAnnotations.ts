@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DATASET_NAME, datasetNameFor, importNerDataset, type NerImportOptions, type NerImportResult } from '../../core/data/datasetImport.js';
+import { DATASET_NAME, datasetNameFor, importNerDataset, type NerImportOptions, type NerImportResult } from '../../core/data/formats/datasetImport.js';
 import { describeAddedLabels } from '../../core/project/projectLabels.js';
 import type { PastaCommand } from './context.js';
 

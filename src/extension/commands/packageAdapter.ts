@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { writeFileAtomic } from '../../core/data/atomicWrite.js';
+import { writeFileAtomic } from '../../core/util/atomicWrite.js';
 import { adapterDir, loadAdapter } from '../../core/adapter/index.js';
 import { findAdapters } from '../adaptersTree.js';
 import { MODEL_CARD_FILE, modelCard } from '../training/modelCard.js';

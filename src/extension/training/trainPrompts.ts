@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL_NAME } from '../../core/model/cacheDir.js';
+import { DEFAULT_MODEL_NAME } from '../../core/model/hub/cacheDir.js';
 import { adapterDir, ADAPTER_CONFIG_FILE, isValidAdapterName } from '../../core/adapter/index.js';
 import type { Project, ProjectTask } from '../../core/project/projectFile.js';
 import { CHECKPOINT_FILE, loadTrainingCheckpoint, type TrainingCheckpoint } from '../../core/training/trainingCheckpoint.js';

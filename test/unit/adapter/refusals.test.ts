@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
-import { writeSafetensors } from '../../../src/core/model/safetensorsWriter.js';
+import { writeSafetensors } from '../../../src/core/model/safetensors/safetensorsWriter.js';
 import type { BertLikeConfig, EncoderConfig } from '../../../src/core/model/types.js';
 import { loadAdapter, saveAdapter, verifyAdapterForBase, type AdapterConfig } from '../../../src/core/adapter/index.js';
 import { BASE_SHA, fixtureConfig, fixtureTensors } from './adapterFixture.js';

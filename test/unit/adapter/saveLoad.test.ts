@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
+import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
 import { createAdapterConfig, loadAdapter, PASTA_STUDIO_VERSION, saveAdapter, type AdapterTensors } from '../../../src/core/adapter/index.js';
 import { fixtureConfig, fixtureTensors } from './adapterFixture.js';
 

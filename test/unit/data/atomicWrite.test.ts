@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { writeFileAtomic } from '../../../src/core/data/atomicWrite.js';
+import { writeFileAtomic } from '../../../src/core/util/atomicWrite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-atomic-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

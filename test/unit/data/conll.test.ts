@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatConll, parseConll, parseConllSentences, readConll, writeConll } from '../../../src/core/data/conll.js';
+import { formatConll, parseConll, parseConllSentences, readConll, writeConll } from '../../../src/core/data/formats/conll.js';
 import { InputError, type NerDocument } from '../../../src/core/data/types.js';
 import { skipIfMissing } from '../../helpers/requirements.js';
 

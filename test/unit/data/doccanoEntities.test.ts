@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readNerFile } from '../../../src/core/data/dataFiles.js';
-import { parseNerJsonl, readNerJsonl, type JsonlNerDocument } from '../../../src/core/data/jsonl.js';
-import { formatNerJsonl, writeNerJsonl } from '../../../src/core/data/jsonlWrite.js';
+import { readNerFile } from '../../../src/core/data/formats/dataFiles.js';
+import { parseNerJsonl, readNerJsonl, type JsonlNerDocument } from '../../../src/core/data/formats/jsonl.js';
+import { formatNerJsonl, writeNerJsonl } from '../../../src/core/data/formats/jsonlWrite.js';
 import { InputError } from '../../../src/core/data/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-doccano-entities-'));

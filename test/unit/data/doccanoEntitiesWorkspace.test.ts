@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportWorkspaceAnnotations } from '../../../src/core/data/annotationExport.js';
+import { exportWorkspaceAnnotations } from '../../../src/core/data/formats/annotationExport.js';
 import { AnnotationStore } from '../../../src/core/data/annotationStore.js';
-import { importNerDataset } from '../../../src/core/data/datasetImport.js';
-import { parseNerJsonl } from '../../../src/core/data/jsonl.js';
+import { importNerDataset } from '../../../src/core/data/formats/datasetImport.js';
+import { parseNerJsonl } from '../../../src/core/data/formats/jsonl.js';
 
 test('a doccano "entities" file imports as a dataset, and annotations export as "entities" records that read back', async () => {
   const root = mkdtempSync(join(tmpdir(), 'pasta-doccano-ws-'));

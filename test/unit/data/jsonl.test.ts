@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { offsetConverter } from '../../../src/core/data/codePointOffsets.js';
-import { parseClassificationJsonl, parseNerJsonl, readClassificationJsonl, readNerJsonl } from '../../../src/core/data/jsonl.js';
-import { formatNerJsonl, writeClassificationJsonl, writeNerJsonl } from '../../../src/core/data/jsonlWrite.js';
+import { offsetConverter } from '../../../src/core/data/formats/codePointOffsets.js';
+import { parseClassificationJsonl, parseNerJsonl, readClassificationJsonl, readNerJsonl } from '../../../src/core/data/formats/jsonl.js';
+import { formatNerJsonl, writeClassificationJsonl, writeNerJsonl } from '../../../src/core/data/formats/jsonlWrite.js';
 import { InputError, type NerDocument } from '../../../src/core/data/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-jsonl-'));

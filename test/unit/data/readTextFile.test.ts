@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readTextFile } from '../../../src/core/data/readTextFile.js';
+import { readTextFile } from '../../../src/core/util/readTextFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pasta-read-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canFollow, convertTags, spansToTags, tagsToSpans, TAG_SCHEMES, type TokenSpan } from '../../../src/core/data/tagSchemes.js';
+import { canFollow, convertTags, spansToTags, tagsToSpans, TAG_SCHEMES, type TokenSpan } from '../../../src/core/data/formats/tagSchemes.js';
 
 const spans: TokenSpan[] = [
   { start: 0, end: 2, label: 'PER' },

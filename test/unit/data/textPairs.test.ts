@@ -2,8 +2,8 @@
 // premise/hypothesis (GLUE's); written back under the naming read; single texts and pairs never mixed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTextPairs, parseClassificationJsonl, parseTextInputsJsonl } from '../../../src/core/data/jsonl.js';
-import { formatClassificationJsonl } from '../../../src/core/data/jsonlWrite.js';
+import { checkTextPairs, parseClassificationJsonl, parseTextInputsJsonl } from '../../../src/core/data/formats/jsonl.js';
+import { formatClassificationJsonl } from '../../../src/core/data/formats/jsonlWrite.js';
 import { InputError } from '../../../src/core/data/types.js';
 
 const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));

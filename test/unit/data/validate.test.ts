@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConll } from '../../../src/core/data/conll.js';
-import { parseNerJsonl } from '../../../src/core/data/jsonl.js';
+import { parseConll } from '../../../src/core/data/formats/conll.js';
+import { parseNerJsonl } from '../../../src/core/data/formats/jsonl.js';
 import { InputError, type NerDocument } from '../../../src/core/data/types.js';
 import { assertValid, validateClassificationRecords, validateNerDocuments } from '../../../src/core/data/validate.js';
 

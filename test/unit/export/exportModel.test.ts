@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { exportModel } from '../../../src/core/export/exportModel';
-import { defaultModelDir } from '../../../src/core/model/cacheDir';
+import { defaultModelDir } from '../../../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../../../src/core/model/modelFolder';
 import type { ModelFamily } from '../../../src/core/model/types';
 import { writeTinyModel } from '../../helpers/tinyModel';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { defaultModelDir, hubCacheDir, pastaCacheDir } from '../../../src/core/model/cacheDir.js';
+import { defaultModelDir, hubCacheDir, pastaCacheDir } from '../../../src/core/model/hub/cacheDir.js';
 
 test('PASTA_CACHE_DIR wins, made absolute', () => {
   assert.equal(pastaCacheDir({ PASTA_CACHE_DIR: '/srv/pasta', XDG_CACHE_HOME: '/xdg' }), '/srv/pasta');

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { downloadFromHub } from '../../../src/core/model/hub.js';
+import { downloadFromHub } from '../../../src/core/model/hub/hub.js';
 import { loadModelFolder } from '../../../src/core/model/modelFolder.js';
 import { loadTokenizer } from '../../../src/core/model/tokenizer/index.js';
 import { FakeHub } from '../../helpers/fakeHub.js';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
+import { defaultModelDir } from '../../../src/core/model/hub/cacheDir.js';
 import { defaultModelMissing, skipIfMissing } from '../../helpers/requirements.js';
 
 const SCRIPT = join('scripts', 'fetch-model.mjs');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planEncoderFiles, shardsOfIndex } from '../../../src/core/model/hubFiles.js';
-import { HubError } from '../../../src/core/model/hubError.js';
+import { planEncoderFiles, shardsOfIndex } from '../../../src/core/model/hub/hubFiles.js';
+import { HubError } from '../../../src/core/model/hub/hubError.js';
 
 const errorOf = (fn: () => unknown): HubError => {
   try {

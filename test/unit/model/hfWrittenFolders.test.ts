@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModelFolder } from '../../../src/core/model/modelFolder.js';
-import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
+import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
 import { FAMILY_PREFIX } from '../../../src/core/model/weights.js';
 import { skipIfMissing } from '../../helpers/requirements.js';
 

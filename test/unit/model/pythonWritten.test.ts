@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { encodeFromFloat32 } from '../../../src/core/model/dtypes.js';
-import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
+import { encodeFromFloat32 } from '../../../src/core/model/safetensors/dtypes.js';
+import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'model');
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'python-written.json'), 'utf8')) as Record<string, { dtype: string; shape: number[]; values: (number | string)[] }>;

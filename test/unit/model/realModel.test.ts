@@ -2,7 +2,7 @@
 // reference (safetensors.numpy.load_file on the same file), so this checks our reader against theirs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir.js';
+import { defaultModelDir } from '../../../src/core/model/hub/cacheDir.js';
 import { fingerprintBaseModel } from '../../../src/core/model/fingerprint.js';
 import { loadModelFolder } from '../../../src/core/model/modelFolder.js';
 import { withTempDir } from './craftSafetensors.js';

@@ -3,9 +3,9 @@ import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
-import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
-import { MAX_HEADER_BYTES } from '../../../src/core/model/safetensorsHeader.js';
-import { writeSafetensors } from '../../../src/core/model/safetensorsWriter.js';
+import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
+import { MAX_HEADER_BYTES } from '../../../src/core/model/safetensors/safetensorsHeader.js';
+import { writeSafetensors } from '../../../src/core/model/safetensors/safetensorsWriter.js';
 import { craftSafetensors, littleEndianUint16, withTempDir, writeBytes } from './craftSafetensors.js';
 
 async function expectError(dir: string, bytes: Uint8Array, pattern: RegExp): Promise<void> {

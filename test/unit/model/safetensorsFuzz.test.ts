@@ -5,8 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../../src/core/data/types.js';
-import { SafetensorsFile } from '../../../src/core/model/safetensors.js';
-import { writeSafetensors } from '../../../src/core/model/safetensorsWriter.js';
+import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
+import { writeSafetensors } from '../../../src/core/model/safetensors/safetensorsWriter.js';
 import { SeededRandom } from '../../helpers/tinyModel.js';
 import { craftSafetensors, withTempDir } from './craftSafetensors.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { writeSafetensors } from '../../../src/core/model/safetensorsWriter';
+import { writeSafetensors } from '../../../src/core/model/safetensors/safetensorsWriter';
 import { SeededRandom } from '../../../src/core/util/random';
 import type { PastaParams } from '../../../src/core/pasta/runtime';
 import { CHECKPOINT_FILE, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from '../../../src/core/training/trainingCheckpoint';

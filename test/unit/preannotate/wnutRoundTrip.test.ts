@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { AnnotationStore } from '../../../src/core/data/annotationStore.js';
-import { readConll } from '../../../src/core/data/conll.js';
+import { readConll } from '../../../src/core/data/formats/conll.js';
 import type { NerDocument, Span } from '../../../src/core/data/types.js';
 import { snapToWords } from '../../../src/core/data/wordSnap.js';
 import { DEFAULT_LABELS } from '../../../src/core/project/labels.js';

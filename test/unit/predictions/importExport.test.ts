@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportWorkspaceAnnotations } from '../../../src/core/data/annotationExport.js';
+import { exportWorkspaceAnnotations } from '../../../src/core/data/formats/annotationExport.js';
 import { AnnotationStore } from '../../../src/core/data/annotationStore.js';
-import { importNerDataset } from '../../../src/core/data/datasetImport.js';
+import { importNerDataset } from '../../../src/core/data/formats/datasetImport.js';
 
 const CONLL = 'Tim\tB-person\nCook\tI-person\nvisited\tO\nBerlin\tB-location\n.\tO\n\nHello\tO\n';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
-import { defaultModelDir } from '../../../src/core/model/cacheDir';
+import { defaultModelDir } from '../../../src/core/model/hub/cacheDir';
 import { loadTokenizer } from '../../../src/core/model/tokenizer';
 import { type ExpectedResult, FIXTURES, compact, readCases, readExpected } from './fixtures';
 

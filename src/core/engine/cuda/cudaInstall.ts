@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { pastaCacheDir } from '../../model/cacheDir.js';
+import { pastaCacheDir } from '../../model/hub/cacheDir.js';
 import { nativeBinaryDir } from '../device.js';
 import { CudaInstallError } from './installError.js';
 import { NUGET_INDEX_URL, openFeed, packageUrl, publishedSha512 } from './nugetFeed.js';

@@ -1,9 +1,9 @@
 // A safetensors reader of our own: the header is validated against the file before anything is allocated, and
 // tensors are read one at a time from the open file descriptor, so a 440 MB checkpoint is never held twice.
 import { promises as fs } from 'node:fs';
-import type { Float32Tensor } from './types.js';
+import type { Float32Tensor } from '../types.js';
 import { decodeToFloat32, FLOAT32_READABLE } from './dtypes.js';
-import { fileError, ioError, quoteName } from './fileError.js';
+import { fileError, ioError, quoteName } from '../fileError.js';
 import { checkHeaderLength, parseSafetensorsHeader, type TensorInfo } from './safetensorsHeader.js';
 
 export type { TensorInfo } from './safetensorsHeader.js';

@@ -3,16 +3,16 @@
 // project.json's dataSources must cover. The input file is never modified.
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { readProjectFile, updateProjectFile } from '../project/projectFile.js';
-import { addProjectLabels, type AddedLabels } from '../project/projectLabels.js';
-import { writeFileAtomic } from './atomicWrite.js';
-import { pathExists } from './pathExists.js';
+import { readProjectFile, updateProjectFile } from '../../project/projectFile.js';
+import { addProjectLabels, type AddedLabels } from '../../project/projectLabels.js';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { pathExists } from '../../util/pathExists.js';
 import { readNerFile, type InputFormat } from './dataFiles.js';
 import type { JsonlNerDocument } from './jsonl.js';
 import { formatNerJsonl } from './jsonlWrite.js';
 import type { TagScheme } from './tagSchemes.js';
-import { InputError } from './types.js';
-import { validateNerDocuments } from './validate.js';
+import { InputError } from '../types.js';
+import { validateNerDocuments } from '../validate.js';
 
 export const DATASETS_DIR = join('.pasta', 'datasets');
 export const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

@@ -2,10 +2,10 @@
 // doccano and plain classification records, single texts or sentence pairs. Offsets in these files are Python
 // code point offsets; documents here use UTF-16 offsets, so both directions convert. Each record's other fields
 // are kept and written back in their original order (jsonlWrite.ts).
-import { readTextFile } from './readTextFile.js';
+import { readTextFile } from '../../util/readTextFile.js';
 import { offsetConverter } from './codePointOffsets.js';
-import { InputError, type ClassificationRecord, type NerDocument, type Span } from './types.js';
-import { locationFromId } from './validate.js';
+import { InputError, type ClassificationRecord, type NerDocument, type Span } from '../types.js';
+import { locationFromId } from '../validate.js';
 
 /**
  * Prodigy: {"text", "spans": [{"start", "end", "label"}]}; doccano: {"text", "label": [[start, end, label]]};

@@ -3,10 +3,10 @@
 import { extname } from 'node:path';
 import { parseConll } from './conll.js';
 import { parseClassificationJsonl, parseNerJsonl, type JsonlClassificationRecord, type JsonlNerDocument, type NerJsonlFormat } from './jsonl.js';
-import { readTextFile } from './readTextFile.js';
+import { readTextFile } from '../../util/readTextFile.js';
 import type { TagScheme } from './tagSchemes.js';
-import { InputError, type NerDocument } from './types.js';
-import { describeSpan, locationFromId } from './validate.js';
+import { InputError, type NerDocument } from '../types.js';
+import { describeSpan, locationFromId } from '../validate.js';
 
 export const INPUT_FORMATS = ['auto', 'conll', 'prodigy', 'doccano', 'doccano-entities', 'jsonl'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];

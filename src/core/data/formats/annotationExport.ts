@@ -1,13 +1,13 @@
 // Exporting a workspace's annotations: every annotated file whose sidecar matches its text, as CoNLL (a line
 // of a file is a sentence; words split where an entity starts or ends inside one) or as JSONL records with
 // "meta": {"file"}. Files changed since they were annotated are reported, not exported.
-import { AnnotationStore } from './annotationStore.js';
+import { AnnotationStore } from '../annotationStore.js';
 import { formatConll } from './conll.js';
-import { separateEntityWords, splitIntoLines } from './documentLines.js';
+import { separateEntityWords, splitIntoLines } from '../documentLines.js';
 import type { JsonlNerDocument, NerJsonlFormat } from './jsonl.js';
 import { formatNerJsonl } from './jsonlWrite.js';
 import type { TagScheme } from './tagSchemes.js';
-import { InputError } from './types.js';
+import { InputError } from '../types.js';
 
 export type AnnotationExportFormat = { kind: 'conll'; scheme: TagScheme } | { kind: 'jsonl'; style: NerJsonlFormat };
 

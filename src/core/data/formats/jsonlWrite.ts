@@ -1,11 +1,11 @@
 // Writing JSON Lines datasets in the shapes jsonl.ts reads: each record's other fields are kept in their
 // original order, Prodigy per-span fields and doccano entity ids survive for spans that did not change, and
 // offsets go back to Python code points.
-import { isObject } from '../util/isObject.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { isObject } from '../../util/isObject.js';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { offsetConverter } from './codePointOffsets.js';
 import { PAIR_FIELD_OF, type JsonObject, type JsonlClassificationRecord, type JsonlNerDocument, type JsonlSource, type NerJsonlFormat, type TextFieldNames } from './jsonl.js';
-import { InputError, type ClassificationRecord, type NerDocument, type Span } from './types.js';
+import { InputError, type ClassificationRecord, type NerDocument, type Span } from '../types.js';
 
 export interface NerJsonlWriteOptions {
   /** Format of every record; by default each document's own (if read from JSONL), else Prodigy. */

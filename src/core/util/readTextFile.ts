@@ -1,7 +1,7 @@
 // Reads a UTF-8 dataset file, turning the usual failures into one-line InputErrors and refusing files
 // too large to hold as one string rather than failing inside V8.
 import { promises as fs } from 'node:fs';
-import { InputError } from './types.js';
+import { InputError } from '../data/types.js';
 
 /** V8 strings hold at most ~2^29 UTF-16 units; stay well below. */
 export const MAX_DATASET_BYTES = 256 * 1024 * 1024;

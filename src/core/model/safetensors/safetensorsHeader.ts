@@ -1,7 +1,7 @@
 // Validation of a safetensors header (https://github.com/huggingface/safetensors#format): everything is checked
 // against the real file size before a single tensor byte is allocated.
 import { DTYPE_BYTES, isDtype, type Dtype } from './dtypes.js';
-import { fileError, quoteName } from './fileError.js';
+import { fileError, quoteName } from '../fileError.js';
 
 /** Same cap as the reference implementation: a header is metadata, never hundreds of megabytes. */
 export const MAX_HEADER_BYTES = 100_000_000;

@@ -1,7 +1,7 @@
 // Writes safetensors files atomically (temp file in the same folder, fsync, rename): a reader, or a crash, never
 // sees a half-written adapter.
-import { writeFileAtomic } from '../data/atomicWrite.js';
-import type { Float32Tensor } from './types.js';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
+import type { Float32Tensor } from '../types.js';
 import { DTYPE_BYTES, encodeFromFloat32, type Dtype } from './dtypes.js';
 
 /** A tensor already encoded as little-endian bytes of `dtype` (e.g. F16 test data, I64 ids). */

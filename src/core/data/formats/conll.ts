@@ -2,11 +2,11 @@
 // One sentence (a block between blank lines) becomes one NerDocument whose text is its tokens joined by
 // single spaces; spans are UTF-16 offsets. -DOCSTART- lines only separate, they carry no tokens and are
 // not written back. Input may use LF or CRLF; output uses LF unless `eol` says otherwise.
-import { writeFileAtomic } from './atomicWrite.js';
-import { readTextFile } from './readTextFile.js';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { readTextFile } from '../../util/readTextFile.js';
 import { canEnd, canFollow, parseTag, spansToTags, tagsToSpans, TagSequenceError, type TagScheme, type TokenSpan } from './tagSchemes.js';
-import { InputError, type NerDocument, type Span } from './types.js';
-import { describeSpan } from './validate.js';
+import { InputError, type NerDocument, type Span } from '../types.js';
+import { describeSpan } from '../validate.js';
 
 export interface ConllReadOptions {
   /** Tag scheme of the file; IOB2 unless given. */
