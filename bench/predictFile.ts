@@ -17,7 +17,16 @@ async function main() {
   const threads = Number(process.env.PASTA_THREADS ?? availableParallelism());
   const [{ config, weights }, tokenizer] = await Promise.all([loadModelFolder(modelDir), loadTokenizer(modelDir)]);
   const id2label = iob2Labels(WNUT17_LABELS);
-  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels: id2label.length, numSlots: 2, padTokenId: tokenizer.specialTokens.pad, device: benchDevice(), threads });
+  const runtime = new PastaRuntime({
+    config,
+    weights,
+    task: 'token',
+    numLabels: id2label.length,
+    numSlots: 2,
+    padTokenId: tokenizer.specialTokens.pad,
+    device: benchDevice(),
+    threads,
+  });
   const text = readFileSync(file, 'utf8');
   const adapter = { name: 'bench', id2label, params: initParams(config, 2, id2label.length, new SeededRandom(1).next) };
   const options = { maxLength: 128, stride: 32, wordSplit: 'tokenizer' as const, batchSize: 16 };

@@ -62,7 +62,10 @@ if ((!only || only.has('vs-reference')) && existsSync(python)) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const refLines = ref.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const refLines = ref.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   const published = refLines.find((r) => r.variant === 'published');
   const frozen = refLines.find((r) => r.variant === 'frozen');
   // Ours again right after the reference, so that both ran under the same machine conditions.

@@ -20,7 +20,13 @@ function header(headers: string, name: string): string {
 
 function decodeWords(value: string): string {
   return value.replace(/=\?([^?]+)\?([bq])\?([^?]*)\?=/gi, (_, _charset: string, encoding: string, text: string) => {
-    const bytes = encoding.toLowerCase() === 'b' ? Buffer.from(text, 'base64') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    const bytes =
+      encoding.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          );
     return bytes.toString('utf8');
   });
 }
@@ -53,7 +59,10 @@ function readableBody(headers: string, body: string, depth = 0): { text: string;
   const contentType = header(headers, 'Content-Type').toLowerCase();
   const boundary = /boundary="?([^";]+)"?/i.exec(header(headers, 'Content-Type'))?.[1];
   if (contentType.startsWith('multipart/') && boundary && depth < 4) {
-    const parts = body.split(`--${boundary}`).slice(1).map((p) => splitHeaders(p.replace(/^\r?\n/, '')));
+    const parts = body
+      .split(`--${boundary}`)
+      .slice(1)
+      .map((p) => splitHeaders(p.replace(/^\r?\n/, '')));
     const leaves = parts.map((p) => readableBody(p.headers, p.body, depth + 1)).filter((p) => p !== undefined);
     return leaves.find((p) => !p.html) ?? leaves[0];
   }

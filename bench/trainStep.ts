@@ -18,11 +18,20 @@ async function main() {
   const { config, weights } = modelArg in SHAPES ? randomEncoder(modelArg as keyof typeof SHAPES) : await loadModelFolder(modelArg);
   const random = new SeededRandom(3);
   // Sequence lengths: fixed, or WNUT-17 training sentences' piece counts as recorded by bench/wnut17-lengths.json.
-  const lengths: number[] =
-    seqArg === 'wnut17' ? (JSON.parse(readFileSync('bench/wnut17-lengths.json', 'utf8')) as number[]) : [Number(seqArg)];
+  const lengths: number[] = seqArg === 'wnut17' ? (JSON.parse(readFileSync('bench/wnut17-lengths.json', 'utf8')) as number[]) : [Number(seqArg)];
   const numLabels = 13;
   const numSlots = 2;
-  const runtime = new PastaRuntime({ config, weights, task: 'token', numLabels, numSlots, padTokenId: 0, device: benchDevice(), threads, profilePrefix: process.env.PASTA_PROFILE });
+  const runtime = new PastaRuntime({
+    config,
+    weights,
+    task: 'token',
+    numLabels,
+    numSlots,
+    padTokenId: 0,
+    device: benchDevice(),
+    threads,
+    profilePrefix: process.env.PASTA_PROFILE,
+  });
   const buildStart = performance.now();
   await runtime.warmUp();
   const buildMs = performance.now() - buildStart;

@@ -15,7 +15,6 @@ import { prepareTokenTask } from '../src/core/pasta/tasks';
 import { evaluate, train } from '../src/core/training/trainer';
 import { WNUT17_DIR, WNUT17_LABELS } from './wnut17';
 
-
 async function main() {
   const epochs = Number(process.argv[2] ?? 10);
   const modelDir = process.argv[3] ?? defaultModelDir();
@@ -58,7 +57,9 @@ async function main() {
       if (e.type === 'epoch') {
         epochSeconds.push(e.secondsPerEpoch);
         devSeconds.push(e.devSeconds);
-        console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, dev F1 ${(100 * e.dev.f1).toFixed(2)}${e.best ? ' (best)' : ''}, ${e.secondsPerEpoch.toFixed(1)} s (dev ${e.devSeconds.toFixed(1)} s)`);
+        console.error(
+          `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, dev F1 ${(100 * e.dev.f1).toFixed(2)}${e.best ? ' (best)' : ''}, ${e.secondsPerEpoch.toFixed(1)} s (dev ${e.devSeconds.toFixed(1)} s)`,
+        );
       }
     },
   });

@@ -8,7 +8,17 @@ import { NOTES_TEXT } from '../test/extension/workspaceFixture.js';
 const OUT = join('.test-artifacts', 'extension-suite');
 
 const bundle = (entry: string, outfile: string) =>
-  build({ entryPoints: [entry], outfile: join(OUT, outfile), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], sourcemap: 'inline', logLevel: 'warning' });
+  build({
+    entryPoints: [entry],
+    outfile: join(OUT, outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
 
 async function main(): Promise<void> {
   await Promise.all([bundle('test/extension/desktop.test.ts', 'desktop.test.js'), bundle('test/extension/suite.ts', 'suite.js')]);

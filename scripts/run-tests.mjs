@@ -15,7 +15,11 @@ const strict = process.env.PASTA_STRICT_TESTS === '1' || process.env.CI === 'tru
 function findTests(dir) {
   let out = [];
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries.sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out = out.concat(findTests(path));
@@ -32,15 +36,25 @@ for (const suite of suites) {
   if (files.length === 0) continue;
   const skippedFile = join(scratch, `${suite}-skipped.txt`);
   const reporters = strict
-    ? ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout',
-       '--test-reporter', './scripts/skipped-tests-reporter.mjs', '--test-reporter-destination', skippedFile]
+    ? [
+        '--test-reporter',
+        process.stdout.isTTY ? 'spec' : 'tap',
+        '--test-reporter-destination',
+        'stdout',
+        '--test-reporter',
+        './scripts/skipped-tests-reporter.mjs',
+        '--test-reporter-destination',
+        skippedFile,
+      ]
     : [];
   const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...extra, ...files], { stdio: 'inherit' });
   if (res.status !== 0) failed = true;
   if (strict) {
     const skipped = readFileSync(skippedFile, 'utf8').trim();
     if (skipped) {
-      console.error(`run-tests: ${skipped.split('\n').length} ${suite} test(s) skipped, and no test may skip in a strict run (PASTA_STRICT_TESTS=1 or CI=true):\n${skipped}`);
+      console.error(
+        `run-tests: ${skipped.split('\n').length} ${suite} test(s) skipped, and no test may skip in a strict run (PASTA_STRICT_TESTS=1 or CI=true):\n${skipped}`,
+      );
       failed = true;
     }
   }

@@ -30,7 +30,18 @@ async function main() {
       const inferred = await runOurs(c, modelDir, golden, device, 'infer');
       compare('inference', 'logits', inferred.logits);
       const ok = worst.relative <= TOLERANCE;
-      console.log(JSON.stringify({ bench: 'parity', device, case: name, worst_relative: Number(worst.relative.toExponential(3)), worst_tensor: worst.tensor, tolerance: TOLERANCE, ok, ms: Math.round(performance.now() - started) }));
+      console.log(
+        JSON.stringify({
+          bench: 'parity',
+          device,
+          case: name,
+          worst_relative: Number(worst.relative.toExponential(3)),
+          worst_tensor: worst.tensor,
+          tolerance: TOLERANCE,
+          ok,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
     } catch (error) {
       console.log(JSON.stringify({ bench: 'parity', device, case: name, ok: false, error: String((error as Error).message ?? error).split('\n')[0] }));
     }

@@ -3,14 +3,23 @@
 import type { Command, FlagSpec } from './command.js';
 import { GLOBAL_FLAGS } from './flags.js';
 
-export const EXIT_CODES_HELP = ['Exit codes:', '  0  success', '  1  bad input: one line naming the file, the line and the problem', '  2  internal error (please report it; --verbose shows the stack)'];
+export const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0  success',
+  '  1  bad input: one line naming the file, the line and the problem',
+  '  2  internal error (please report it; --verbose shows the stack)',
+];
 
 export function commandHelp(command: Command): string {
   const positionals = (command.positionals ?? []).map((p) => {
     const name = `<${p.name}>${p.variadic ? '...' : ''}`;
     return p.optional ? `[${name}]` : name;
   });
-  const lines = [`pasta ${command.name}: ${command.summary}`, '', `Usage: pasta ${command.name}${positionals.length ? ` ${positionals.join(' ')}` : ''} [flags]`];
+  const lines = [
+    `pasta ${command.name}: ${command.summary}`,
+    '',
+    `Usage: pasta ${command.name}${positionals.length ? ` ${positionals.join(' ')}` : ''} [flags]`,
+  ];
   if (command.description) lines.push('', ...wrap(command.description, 100));
   if (command.positionals?.length) {
     lines.push('', 'Arguments:', ...table(command.positionals.map((p) => [`<${p.name}>`, p.description])));

@@ -10,7 +10,17 @@ import { preannotateCommand } from './commands/preannotate.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 
-export const COMMANDS: readonly Command[] = [trainCommand, evalCommand, predictCommand, importCommand, preannotateCommand, exportCommand, exportModelCommand, adaptersCommand, gpuCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  importCommand,
+  preannotateCommand,
+  exportCommand,
+  exportModelCommand,
+  adaptersCommand,
+  gpuCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -49,7 +49,9 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly Comma
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     io.stderr.write(`internal error in pasta ${command.name}: ${oneLine(message)}\n`);
-    io.stderr.write(`This is a bug in PASTA Studio ${PASTA_STUDIO_VERSION}; please report it with the command you ran${verbose ? ' and the stack below' : ' (run again with --verbose for the stack)'}.\n`);
+    io.stderr.write(
+      `This is a bug in PASTA Studio ${PASTA_STUDIO_VERSION}; please report it with the command you ran${verbose ? ' and the stack below' : ' (run again with --verbose for the stack)'}.\n`,
+    );
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return EXIT_INTERNAL;
   }

@@ -50,7 +50,11 @@ export class AdaptersTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (!node) return [{ kind: 'group', id: 'adapters' }, { kind: 'group', id: 'annotated' }];
+    if (!node)
+      return [
+        { kind: 'group', id: 'adapters' },
+        { kind: 'group', id: 'annotated' },
+      ];
     if (node.kind !== 'group') return [];
     if (node.id === 'adapters') {
       const adapters = await findAdapters();

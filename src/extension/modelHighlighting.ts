@@ -28,7 +28,11 @@ interface DocumentPredictions {
 
 /** Whether a document is a text file the model highlights. */
 export function isHighlightable(document: vscode.TextDocument, file: WorkspaceFile | undefined): boolean {
-  return file !== undefined && (TEXT_LANGUAGES.has(document.languageId) || /\.(txt|md)$/i.test(document.uri.path)) && document.getText().length <= MAX_HIGHLIGHT_CHARS;
+  return (
+    file !== undefined &&
+    (TEXT_LANGUAGES.has(document.languageId) || /\.(txt|md)$/i.test(document.uri.path)) &&
+    document.getText().length <= MAX_HIGHLIGHT_CHARS
+  );
 }
 
 export class ModelHighlighting implements vscode.Disposable {
@@ -133,7 +137,10 @@ export class ModelHighlighting implements vscode.Disposable {
       this.statusBar.setPredictionSummary('restricted');
       return;
     }
-    const work = new Map<string, { folder: vscode.WorkspaceFolder; jobs: { document: vscode.TextDocument; version: number; units: TextUnit[]; full: boolean }[] }>();
+    const work = new Map<
+      string,
+      { folder: vscode.WorkspaceFolder; jobs: { document: vscode.TextDocument; version: number; units: TextUnit[]; full: boolean }[] }
+    >();
     const seen = new Set<string>();
     for (const editor of vscode.window.visibleTextEditors) {
       const document = editor.document;
@@ -210,7 +217,8 @@ export class ModelHighlighting implements vscode.Disposable {
     try {
       for (const l of await this.annotations.labels(file.folder)) colors.set(l.name, l.color);
       const annotated = await this.annotations.load(file, text);
-      if (annotated.status === 'fresh') spans = spans.filter((p) => !annotated.spans.some((a) => a.start === p.start && a.end === p.end && a.label === p.label));
+      if (annotated.status === 'fresh')
+        spans = spans.filter((p) => !annotated.spans.some((a) => a.start === p.start && a.end === p.end && a.label === p.label));
     } catch (err) {
       this.log.warn(`model highlighting: ${(err as Error).message}`);
     }

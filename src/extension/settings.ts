@@ -26,8 +26,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): PastaSettings {
     threads: Math.max(0, Math.floor(c.get<number>('threads', 0))),
     batchSize: Math.max(1, Math.floor(c.get<number>('batchSize', 8))),
     baseModel: c.get<string>('baseModel', 'sentence-transformers/all-MiniLM-L6-v2'),
-    labelColors: Object.fromEntries(
-      Object.entries(colors).filter((e): e is [string, string] => typeof e[1] === 'string' && /^#[0-9a-fA-F]{6}$/.test(e[1])),
-    ),
+    labelColors: Object.fromEntries(Object.entries(colors).filter((e): e is [string, string] => typeof e[1] === 'string' && /^#[0-9a-fA-F]{6}$/.test(e[1]))),
   };
 }

@@ -40,7 +40,10 @@ const webviewToHost = {
     v.object({ type: v.literal('label'), ...startEnd, label: v.pipe(text(100, 'needs a label name'), v.minLength(1, 'needs a label name')) }),
     v.check((m) => m.start <= m.end, NEEDS_OFFSETS),
   ),
-  remove: v.pipe(v.object({ type: v.literal('remove'), ...startEnd }), v.check((m) => m.start <= m.end, NEEDS_OFFSETS)),
+  remove: v.pipe(
+    v.object({ type: v.literal('remove'), ...startEnd }),
+    v.check((m) => m.start <= m.end, NEEDS_OFFSETS),
+  ),
 };
 export type WebviewToHost = MessageOf<typeof webviewToHost>;
 

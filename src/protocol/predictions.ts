@@ -67,7 +67,10 @@ const webviewToHost = {
   accept: verdict('accept'),
   reject: verdict('reject'),
   acceptAbove: v.object({ type: v.literal('acceptAbove'), threshold: probability('needs a threshold between 0 and 1') }),
-  reveal: v.pipe(v.object({ type: v.literal('reveal'), start: offset(RANGE), end: offset(RANGE) }), v.check((m) => m.start <= m.end, RANGE)),
+  reveal: v.pipe(
+    v.object({ type: v.literal('reveal'), start: offset(RANGE), end: offset(RANGE) }),
+    v.check((m) => m.start <= m.end, RANGE),
+  ),
 };
 export type WebviewToHost = MessageOf<typeof webviewToHost>;
 

@@ -24,7 +24,8 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
   await buildExtension();
   const workspace = makeWorkspace({ 'docs/story.txt': TEXT });
   const sidecar = join(workspace, '.pasta', 'annotations', 'docs', 'story.txt.json');
-  const readSpans = () => (existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : []);
+  const readSpans = () =>
+    existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : [];
   await inVsCode(
     workspace,
     async (page, cspViolations) => {
@@ -48,7 +49,13 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
       await doubleClickWord(frame, 'Babbage');
       await page.keyboard.press('1');
       await waitFor('the Babbage span', () => (readSpans().length === 2 ? true : undefined));
-      assert.deepEqual(readSpans().map((s) => [s.text, s.label]), [['London', 'location'], ['Babbage', 'person']]);
+      assert.deepEqual(
+        readSpans().map((s) => [s.text, s.label]),
+        [
+          ['London', 'location'],
+          ['Babbage', 'person'],
+        ],
+      );
       // The webview redraws (and moves the caret) when the extension's update arrives: wait for it.
       await frame.locator('#text mark.entity[data-label="person"]', { hasText: 'Babbage' }).waitFor({ timeout: 10_000 });
 
@@ -59,7 +66,14 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
       await page.keyboard.press('Control+Shift+ArrowRight');
       await page.keyboard.press('1');
       await waitFor('the Ada Lovelace span', () => (readSpans().length === 3 ? true : undefined));
-      assert.deepEqual(readSpans().map((s) => [s.text, s.label]), [['Ada Lovelace', 'person'], ['London', 'location'], ['Babbage', 'person']]);
+      assert.deepEqual(
+        readSpans().map((s) => [s.text, s.label]),
+        [
+          ['Ada Lovelace', 'person'],
+          ['London', 'location'],
+          ['Babbage', 'person'],
+        ],
+      );
       await frame.locator('#text mark.entity', { hasText: 'Ada Lovelace' }).waitFor({ timeout: 10_000 });
       // Delete removes the entity at the caret.
       await page.keyboard.press('Delete');
@@ -70,7 +84,10 @@ test('annotating a word in the webview writes the sidecar', { skip: skipReason()
       await waitFor('undo to bring Ada Lovelace back', () => (readSpans().length === 3 ? true : undefined));
       await frame.locator('#redo').click();
       await waitFor('redo to remove Ada Lovelace again', () => (readSpans().length === 2 ? true : undefined));
-      assert.deepEqual(readSpans().map((s) => s.text), ['London', 'Babbage']);
+      assert.deepEqual(
+        readSpans().map((s) => s.text),
+        ['London', 'Babbage'],
+      );
 
       // Remove a span from the list.
       await frame.locator('#spans li', { hasText: 'Babbage' }).locator('vscode-button.remove').click();

@@ -5,7 +5,17 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { NOTES_TEXT } from '../extension/workspaceFixture.js';
-import { type CodeServer, buildExtension, buildExtensionSuite, launchBrowser, makeWorkspace, screenshot, skipReason, startCodeServer, testPayload } from './harness.js';
+import {
+  type CodeServer,
+  buildExtension,
+  buildExtensionSuite,
+  launchBrowser,
+  makeWorkspace,
+  screenshot,
+  skipReason,
+  startCodeServer,
+  testPayload,
+} from './harness.js';
 
 test('the extension-host suite passes inside code-server', { skip: skipReason(), timeout: 180_000 }, async () => {
   await buildExtension();

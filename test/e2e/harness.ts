@@ -54,7 +54,14 @@ export function buildExtension(): Promise<void> {
         build({ ...common, entryPoints: [entry], outfile, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] }),
       ),
       ...apps.map((d) =>
-        build({ ...common, entryPoints: [`webview/${d.name}/main.ts`], outfile: `dist/webview/${d.name}.js`, platform: 'browser', format: 'iife', target: 'es2022' }),
+        build({
+          ...common,
+          entryPoints: [`webview/${d.name}/main.ts`],
+          outfile: `dist/webview/${d.name}.js`,
+          platform: 'browser',
+          format: 'iife',
+          target: 'es2022',
+        }),
       ),
     ]);
   })();
@@ -174,7 +181,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   );
   const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'xdg-config'), XDG_DATA_HOME: join(home, 'xdg-data'), HOME: home };
   if (typeof options.installExtension === 'object') {
-    execFileSync(process.execPath, [ENTRY, '--install-extension', options.installExtension.vsix, '--extensions-dir', extensions, '--user-data-dir', userData, '--config', config], { env, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [ENTRY, '--install-extension', options.installExtension.vsix, '--extensions-dir', extensions, '--user-data-dir', userData, '--config', config],
+      { env, stdio: 'pipe' },
+    );
   } else if (options.installExtension) {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
     symlinkSync(REPO_ROOT, join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
@@ -182,14 +193,19 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const port = await freePort();
   const args = [
     ENTRY,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.trusted ? ['--disable-workspace-trust'] : []),
-    '--user-data-dir', userData,
-    '--extensions-dir', extensions,
-    '--config', config,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
+    '--config',
+    config,
     options.workspace,
   ];
   // detached: the child calls setsid(), so it leads a process group that we can kill as a whole.
@@ -328,7 +344,10 @@ async function openQuickInput(page: Page, key: string, deadline: number): Promis
         QUICK_INPUT,
         { timeout: 10_000, polling: 100 },
       )
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     if (opened) return;
     if (Date.now() > deadline) throw new Error(`the quick input never opened and took focus after ${key}`);
   }

@@ -51,8 +51,13 @@ test(`the ${TARGET} VSIX installs into VS Code and annotates, trains and predict
         const annotate = await webviewFrame(page, '#text mark, #text span[data-offset]');
         await doubleClickWord(annotate, 'Berlin');
         await page.keyboard.press('2'); // location
-        const spans = await waitFor('the sidecar with the Berlin span', () => (existsSync(sidecar) ? JSON.parse(readFileSync(sidecar, 'utf8')).spans : undefined));
-        assert.deepEqual(spans.map((s: { text: string; label: string }) => [s.text, s.label]), [['Berlin', 'location']]);
+        const spans = await waitFor('the sidecar with the Berlin span', () =>
+          existsSync(sidecar) ? JSON.parse(readFileSync(sidecar, 'utf8')).spans : undefined,
+        );
+        assert.deepEqual(
+          spans.map((s: { text: string; label: string }) => [s.text, s.label]),
+          [['Berlin', 'location']],
+        );
         mark('annotated');
 
         await runFromPalette(page, 'PASTA: Train Adapter');
@@ -60,11 +65,15 @@ test(`the ${TARGET} VSIX installs into VS Code and annotates, trains and predict
         await acceptDefault(page, '(2/3): base model');
         await acceptDefault(page, '(3/3): adapter name');
         await webviewFrame(page, 'canvas#loss-chart');
-        const adapter = await waitFor('the adapter with its dev metrics', () => {
-          if (!existsSync(config)) return undefined;
-          const json = JSON.parse(readFileSync(config, 'utf8'));
-          return json.metrics?.dev?.overall ? json : undefined;
-        }, 180_000);
+        const adapter = await waitFor(
+          'the adapter with its dev metrics',
+          () => {
+            if (!existsSync(config)) return undefined;
+            const json = JSON.parse(readFileSync(config, 'utf8'));
+            return json.metrics?.dev?.overall ? json : undefined;
+          },
+          180_000,
+        );
         assert.equal(adapter.metrics.epochs_run, 1);
         mark('trained one epoch');
 
@@ -72,7 +81,10 @@ test(`the ${TARGET} VSIX installs into VS Code and annotates, trains and predict
         await runFromPalette(page, 'PASTA: Predict Entities in Current File');
         const predictions = await webviewFrame(page, '#items');
         await predictions.locator('#file', { hasText: 'fresh.txt' }).waitFor({ timeout: 60_000 });
-        await page.locator('.statusbar-item', { hasText: /\d+ predicted/ }).first().waitFor({ timeout: 60_000 });
+        await page
+          .locator('.statusbar-item', { hasText: /\d+ predicted/ })
+          .first()
+          .waitFor({ timeout: 60_000 });
         mark('predicted');
       },
       { failureShot: 'packaged-failed', vsix },

@@ -5,17 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AnnotationStore, sha256Text } from '../../src/core/data/annotationStore.js';
-import {
-  buildExtension,
-  inVsCode,
-  makeWorkspace,
-  openFile,
-  runFromPalette,
-  screenshot,
-  skipReason,
-  waitFor,
-  webviewFrame,
-} from './harness.js';
+import { buildExtension, inVsCode, makeWorkspace, openFile, runFromPalette, screenshot, skipReason, waitFor, webviewFrame } from './harness.js';
 
 const BEFORE = 'Marie Curie worked in Paris.\n';
 const AFTER = 'In 1906, Marie Curie worked in Paris and Warsaw.\n';
@@ -46,7 +36,10 @@ test('stale annotations are shown as such and can be re-anchored', { skip: skipR
       });
       assert.deepEqual(
         json.spans.map((s: { text: string; start: number }) => [s.text, s.start]),
-        [['Marie Curie', AFTER.indexOf('Marie')], ['Paris', AFTER.indexOf('Paris')]],
+        [
+          ['Marie Curie', AFTER.indexOf('Marie')],
+          ['Paris', AFTER.indexOf('Paris')],
+        ],
       );
       await frame.locator('#text mark.entity', { hasText: 'Paris' }).waitFor({ timeout: 10_000 });
       await screenshot(page, 'stale-2-reanchored');

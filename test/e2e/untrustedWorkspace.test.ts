@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type CodeServer, buildExtension, launchBrowser, makeWorkspace, runFromPalette, screenshot, skipReason, startCodeServer, waitForWorkbench } from './harness.js';
+import {
+  type CodeServer,
+  buildExtension,
+  launchBrowser,
+  makeWorkspace,
+  runFromPalette,
+  screenshot,
+  skipReason,
+  startCodeServer,
+  waitForWorkbench,
+} from './harness.js';
 
 test('an untrusted workspace refuses to train', { skip: skipReason(), timeout: 180_000 }, async () => {
   await buildExtension();

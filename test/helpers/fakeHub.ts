@@ -105,8 +105,7 @@ export class FakeHub {
   byteRequests(file: string): FakeHubRequest[] {
     return this.requests.filter(
       (r) =>
-        r.method === 'GET' &&
-        (r.cdn ? this.cdn.get(r.path.slice('/cdn/'.length))?.name === file : r.path.includes('/resolve/') && r.path.endsWith(`/${file}`)),
+        r.method === 'GET' && (r.cdn ? this.cdn.get(r.path.slice('/cdn/'.length))?.name === file : r.path.includes('/resolve/') && r.path.endsWith(`/${file}`)),
     );
   }
 
@@ -182,7 +181,11 @@ export class FakeHub {
   }
 
   private announcedHash(name: string, real: string): string {
-    return this.wrongHashFor === name ? createHash(real.length === 64 ? 'sha256' : 'sha1').update('other bytes').digest('hex') : real;
+    return this.wrongHashFor === name
+      ? createHash(real.length === 64 ? 'sha256' : 'sha1')
+          .update('other bytes')
+          .digest('hex')
+      : real;
   }
 
   private resolve(req: IncomingMessage, res: ServerResponse, repoId: string, revision: string, name: string): void {

@@ -54,7 +54,12 @@ export async function readGoldenTensors(name: string): Promise<Map<string, Float
   }
 }
 
-const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), [rows.length, rows[0].length]);
+const int64 = (rows: number[][]) =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(rows.flat(), (v) => BigInt(v)),
+    [rows.length, rows[0].length],
+  );
 
 /**
  * Runs our graph for `mode` on a golden case's inputs and parameters, built for and run on `device` (the CPU
@@ -105,7 +110,13 @@ export async function runOurs(
     feeds[io.classifierWeight] = new ort.Tensor('float32', head.weight, [C, H]);
     feeds[io.classifierBias] = new ort.Tensor('float32', head.bias, [C]);
     feeds[io.labels] =
-      c.task === 'token' ? int64(c.labels as number[][]) : new ort.Tensor('int64', BigInt64Array.from(c.labels as number[], (v) => BigInt(v)), [batch]);
+      c.task === 'token'
+        ? int64(c.labels as number[][])
+        : new ort.Tensor(
+            'int64',
+            BigInt64Array.from(c.labels as number[], (v) => BigInt(v)),
+            [batch],
+          );
   } else {
     feeds[io.classifierWeight] = new ort.Tensor('float32', perRow(head.weight), [batch, C, H]);
     feeds[io.classifierBias] = new ort.Tensor('float32', perRow(head.bias), [batch, C]);

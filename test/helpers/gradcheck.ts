@@ -38,7 +38,12 @@ export function randomArray(n: number, rand: () => number, scale = 1): number[] 
 }
 
 function tensorOf(dtype: DType, data: number[], dims: number[]): ort.Tensor {
-  if (dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+  if (dtype === 'int64')
+    return new ort.Tensor(
+      'int64',
+      BigInt64Array.from(data, (v) => BigInt(v)),
+      dims,
+    );
   if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(data), dims);
   if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(data), dims);
   if (dtype === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
@@ -61,7 +66,7 @@ export async function gradCheck(
   const y = f(g, values);
   const weights = g.input('loss_weights', y.dtype, [...y.shape]);
   const loss = reduceSum(g, mul(g, y, weights), [], false);
-  const wrt = values.filter((v, k) => (inputs[k].differentiate ?? (v.dtype === 'float32' || v.dtype === 'float64')));
+  const wrt = values.filter((v, k) => inputs[k].differentiate ?? (v.dtype === 'float32' || v.dtype === 'float64'));
   const grads = gradients(g, loss, wrt);
   g.output(loss, 'loss');
   grads.forEach((gr, k) => g.output(gr, `grad_${wrt[k].name}`));
@@ -74,7 +79,10 @@ export async function gradCheck(
       if (typeof d !== 'number') throw new Error(`gradCheck needs outputDims for the symbolic output shape [${y.shape}]`);
       return d;
     });
-  const weightData = randomArray(yDims.reduce((p, d) => p * d, 1), rand);
+  const weightData = randomArray(
+    yDims.reduce((p, d) => p * d, 1),
+    rand,
+  );
   const feedsFor = (override?: { input: number; index: number; delta: number }) => {
     const feeds: Record<string, ort.Tensor> = {};
     inputs.forEach((inp, k) => {
@@ -108,5 +116,4 @@ export async function gradCheck(
     }),
   );
   return { maxAbsError, maxRelError, analytic, numeric };
-
 }

@@ -24,7 +24,12 @@ async function main(): Promise<void> {
       headDropout: mode === 'train',
       kernels: kernelsFor(kernels === 'webgpu' ? 'webgpu' : 'cpu'),
     });
-    const session = await ort.InferenceSession.create(emitModel(graph), { executionProviders: ['webgpu'], logSeverityLevel: 0, logVerbosityLevel: 0, logId: name });
+    const session = await ort.InferenceSession.create(emitModel(graph), {
+      executionProviders: ['webgpu'],
+      logSeverityLevel: 0,
+      logVerbosityLevel: 0,
+      logId: name,
+    });
     await session.release();
   }
 }

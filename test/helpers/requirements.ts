@@ -26,5 +26,7 @@ export function skipIfMissing(reason: string | false | undefined): string | fals
 /** Why the default model (all-MiniLM-L6-v2, npm run fetch-model) cannot be used here, or undefined. */
 export function defaultModelMissing(): string | undefined {
   const dir = defaultModelDir();
-  return existsSync(join(dir, 'model.safetensors')) && existsSync(join(dir, 'config.json')) ? undefined : `all-MiniLM-L6-v2 is not installed at ${dir} (run npm run fetch-model)`;
+  return existsSync(join(dir, 'model.safetensors')) && existsSync(join(dir, 'config.json'))
+    ? undefined
+    : `all-MiniLM-L6-v2 is not installed at ${dir} (run npm run fetch-model)`;
 }

@@ -65,15 +65,47 @@ export class SeededRandom {
 
 // WordPiece vocabulary: specials, punctuation, digits, letters as word starts and ##continuations, some words.
 const WORDPIECE_WORDS = [
-  'the', 'a', 'is', 'in', 'of', 'and', 'to', 'at', 'on', 'new', 'york', 'paris', 'london', 'john', 'smith',
-  'apple', 'google', 'went', 'lives', 'works', 'city', 'today', 'visit', 'team', 'play', 'game',
-  '##s', '##ing', '##ed', '##er', '##ly',
+  'the',
+  'a',
+  'is',
+  'in',
+  'of',
+  'and',
+  'to',
+  'at',
+  'on',
+  'new',
+  'york',
+  'paris',
+  'london',
+  'john',
+  'smith',
+  'apple',
+  'google',
+  'went',
+  'lives',
+  'works',
+  'city',
+  'today',
+  'visit',
+  'team',
+  'play',
+  'game',
+  '##s',
+  '##ing',
+  '##ed',
+  '##er',
+  '##ly',
 ];
 
 export function tinyWordPieceVocab(): string[] {
   const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
   return [
-    '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]',
+    '[PAD]',
+    '[UNK]',
+    '[CLS]',
+    '[SEP]',
+    '[MASK]',
     ...'.,!?\'"-():;@#&'.split(''),
     ...'0123456789'.split(''),
     ...letters,
@@ -126,7 +158,9 @@ const xlmrTokenizerDir = () => join(__dirname, '..', 'fixtures', 'tokenizers', '
 let xlmrPieces: string[] | undefined;
 
 function xlmrVocab(): string[] {
-  xlmrPieces ??= (JSON.parse(readFileSync(join(xlmrTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token);
+  xlmrPieces ??= (JSON.parse(readFileSync(join(xlmrTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(
+    ([token]) => token,
+  );
   return xlmrPieces;
 }
 
@@ -139,7 +173,9 @@ let debertaTokens: string[] | undefined;
 
 function debertaVocab(): string[] {
   debertaTokens ??= [
-    ...(JSON.parse(readFileSync(join(debertaTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(([token]) => token),
+    ...(JSON.parse(readFileSync(join(debertaTokenizerDir(), 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } }).model.vocab.map(
+      ([token]) => token,
+    ),
     '[MASK]',
   ];
   return debertaTokens;
@@ -163,56 +199,132 @@ export function tinyConfigJson(family: ModelFamily, options: TinyModelOptions = 
   const vocabSize = vocabFor(family).length;
   if (family === 'distilbert') {
     return {
-      architectures: ['DistilBertForMaskedLM'], model_type: 'distilbert', activation: act, attention_dropout: 0.1,
-      dim: hidden, dropout: 0.1, hidden_dim: intermediate, initializer_range: 0.02, max_position_embeddings: maxPositions,
-      n_heads: heads, n_layers: layers, pad_token_id: 0, qa_dropout: 0.1, seq_classif_dropout: 0.2,
-      sinusoidal_pos_embds: false, tie_weights_: true, vocab_size: vocabSize,
+      architectures: ['DistilBertForMaskedLM'],
+      model_type: 'distilbert',
+      activation: act,
+      attention_dropout: 0.1,
+      dim: hidden,
+      dropout: 0.1,
+      hidden_dim: intermediate,
+      initializer_range: 0.02,
+      max_position_embeddings: maxPositions,
+      n_heads: heads,
+      n_layers: layers,
+      pad_token_id: 0,
+      qa_dropout: 0.1,
+      seq_classif_dropout: 0.2,
+      sinusoidal_pos_embds: false,
+      tie_weights_: true,
+      vocab_size: vocabSize,
     };
   }
   const roberta = family === 'roberta' || family === 'xlm-roberta';
   if (family === 'deberta-v2') {
     // As microsoft/deberta-v3-base's config.json, scaled down (8 buckets: short sentences reach the log buckets).
     return {
-      architectures: ['DebertaV2ForMaskedLM'], model_type: 'deberta-v2', attention_probs_dropout_prob: 0.1, hidden_act: act,
-      hidden_dropout_prob: 0.1, hidden_size: hidden, initializer_range: 0.02, intermediate_size: intermediate, layer_norm_eps: 1e-7,
-      max_position_embeddings: maxPositions, max_relative_positions: -1, norm_rel_ebd: 'layer_norm', num_attention_heads: heads,
-      num_hidden_layers: layers, pad_token_id: 0, pooler_dropout: 0, pooler_hidden_act: 'gelu', pooler_hidden_size: hidden,
-      pos_att_type: ['p2c', 'c2p'], position_biased_input: false, position_buckets: 8, relative_attention: true,
-      share_att_key: true, type_vocab_size: 0, vocab_size: vocabSize,
+      architectures: ['DebertaV2ForMaskedLM'],
+      model_type: 'deberta-v2',
+      attention_probs_dropout_prob: 0.1,
+      hidden_act: act,
+      hidden_dropout_prob: 0.1,
+      hidden_size: hidden,
+      initializer_range: 0.02,
+      intermediate_size: intermediate,
+      layer_norm_eps: 1e-7,
+      max_position_embeddings: maxPositions,
+      max_relative_positions: -1,
+      norm_rel_ebd: 'layer_norm',
+      num_attention_heads: heads,
+      num_hidden_layers: layers,
+      pad_token_id: 0,
+      pooler_dropout: 0,
+      pooler_hidden_act: 'gelu',
+      pooler_hidden_size: hidden,
+      pos_att_type: ['p2c', 'c2p'],
+      position_biased_input: false,
+      position_buckets: 8,
+      relative_attention: true,
+      share_att_key: true,
+      type_vocab_size: 0,
+      vocab_size: vocabSize,
     };
   }
   if (family === 'modernbert') {
     // As answerdotai/ModernBERT-base's config.json (hub form), scaled down: global attention on layers 0 and 2.
     return {
-      architectures: ['ModernBertForMaskedLM'], model_type: 'modernbert', attention_bias: false, attention_dropout: 0,
-      bos_token_id: 2, cls_token_id: 2, eos_token_id: 3, sep_token_id: 3, pad_token_id: 0, embedding_dropout: 0,
-      global_attn_every_n_layers: 2, global_rope_theta: 160000, local_rope_theta: 10000, local_attention: 8,
-      hidden_activation: act, hidden_size: hidden, initializer_range: 0.02, intermediate_size: intermediate,
-      max_position_embeddings: maxPositions, mlp_bias: false, mlp_dropout: 0, norm_bias: false, norm_eps: 1e-5,
-      num_attention_heads: heads, num_hidden_layers: options.numLayers ?? 3, vocab_size: vocabSize,
+      architectures: ['ModernBertForMaskedLM'],
+      model_type: 'modernbert',
+      attention_bias: false,
+      attention_dropout: 0,
+      bos_token_id: 2,
+      cls_token_id: 2,
+      eos_token_id: 3,
+      sep_token_id: 3,
+      pad_token_id: 0,
+      embedding_dropout: 0,
+      global_attn_every_n_layers: 2,
+      global_rope_theta: 160000,
+      local_rope_theta: 10000,
+      local_attention: 8,
+      hidden_activation: act,
+      hidden_size: hidden,
+      initializer_range: 0.02,
+      intermediate_size: intermediate,
+      max_position_embeddings: maxPositions,
+      mlp_bias: false,
+      mlp_dropout: 0,
+      norm_bias: false,
+      norm_eps: 1e-5,
+      num_attention_heads: heads,
+      num_hidden_layers: options.numLayers ?? 3,
+      vocab_size: vocabSize,
     };
   }
   const common = {
-    attention_probs_dropout_prob: 0.1, hidden_act: act, hidden_dropout_prob: 0.1, hidden_size: hidden,
-    initializer_range: 0.02, intermediate_size: intermediate, num_attention_heads: heads, num_hidden_layers: layers,
-    position_embedding_type: 'absolute', vocab_size: vocabSize,
+    attention_probs_dropout_prob: 0.1,
+    hidden_act: act,
+    hidden_dropout_prob: 0.1,
+    hidden_size: hidden,
+    initializer_range: 0.02,
+    intermediate_size: intermediate,
+    num_attention_heads: heads,
+    num_hidden_layers: layers,
+    position_embedding_type: 'absolute',
+    vocab_size: vocabSize,
   };
   if (roberta) {
     return {
-      architectures: [family === 'roberta' ? 'RobertaForMaskedLM' : 'XLMRobertaForMaskedLM'], model_type: family, ...common,
-      bos_token_id: 0, eos_token_id: 2, pad_token_id: 1, layer_norm_eps: 1e-5,
-      max_position_embeddings: maxPositions + 2, type_vocab_size: 1,
+      architectures: [family === 'roberta' ? 'RobertaForMaskedLM' : 'XLMRobertaForMaskedLM'],
+      model_type: family,
+      ...common,
+      bos_token_id: 0,
+      eos_token_id: 2,
+      pad_token_id: 1,
+      layer_norm_eps: 1e-5,
+      max_position_embeddings: maxPositions + 2,
+      type_vocab_size: 1,
     };
   }
   if (family === 'electra') {
     return {
-      architectures: ['ElectraForPreTraining'], model_type: 'electra', ...common, embedding_size: options.embeddingSize ?? hidden / 2,
-      layer_norm_eps: 1e-12, max_position_embeddings: maxPositions, pad_token_id: 0, type_vocab_size: 2,
+      architectures: ['ElectraForPreTraining'],
+      model_type: 'electra',
+      ...common,
+      embedding_size: options.embeddingSize ?? hidden / 2,
+      layer_norm_eps: 1e-12,
+      max_position_embeddings: maxPositions,
+      pad_token_id: 0,
+      type_vocab_size: 2,
     };
   }
   return {
-    architectures: ['BertForMaskedLM'], model_type: 'bert', ...common, layer_norm_eps: 1e-12,
-    max_position_embeddings: maxPositions, pad_token_id: 0, type_vocab_size: 2,
+    architectures: ['BertForMaskedLM'],
+    model_type: 'bert',
+    ...common,
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: maxPositions,
+    pad_token_id: 0,
+    type_vocab_size: 2,
   };
 }
 
@@ -339,17 +451,43 @@ async function writeTokenizerFiles(dir: string, family: ModelFamily, vocab: stri
     const { merges } = tinyByteLevelBpe();
     await writeFile(join(dir, 'vocab.json'), JSON.stringify(Object.fromEntries(vocab.map((token, id) => [token, id]))));
     await writeFile(join(dir, 'merges.txt'), `#version: 0.2\n${merges.join('\n')}\n`);
-    await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({
-      tokenizer_class: 'RobertaTokenizer', bos_token: '<s>', eos_token: '</s>', sep_token: '</s>', cls_token: '<s>',
-      unk_token: '<unk>', pad_token: '<pad>', mask_token: '<mask>', add_prefix_space: false,
-    }, null, 2));
+    await writeFile(
+      join(dir, 'tokenizer_config.json'),
+      JSON.stringify(
+        {
+          tokenizer_class: 'RobertaTokenizer',
+          bos_token: '<s>',
+          eos_token: '</s>',
+          sep_token: '</s>',
+          cls_token: '<s>',
+          unk_token: '<unk>',
+          pad_token: '<pad>',
+          mask_token: '<mask>',
+          add_prefix_space: false,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   await writeFile(join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
-  await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({
-    tokenizer_class: family === 'distilbert' ? 'DistilBertTokenizer' : family === 'electra' ? 'ElectraTokenizer' : 'BertTokenizer',
-    do_lower_case: true, unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]',
-  }, null, 2));
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify(
+      {
+        tokenizer_class: family === 'distilbert' ? 'DistilBertTokenizer' : family === 'electra' ? 'ElectraTokenizer' : 'BertTokenizer',
+        do_lower_case: true,
+        unk_token: '[UNK]',
+        sep_token: '[SEP]',
+        pad_token: '[PAD]',
+        cls_token: '[CLS]',
+        mask_token: '[MASK]',
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 async function writeWeights(dir: string, tensors: Map<string, TensorToWrite>, shards: number): Promise<string[]> {

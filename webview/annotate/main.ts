@@ -1,14 +1,7 @@
 // The annotation editor inside the webview: shows the file's text with coloured entities; select text with the
 // mouse or the keyboard and press a label's key. The extension owns the spans; this app asks it to change them.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import {
-  type AnnotateViewState,
-  type HostToWebview,
-  type LabelInfo,
-  type WebviewToHost,
-  isViewState,
-  parseHostMessage,
-} from '../../src/protocol/annotate.js';
+import { type AnnotateViewState, type HostToWebview, type LabelInfo, type WebviewToHost, isViewState, parseHostMessage } from '../../src/protocol/annotate.js';
 import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderSpanList, renderText } from './render.js';
 import { selectionOffsets, setCaret } from './selection.js';
@@ -65,7 +58,8 @@ function render(state: AnnotateViewState): void {
   const stale = el('stale');
   stale.hidden = !state.stale;
   if (state.stale) {
-    el('stale-text').textContent = `${state.stale.problem}. ${state.stale.reanchorable} span(s) can be re-anchored where their text is found once nearby; ${state.stale.lost} cannot.`;
+    el('stale-text').textContent =
+      `${state.stale.problem}. ${state.stale.reanchorable} span(s) can be re-anchored where their text is found once nearby; ${state.stale.lost} cannot.`;
   }
   renderText(textEl, state.text, state.spans, state.labels);
   renderSpanList(el('spans'), state.text, state.spans, state.labels, (s) => host.post({ type: 'remove', start: s.start, end: s.end }));

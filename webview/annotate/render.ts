@@ -33,13 +33,7 @@ export function renderText(container: HTMLElement, text: string, spans: readonly
   container.replaceChildren(...pieces);
 }
 
-export function renderSpanList(
-  list: HTMLElement,
-  text: string,
-  spans: readonly Span[],
-  labels: readonly LabelInfo[],
-  onRemove: (span: Span) => void,
-): void {
+export function renderSpanList(list: HTMLElement, text: string, spans: readonly Span[], labels: readonly LabelInfo[], onRemove: (span: Span) => void): void {
   const colors = new Map(labels.map((l) => [l.name, l.color]));
   list.replaceChildren(
     ...spans.map((span) => {

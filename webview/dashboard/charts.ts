@@ -9,7 +9,13 @@ function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-function lineChart(canvas: HTMLCanvasElement, label: string, colorVar: string, xTitle: string, yMax?: number): Chart<'line', { x: number; y: number | null }[]> {
+function lineChart(
+  canvas: HTMLCanvasElement,
+  label: string,
+  colorVar: string,
+  xTitle: string,
+  yMax?: number,
+): Chart<'line', { x: number; y: number | null }[]> {
   const color = themeColor(colorVar, '#3794ff');
   const text = themeColor('--vscode-descriptionForeground', '#888');
   const grid = themeColor('--vscode-widget-border', 'rgba(128,128,128,0.2)') || 'rgba(128,128,128,0.2)';

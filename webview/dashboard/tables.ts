@@ -27,11 +27,28 @@ export function scoresTable(epoch: EpochRow, task: 'token' | 'sequence' | undefi
   for (const label of labels) {
     const s = epoch.perLabel[label];
     support += typeof s.support === 'number' ? s.support : 0;
-    body.append(row([cell('td', label), cell('td', percent(s.precision), true), cell('td', percent(s.recall), true), cell('td', percent(s.f1), true), cell('td', count(s.support), true)]));
+    body.append(
+      row([
+        cell('td', label),
+        cell('td', percent(s.precision), true),
+        cell('td', percent(s.recall), true),
+        cell('td', percent(s.f1), true),
+        cell('td', count(s.support), true),
+      ]),
+    );
   }
   const overall = task === 'sequence' ? 'macro avg' : 'micro avg';
   body.append(
-    row([cell('td', overall), cell('td', percent(epoch.precision), true), cell('td', percent(epoch.recall), true), cell('td', percent(epoch.f1), true), cell('td', count(support), true)], 'total'),
+    row(
+      [
+        cell('td', overall),
+        cell('td', percent(epoch.precision), true),
+        cell('td', percent(epoch.recall), true),
+        cell('td', percent(epoch.f1), true),
+        cell('td', count(support), true),
+      ],
+      'total',
+    ),
   );
   table.append(head, body);
   return table;

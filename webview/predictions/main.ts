@@ -2,13 +2,7 @@
 // confidence, each accepted or rejected; the extension owns the predictions and the annotations.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './predictions.css';
-import {
-  type HostToWebview,
-  type PredictionsViewState,
-  type WebviewToHost,
-  isViewState,
-  parseHostMessage,
-} from '../../src/protocol/predictions.js';
+import { type HostToWebview, type PredictionsViewState, type WebviewToHost, isViewState, parseHostMessage } from '../../src/protocol/predictions.js';
 import { ExtensionHost } from '../shared/extensionHost.js';
 import { renderItems, type SortOrder, sortItems } from './render.js';
 
@@ -65,7 +59,9 @@ function render(state: PredictionsViewState): void {
     `${state.items.length} to review`,
     `${state.annotated} annotated`,
     state.rejected ? `${state.rejected} rejected` : undefined,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const status = el('status');
   status.hidden = state.status === 'ready';
   status.className = `banner ${state.status === 'error' ? 'error' : state.status === 'predicting' ? 'info' : 'warning'}`;

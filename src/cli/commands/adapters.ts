@@ -25,7 +25,7 @@ export const adaptersCommand: Command = {
   summary: 'List, show, activate or remove the adapters in .pasta/adapters',
   description: [
     'list (the default): every adapter with its task, labels, dev F1, creation time and base model; "*" marks the active one. Broken adapter folders are reported on stderr, one line each, and skipped.',
-    'show <name>: the adapter\'s config, size and metrics, after checking its files.',
+    "show <name>: the adapter's config, size and metrics, after checking its files.",
     'use <name>: makes it the active adapter (activeAdapter in .pasta/project.json), after checking its files.',
     'remove <name>: deletes its folder; if it was active, the project has no active adapter afterwards.',
   ].join('\n'),
@@ -38,7 +38,8 @@ export const adaptersCommand: Command = {
   },
   async run(args, io) {
     const [actionText = 'list', name] = args.positionals;
-    if (!(ACTIONS as readonly string[]).includes(actionText)) throw new UsageError(`unknown action ${JSON.stringify(actionText)}; expected ${ACTIONS.join(', ')}`, 'adapters');
+    if (!(ACTIONS as readonly string[]).includes(actionText))
+      throw new UsageError(`unknown action ${JSON.stringify(actionText)}; expected ${ACTIONS.join(', ')}`, 'adapters');
     const action = actionText as Action;
     if (action === 'list') {
       if (name !== undefined) throw new UsageError(`list takes no name (found ${JSON.stringify(name)})`, 'adapters');
@@ -67,7 +68,15 @@ async function list(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const rows = [['', 'NAME', 'TASK', 'LABELS', 'DEV F1', 'CREATED', 'BASE']];
   for (const adapter of adapters) {
-    rows.push([adapter.name === active ? '*' : '', adapter.name, adapter.task, describeLabels(adapter), formatScore(headlineF1(adapter.metrics)), adapter.created, adapter.base]);
+    rows.push([
+      adapter.name === active ? '*' : '',
+      adapter.name,
+      adapter.task,
+      describeLabels(adapter),
+      formatScore(headlineF1(adapter.metrics)),
+      adapter.created,
+      adapter.base,
+    ]);
   }
   io.stdout.write(formatTable(rows));
   if (active !== null && !adapters.some((a) => a.name === active)) {
@@ -169,5 +178,14 @@ function describeLabels(adapter: AdapterSummary): string {
 
 function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -29,19 +29,30 @@ export function formatClassificationScores(scores: DevScores): string {
 
 /** The scores as JSON: seqeval-like for entities; for classification accuracy, macro_f1 and per-label rows. */
 function classificationJson(scores: DevScores) {
-  return { accuracy: scores.accuracy ?? 0, macro_f1: scores.f1, macro: { precision: scores.precision, recall: scores.recall, f1: scores.f1 }, per_label: scores.perLabel };
+  return {
+    accuracy: scores.accuracy ?? 0,
+    macro_f1: scores.f1,
+    macro: { precision: scores.precision, recall: scores.recall, f1: scores.f1 },
+    per_label: scores.perLabel,
+  };
 }
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'Score an adapter on a labelled CoNLL or JSONL file, or on the project\'s dev split',
+  summary: "Score an adapter on a labelled CoNLL or JSONL file, or on the project's dev split",
   description: [
-    'Entity adapters (TOKEN_CLS): entity-level precision, recall and F1 per label and micro-averaged, as seqeval computes them in strict IOB2 mode. CoNLL files are scored on their own tokens; JSONL and workspace documents on the tokenizer\'s words.',
+    "Entity adapters (TOKEN_CLS): entity-level precision, recall and F1 per label and micro-averaged, as seqeval computes them in strict IOB2 mode. CoNLL files are scored on their own tokens; JSONL and workspace documents on the tokenizer's words.",
     'Text classification adapters (SEQ_CLS): accuracy, precision, recall and F1 per label and their macro average (scikit-learn\'s definitions), on a JSONL file of {"text", "label"} records (plain, doccano or Prodigy shapes), or of sentence pairs {"text", "text_pair", "label"} for an adapter trained on pairs.',
   ].join('\n'),
   positionals: [{ name: 'file', description: 'A CoNLL or JSONL file with gold entities (default: the dev split of the workspace)', optional: true }],
   flags: {
-    adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'Adapter under .pasta/adapters' },
+    adapter: {
+      type: 'string',
+      short: 'a',
+      valueName: '<name>',
+      defaultText: 'the active adapter, or the only one',
+      description: 'Adapter under .pasta/adapters',
+    },
     format: { type: 'string', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto', description: 'Format of the file' },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL file' },
     json: { type: 'boolean', description: 'Print the scores as JSON' },
@@ -76,7 +87,11 @@ export const evalCommand: Command = {
       if (file) {
         const path = resolve(io.cwd, file);
         const labels = adapterLabels((await predictor.adapter(adapter, 'TOKEN_CLS')).adapter.config);
-        const { documents, kind } = await readNerFile(path, { format: (stringFlag(args, 'format') ?? 'auto') as InputFormat, scheme: stringFlag(args, 'scheme') as TagScheme | undefined, labels });
+        const { documents, kind } = await readNerFile(path, {
+          format: (stringFlag(args, 'format') ?? 'auto') as InputFormat,
+          scheme: stringFlag(args, 'scheme') as TagScheme | undefined,
+          labels,
+        });
         scores = await predictor.evaluate(documents, adapter, kind === 'conll' ? 'whitespace' : 'tokenizer');
       } else {
         const { project } = await readProjectFile(args.workspace);

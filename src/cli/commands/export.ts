@@ -15,17 +15,35 @@ import { shownPath } from '../shownPath.js';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'Export the workspace\'s annotations (or convert a data file) to CoNLL or JSONL',
+  summary: "Export the workspace's annotations (or convert a data file) to CoNLL or JSONL",
   description: [
     'By default exports every annotated file of the workspace (.pasta/annotations sidecars); files changed since they were annotated are skipped with a warning. With --from, converts that CoNLL or JSONL file instead; it is never modified.',
     'CoNLL output: one token and its tag per line, tab-separated, a blank line after each sentence; a line of an annotated file is a sentence (lines joined where an entity spans a line break). Where an entity starts or ends inside a word ("Japan."), the word is split there. JSONL output: one record per file or input record, Prodigy {"text", "spans"}, doccano {"text", "label": [[start, end, label]]} or doccano-entities {"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": []} (doccano >= 1.6), offsets in code points; annotated files carry "meta": {"file": <path>}.',
   ].join('\n'),
   flags: {
     out: { type: 'string', short: 'o', valueName: '<file>', description: 'Where to write; "-" writes to stdout. Required' },
-    format: { type: 'string', short: 'f', valueName: '<format>', choices: ['conll', 'jsonl'], defaultText: 'jsonl with --jsonl-style or a .jsonl --out, else conll', description: 'Output format' },
+    format: {
+      type: 'string',
+      short: 'f',
+      valueName: '<format>',
+      choices: ['conll', 'jsonl'],
+      defaultText: 'jsonl with --jsonl-style or a .jsonl --out, else conll',
+      description: 'Output format',
+    },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of CoNLL output' },
-    'jsonl-style': { type: 'string', valueName: '<style>', choices: NER_JSONL_FORMATS, defaultText: 'prodigy, or what --from records were', description: 'Record shape of JSONL output' },
-    from: { type: 'string', valueName: '<file>', defaultText: 'the workspace annotations', description: 'A CoNLL or JSONL file to convert instead of the workspace annotations' },
+    'jsonl-style': {
+      type: 'string',
+      valueName: '<style>',
+      choices: NER_JSONL_FORMATS,
+      defaultText: 'prodigy, or what --from records were',
+      description: 'Record shape of JSONL output',
+    },
+    from: {
+      type: 'string',
+      valueName: '<file>',
+      defaultText: 'the workspace annotations',
+      description: 'A CoNLL or JSONL file to convert instead of the workspace annotations',
+    },
     'from-format': { type: 'string', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto', description: 'Format of --from' },
     'from-scheme': { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL --from' },
     force: { type: 'boolean', description: 'Replace --out if it exists' },
@@ -51,7 +69,12 @@ export const exportCommand: Command = {
 
     let documents: NerDocument[];
     if (from !== undefined) {
-      documents = (await readNerFile(from, { format: (stringFlag(args, 'from-format') ?? 'auto') as InputFormat, scheme: stringFlag(args, 'from-scheme') as TagScheme | undefined })).documents;
+      documents = (
+        await readNerFile(from, {
+          format: (stringFlag(args, 'from-format') ?? 'auto') as InputFormat,
+          scheme: stringFlag(args, 'from-scheme') as TagScheme | undefined,
+        })
+      ).documents;
     } else {
       const store = new AnnotationStore(args.workspace);
       const loaded = await store.loadAll();
@@ -62,7 +85,9 @@ export const exportCommand: Command = {
 
     const text =
       format === 'conll'
-        ? formatConll(from === undefined ? documents.flatMap((d) => splitIntoLines(separateEntityWords(d))) : documents, { scheme: (stringFlag(args, 'scheme') ?? 'IOB2') as TagScheme })
+        ? formatConll(from === undefined ? documents.flatMap((d) => splitIntoLines(separateEntityWords(d))) : documents, {
+            scheme: (stringFlag(args, 'scheme') ?? 'IOB2') as TagScheme,
+          })
         : formatNerJsonl(documents, { format: stringFlag(args, 'jsonl-style') as NerJsonlFormat | undefined });
 
     if (toStdout) {
@@ -72,7 +97,9 @@ export const exportCommand: Command = {
     await fs.mkdir(dirname(out), { recursive: true });
     await writeFileAtomic(out, text);
     const entities = documents.reduce((n, d) => n + d.spans.length, 0);
-    io.stdout.write(`Exported ${documents.length} ${from === undefined ? 'annotated files' : 'documents'} with ${entities} entities to ${shownPath(io.cwd, out)} (${format === 'conll' ? `CoNLL, ${stringFlag(args, 'scheme') ?? 'IOB2'}` : 'JSONL'})\n`);
+    io.stdout.write(
+      `Exported ${documents.length} ${from === undefined ? 'annotated files' : 'documents'} with ${entities} entities to ${shownPath(io.cwd, out)} (${format === 'conll' ? `CoNLL, ${stringFlag(args, 'scheme') ?? 'IOB2'}` : 'JSONL'})\n`,
+    );
     return 0;
   },
 };

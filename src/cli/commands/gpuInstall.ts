@@ -42,10 +42,15 @@ export async function installCuda(args: ParsedArgs, io: CliIo): Promise<number> 
   const libraries = await checkCudaLibraries({ env: io.env });
   const librariesLine = describeCudaLibraries(libraries);
   if (json) {
-    io.stdout.write(`${JSON.stringify({ ...result, onnxruntime: bundledOnnxruntimeVersion(), cudaLibraries: libraries, cudaLibrariesSummary: librariesLine }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...result, onnxruntime: bundledOnnxruntimeVersion(), cudaLibraries: libraries, cudaLibrariesSummary: librariesLine }, null, 2)}\n`,
+    );
     return 0;
   }
-  const verified = result.verifiedBy === 'pinned' ? 'the hash pinned in PASTA Studio' : 'the hash the NuGet catalog publishes (this version is not pinned in PASTA Studio yet)';
+  const verified =
+    result.verifiedBy === 'pinned'
+      ? 'the hash pinned in PASTA Studio'
+      : 'the hash the NuGet catalog publishes (this version is not pinned in PASTA Studio yet)';
   io.stdout.write(`Installed the CUDA provider of onnxruntime ${result.version} from ${result.packageId}, SHA-512 checked against ${verified}:\n`);
   for (const file of result.files) io.stdout.write(`  ${file}\n`);
   if (libraries.missing.length === 0) io.stdout.write(`${librariesLine}: --device cuda (and auto) can use the GPU.\n`);

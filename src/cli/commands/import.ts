@@ -31,12 +31,41 @@ export const importCommand: Command = {
   ].join('\n'),
   positionals: [{ name: 'file', description: 'The CoNLL or JSONL file to import' }],
   flags: {
-    format: { type: 'string', short: 'f', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto: .jsonl is JSONL, .conll/.iob/.bio/.tsv is CoNLL, else by content', description: 'Format of the file; prodigy, doccano and doccano-entities also check that every entity record has that shape' },
+    format: {
+      type: 'string',
+      short: 'f',
+      valueName: '<format>',
+      choices: INPUT_FORMATS,
+      defaultText: 'auto: .jsonl is JSONL, .conll/.iob/.bio/.tsv is CoNLL, else by content',
+      description: 'Format of the file; prodigy, doccano and doccano-entities also check that every entity record has that shape',
+    },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL file' },
-    'multi-tag': { type: 'string', valueName: '<mode>', choices: ['error', 'first'], defaultText: 'error', description: 'What to do with a CoNLL tag holding several tags ("B-corporation,B-person", as in WNUT-17 test): report it, or keep the first that makes a valid sequence' },
-    'repair-tags': { type: 'boolean', description: 'Read invalid CoNLL tag sequences (I- after O, ...) the way conlleval does, as the start of an entity, instead of reporting them' },
-    name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'the file name without its extension', description: 'Dataset name: writes .pasta/datasets/<name>.jsonl' },
-    task: { type: 'string', valueName: '<task>', choices: ['token', 'sequence'], defaultText: 'the project\'s task', description: 'token: entity spans; sequence: one label per text or sentence pair' },
+    'multi-tag': {
+      type: 'string',
+      valueName: '<mode>',
+      choices: ['error', 'first'],
+      defaultText: 'error',
+      description:
+        'What to do with a CoNLL tag holding several tags ("B-corporation,B-person", as in WNUT-17 test): report it, or keep the first that makes a valid sequence',
+    },
+    'repair-tags': {
+      type: 'boolean',
+      description: 'Read invalid CoNLL tag sequences (I- after O, ...) the way conlleval does, as the start of an entity, instead of reporting them',
+    },
+    name: {
+      type: 'string',
+      short: 'n',
+      valueName: '<name>',
+      defaultText: 'the file name without its extension',
+      description: 'Dataset name: writes .pasta/datasets/<name>.jsonl',
+    },
+    task: {
+      type: 'string',
+      valueName: '<task>',
+      choices: ['token', 'sequence'],
+      defaultText: "the project's task",
+      description: 'token: entity spans; sequence: one label per text or sentence pair',
+    },
     force: { type: 'boolean', description: 'Replace an existing dataset of the same name' },
   },
   async run(args, io) {
@@ -65,12 +94,16 @@ export const importCommand: Command = {
       if (reportProblems(validateNerDocuments(documents, { file: input }), io)) return 1;
       // A CoNLL sentence without entities is annotated as having none: "spans": [] says so, where a record
       // without "spans" would read as text still waiting for annotation.
-      const records = kind === 'conll' ? documents.map((d): JsonlNerDocument => ({ ...d, format: 'prodigy', source: { line: 0, record: { text: d.text, spans: [] } } })) : documents;
+      const records =
+        kind === 'conll'
+          ? documents.map((d): JsonlNerDocument => ({ ...d, format: 'prodigy', source: { line: 0, record: { text: d.text, spans: [] } } }))
+          : documents;
       text = formatNerJsonl(records, { format: 'prodigy' });
       summary = describeEntities(documents);
       labels = documents.flatMap((d) => d.spans.map((s) => s.label));
     } else {
-      if (stringFlag(args, 'scheme') || stringFlag(args, 'multi-tag')) throw new UsageError('--scheme and --multi-tag are for CoNLL entity data, not a sequence task', 'import');
+      if (stringFlag(args, 'scheme') || stringFlag(args, 'multi-tag'))
+        throw new UsageError('--scheme and --multi-tag are for CoNLL entity data, not a sequence task', 'import');
       const records = await readClassificationFile(input, format);
       if (reportProblems(validateClassificationRecords(records, { file: input }), io)) return 1;
       text = formatClassificationJsonl(records, { labelShape: 'string', textFields: 'text' });
@@ -98,10 +131,13 @@ export const importCommand: Command = {
 function datasetName(args: ParsedArgs, input: string): string {
   const given = stringFlag(args, 'name');
   if (given !== undefined) {
-    if (!DATASET_NAME.test(given)) throw new UsageError(`--name ${JSON.stringify(given)} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'`, 'import');
+    if (!DATASET_NAME.test(given))
+      throw new UsageError(`--name ${JSON.stringify(given)} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'`, 'import');
     return given;
   }
-  const stem = basename(input, extname(input)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const stem = basename(input, extname(input))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return stem === '' ? 'imported' : stem.slice(0, 100);
 }
 
@@ -129,4 +165,3 @@ function countBy(values: string[]): string {
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts].map(([value, count]) => `${value} ${count}`).join(', ');
 }
-

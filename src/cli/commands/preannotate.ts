@@ -49,12 +49,29 @@ async function agreement(args: ParsedArgs, io: CliIo): Promise<number> {
   const result = await suggestionAgreement(args.workspace, args.positionals.length ? args.positionals.map((f) => resolve(io.cwd, f)) : undefined);
   const adapter = await adapterScores(args, result.documents);
   if (booleanFlag(args, 'json')) {
-    const adapterJson = adapter ? { adapter: { name: adapter.name, precision: adapter.scores.precision, recall: adapter.scores.recall, f1: adapter.scores.f1, per_label: adapter.scores.perLabel } } : {};
-    io.stdout.write(`${JSON.stringify({ files: result.files, skipped: result.skipped, micro: result.report.micro, per_label: result.report.byLabel, ...adapterJson })}\n`);
+    const adapterJson = adapter
+      ? {
+          adapter: {
+            name: adapter.name,
+            precision: adapter.scores.precision,
+            recall: adapter.scores.recall,
+            f1: adapter.scores.f1,
+            per_label: adapter.scores.perLabel,
+          },
+        }
+      : {};
+    io.stdout.write(
+      `${JSON.stringify({ files: result.files, skipped: result.skipped, micro: result.report.micro, per_label: result.report.byLabel, ...adapterJson })}\n`,
+    );
     return 0;
   }
   for (const { file, reason } of result.skipped) io.stderr.write(`${file}: not scored, ${reason}\n`);
-  if (result.files.length === 0) throw new InputError(args.workspace, undefined, 'no file has both language-model suggestions and accepted annotations for its current text; accept or correct suggestions in the review panel first');
+  if (result.files.length === 0)
+    throw new InputError(
+      args.workspace,
+      undefined,
+      'no file has both language-model suggestions and accepted annotations for its current text; accept or correct suggestions in the review panel first',
+    );
   const { micro, byLabel } = result.report;
   io.stdout.write(`Language-model suggestions against the accepted annotations of ${result.files.length} file${result.files.length === 1 ? '' : 's'}:\n`);
   io.stdout.write(formatScores({ precision: micro.precision, recall: micro.recall, f1: micro.f1, perLabel: byLabel }));
@@ -66,7 +83,7 @@ export const preannotateCommand: Command = {
   name: 'preannotate',
   summary: 'Suggest entities with a language model (OpenAI-compatible endpoint) for review; or score the suggestions',
   description: [
-    'Sends each file (in parts that end at paragraph boundaries) with the project\'s labels, their descriptions and examples to a chat completions endpoint (OpenAI, Ollama, llama.cpp, vLLM, ...), places every entity it names at exact character offsets, and writes the suggestions to .pasta/suggestions/<file>.json. Nothing is written to the annotations: the review panel shows the suggestions to accept or reject.',
+    "Sends each file (in parts that end at paragraph boundaries) with the project's labels, their descriptions and examples to a chat completions endpoint (OpenAI, Ollama, llama.cpp, vLLM, ...), places every entity it names at exact character offsets, and writes the suggestions to .pasta/suggestions/<file>.json. Nothing is written to the annotations: the review panel shows the suggestions to accept or reject.",
     'Resumable: files that already have suggestions for their current text, or annotations, are skipped. A file whose answer cannot be used is reported and the run goes on; an endpoint that is down, slow or refusing stops it (exit 1), and running the same command again continues.',
     '--agreement: entity-level precision, recall and F1 per label of the suggestions against the annotations people accepted, over the files that have both.',
   ].join('\n'),
@@ -75,10 +92,23 @@ export const preannotateCommand: Command = {
     endpoint: { type: 'string', valueName: '<url>', description: 'The API base (http://localhost:11434/v1) or its /chat/completions URL' },
     model: { type: 'string', short: 'm', valueName: '<name>', description: 'The model the endpoint serves' },
     'api-key-env': { type: 'string', valueName: '<VAR>', description: 'The environment variable that holds the API key (sent as a bearer token)' },
-    next: { type: 'string', valueName: '<n>', description: 'Pre-annotate the next n text files (.txt, .md, ...) that have neither annotations nor suggestions' },
+    next: {
+      type: 'string',
+      valueName: '<n>',
+      description: 'Pre-annotate the next n text files (.txt, .md, ...) that have neither annotations nor suggestions',
+    },
     timeout: { type: 'string', valueName: '<seconds>', defaultText: '120', description: 'How long to wait for each answer' },
-    agreement: { type: 'boolean', description: 'Score the suggestions against the accepted annotations instead, and the adapter (if any) on the same annotations' },
-    adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'With --agreement: the adapter to score beside the suggestions' },
+    agreement: {
+      type: 'boolean',
+      description: 'Score the suggestions against the accepted annotations instead, and the adapter (if any) on the same annotations',
+    },
+    adapter: {
+      type: 'string',
+      short: 'a',
+      valueName: '<name>',
+      defaultText: 'the active adapter, or the only one',
+      description: 'With --agreement: the adapter to score beside the suggestions',
+    },
     json: { type: 'boolean', description: 'With --agreement: print the scores as JSON' },
   },
   async run(args, io) {
@@ -123,7 +153,9 @@ export const preannotateCommand: Command = {
     }
     const suggested = run.outcomes.filter((o) => o.status === 'suggested').length;
     const failed = run.outcomes.filter((o) => o.status === 'failed').length;
-    io.stdout.write(`Suggestions for ${suggested} of ${files.length} file${files.length === 1 ? '' : 's'} in .pasta/suggestions (${describeUsage(run.usage)}); review them in the predictions panel.\n`);
+    io.stdout.write(
+      `Suggestions for ${suggested} of ${files.length} file${files.length === 1 ? '' : 's'} in .pasta/suggestions (${describeUsage(run.usage)}); review them in the predictions panel.\n`,
+    );
     if (run.stopped) {
       io.stderr.write(`error: stopped: ${run.stopped}; run the same command again to continue\n`);
       return 1;

@@ -33,9 +33,7 @@ export async function chooseAdapter(workspace: string, predictor: WorkspacePredi
 
 function formatText(source: string, text: string, spans: PredictedSpan[]): string {
   if (spans.length === 0) return `${source}: no entities\n`;
-  return spans
-    .map((s) => `${source}:${s.start}-${s.end}\t${s.label}\t${s.confidence.toFixed(3)}\t${JSON.stringify(text.slice(s.start, s.end))}\n`)
-    .join('');
+  return spans.map((s) => `${source}:${s.start}-${s.end}\t${s.label}\t${s.confidence.toFixed(3)}\t${JSON.stringify(text.slice(s.start, s.end))}\n`).join('');
 }
 
 function formatClassification(source: string, c: TextClassification): string {
@@ -91,14 +89,22 @@ async function readInputs(files: string[], texts: string[], cwd: string): Promis
 
 /** A sentence-pair adapter's inputs: JSONL records {"text", "text_pair"} in the files or on stdin, one input each. */
 async function predictPairs(predictor: WorkspacePredictor, adapter: string, files: string[], hasTextFlag: boolean, format: string, io: CliIo): Promise<number> {
-  if (hasTextFlag) throw new UsageError(`adapter '${adapter}' classifies sentence pairs, and --text gives a single text; pass JSONL records {"text", "text_pair"} in files or on stdin`, 'predict');
+  if (hasTextFlag)
+    throw new UsageError(
+      `adapter '${adapter}' classifies sentence pairs, and --text gives a single text; pass JSONL records {"text", "text_pair"} in files or on stdin`,
+      'predict',
+    );
   const records: { source: string; text: string; textPair?: string }[] = [];
   for (const input of await readInputs(files, [], io.cwd)) {
     const file = input.path ?? input.source;
     const rows = input.text.replace(/^\uFEFF/, '').split('\n');
     const first = rows.findIndex((row) => row.trim() !== '');
     if (first >= 0 && !rows[first].trimStart().startsWith('{')) {
-      throw new InputError(file, first + 1, `is plain text, but adapter '${adapter}' classifies sentence pairs; give it JSONL records {"text", "text_pair"}, one per line`);
+      throw new InputError(
+        file,
+        first + 1,
+        `is plain text, but adapter '${adapter}' classifies sentence pairs; give it JSONL records {"text", "text_pair"}, one per line`,
+      );
     }
     for (const r of parseTextInputsJsonl(input.text, file)) records.push({ source: `${input.source}:${r.source.line}`, text: r.text, textPair: r.textPair });
   }
@@ -108,7 +114,11 @@ async function predictPairs(predictor: WorkspacePredictor, adapter: string, file
     records.map(() => adapter),
   );
   records.forEach((r, i) =>
-    io.stdout.write(format === 'jsonl' ? `${JSON.stringify(classificationRecord(r.text, classes[i], r.source, adapter, r.textPair))}\n` : formatClassification(r.source, classes[i])),
+    io.stdout.write(
+      format === 'jsonl'
+        ? `${JSON.stringify(classificationRecord(r.text, classes[i], r.source, adapter, r.textPair))}\n`
+        : formatClassification(r.source, classes[i]),
+    ),
   );
   return 0;
 }
@@ -130,12 +140,29 @@ export const predictCommand: Command = {
   ].join('\n'),
   positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
   flags: {
-    adapter: { type: 'string', short: 'a', valueName: '<name>', defaultText: 'the active adapter, or the only one', description: 'Adapter under .pasta/adapters' },
-    text: { type: 'string', short: 't', valueName: '<text>', multiple: true, description: 'A text to predict (may be repeated); not for sentence-pair adapters' },
+    adapter: {
+      type: 'string',
+      short: 'a',
+      valueName: '<name>',
+      defaultText: 'the active adapter, or the only one',
+      description: 'Adapter under .pasta/adapters',
+    },
+    text: {
+      type: 'string',
+      short: 't',
+      valueName: '<text>',
+      multiple: true,
+      description: 'A text to predict (may be repeated); not for sentence-pair adapters',
+    },
     format: { type: 'string', short: 'f', valueName: '<format>', choices: ['text', 'jsonl', 'conll'], defaultText: 'text', description: 'Output format' },
     device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'auto', description: 'Execution provider' },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
-    out: { type: 'string', short: 'o', valueName: '<file>', description: 'Corpus mode: append JSONL records to this file, resuming after the records it holds' },
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: '<file>',
+      description: 'Corpus mode: append JSONL records to this file, resuming after the records it holds',
+    },
     jsonl: { type: 'boolean', description: 'Corpus mode: the files and stdin are JSON Lines, one record {"text", ...} per line' },
   },
   async run(args, io: CliIo) {
@@ -151,14 +178,21 @@ export const predictCommand: Command = {
       const format = stringFlag(args, 'format') ?? 'text';
       const task = await predictor.taskOf(adapter);
       if (task === 'SEQ_CLS') {
-        if (format === 'conll') throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
-        if (await predictor.classifiesPairs(adapter)) return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
+        if (format === 'conll')
+          throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
+        if (await predictor.classifiesPairs(adapter))
+          return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
       }
       const out = stringFlag(args, 'out');
       const jsonl = booleanFlag(args, 'jsonl');
       if (out !== undefined || jsonl || (await anyCorpusInput(args.positionals, io.cwd))) {
-        if (stringListFlag(args, 'text').length > 0) throw new UsageError('--text is not for corpus mode (--out, --jsonl, directories, globs, *.jsonl); put the texts in files or JSONL records', 'predict');
-        if (format !== 'jsonl' && stringFlag(args, 'format') !== undefined) throw new UsageError('corpus mode writes JSONL; drop --format or use --format jsonl', 'predict');
+        if (stringListFlag(args, 'text').length > 0)
+          throw new UsageError(
+            '--text is not for corpus mode (--out, --jsonl, directories, globs, *.jsonl); put the texts in files or JSONL records',
+            'predict',
+          );
+        if (format !== 'jsonl' && stringFlag(args, 'format') !== undefined)
+          throw new UsageError('corpus mode writes JSONL; drop --format or use --format jsonl', 'predict');
         return await predictCorpus({ predictor, adapter, task, inputs: args.positionals, jsonl, out }, io);
       }
       const inputs = await readInputs(args.positionals, stringListFlag(args, 'text'), io.cwd);
@@ -168,7 +202,11 @@ export const predictCommand: Command = {
           inputs.map(() => adapter),
         );
         inputs.forEach((input, i) =>
-          io.stdout.write(format === 'jsonl' ? `${JSON.stringify(classificationRecord(input.text, classes[i], input.source, adapter))}\n` : formatClassification(input.source, classes[i])),
+          io.stdout.write(
+            format === 'jsonl'
+              ? `${JSON.stringify(classificationRecord(input.text, classes[i], input.source, adapter))}\n`
+              : formatClassification(input.source, classes[i]),
+          ),
         );
         return 0;
       }
@@ -177,7 +215,10 @@ export const predictCommand: Command = {
         inputs.map(() => adapter),
       );
       inputs.forEach((input, i) => {
-        if (format === 'jsonl') io.stdout.write(`${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`);
+        if (format === 'jsonl')
+          io.stdout.write(
+            `${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`,
+          );
         else if (format === 'conll') io.stdout.write(formatConll(input.text, spans[i]));
         else io.stdout.write(formatText(input.source, input.text, spans[i]));
       });

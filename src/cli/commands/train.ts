@@ -82,25 +82,46 @@ async function addMissingLabels(workspace: string, io: CliIo): Promise<void> {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Train a PASTA adapter on the workspace\'s annotations (.pasta/adapters/<name>)',
+  summary: "Train a PASTA adapter on the workspace's annotations (.pasta/adapters/<name>)",
   description: [
     'Reads .pasta/project.json (labels, base model, data sources, dev split, hyperparameters; every field has a default), trains the PASTA vectors and a classification head on the frozen base model, selects the epoch with the best dev entity F1 (seqeval, strict IOB2) for a "token" project or the best dev macro-F1 for a "sequence" (text classification) project, and writes the adapter (TOKEN_CLS or SEQ_CLS) atomically. A checkpoint is kept after every epoch under .pasta/checkpoints/<name> until training ends; Ctrl-C stops after the current step and --resume continues from the last epoch.',
     'A "sequence" project whose records are sentence pairs ({"text", "text_pair", "label"}, or sentence1/sentence2, premise/hypothesis) trains a pair classifier: the texts are encoded as the tokenizer\'s pair ([CLS] a [SEP] b [SEP]; <s> a </s></s> b </s>), with one PASTA slot per special token (3 for BERT-likes, 4 for RoBERTa-likes), recorded in adapter_config.json ("text_pair": true).',
     'Flags override the project file for this run only.',
   ].join('\n'),
   flags: {
-    name: { type: 'string', short: 'n', valueName: '<name>', defaultText: 'ner (token task) or classifier (sequence task)', description: 'Adapter name (its folder under .pasta/adapters)' },
+    name: {
+      type: 'string',
+      short: 'n',
+      valueName: '<name>',
+      defaultText: 'ner (token task) or classifier (sequence task)',
+      description: 'Adapter name (its folder under .pasta/adapters)',
+    },
     epochs: { type: 'string', valueName: '<n>', defaultText: 'project (20)', description: 'Maximum number of epochs' },
     'batch-size': { type: 'string', valueName: '<n>', defaultText: 'project (16)', description: 'Sequences per step' },
     lr: { type: 'string', valueName: '<rate>', defaultText: 'project (3e-3)', description: 'Peak learning rate of AdamW (linear warm-up and decay)' },
-    'max-length': { type: 'string', valueName: '<n>', defaultText: 'project (128)', description: 'Word pieces per window; longer texts are split with a stride' },
+    'max-length': {
+      type: 'string',
+      valueName: '<n>',
+      defaultText: 'project (128)',
+      description: 'Word pieces per window; longer texts are split with a stride',
+    },
     patience: { type: 'string', valueName: '<n>', defaultText: 'project (5)', description: 'Epochs without dev F1 gain before stopping (0: never)' },
     seed: { type: 'string', valueName: '<n>', defaultText: 'project (42)', description: 'Seed of initialisation, shuffling and dropout' },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
-    device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'project (auto)', description: 'Execution provider; falls back to the CPU with the reason' },
+    device: {
+      type: 'string',
+      valueName: '<device>',
+      choices: DEVICE_REQUESTS,
+      defaultText: 'project (auto)',
+      description: 'Execution provider; falls back to the CPU with the reason',
+    },
     resume: { type: 'boolean', description: 'Continue from the last epoch checkpoint of the same adapter, data and settings' },
     activate: { type: 'boolean', description: 'Make the trained adapter the active one in project.json' },
-    'add-labels': { type: 'boolean', description: 'Append the labels the data uses and project.json lacks to its "labels" before training (without it, such labels stop training with their names)' },
+    'add-labels': {
+      type: 'boolean',
+      description:
+        'Append the labels the data uses and project.json lacks to its "labels" before training (without it, such labels stop training with their names)',
+    },
     json: { type: 'boolean', description: 'Print training events as JSON lines on stdout' },
     quiet: { type: 'boolean', short: 'q', description: 'Only the final metrics' },
   },
@@ -122,7 +143,8 @@ export const trainCommand: Command = {
         onEvent: reporter(io, booleanFlag(args, 'json'), booleanFlag(args, 'quiet')),
       });
       if (result.cancelled) return 1;
-      if (booleanFlag(args, 'activate')) await updateProjectFile(args.workspace, (raw) => {
+      if (booleanFlag(args, 'activate'))
+        await updateProjectFile(args.workspace, (raw) => {
           raw.activeAdapter = name;
         });
       if (!booleanFlag(args, 'json') && result.best) {

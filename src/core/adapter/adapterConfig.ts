@@ -202,14 +202,16 @@ export function checkAdapterConfig(value: unknown, file: string, json?: JsonWith
   if (!Array.isArray(slotNames) || !slotNames.every((s) => typeof s === 'string' && s.length > 0)) {
     fail(['special_token_slots'], slotNames === undefined ? 'is missing' : 'must be an array of special tokens such as ["[CLS]", "[SEP]"]');
   }
-  if ((slotNames as string[]).length !== slots) fail(['special_token_slots'], `names ${(slotNames as string[]).length} slots but num_special_token_slots is ${slots}`);
+  if ((slotNames as string[]).length !== slots)
+    fail(['special_token_slots'], `names ${(slotNames as string[]).length} slots but num_special_token_slots is ${slots}`);
   if (config.text_pair !== undefined) {
     if (config.text_pair !== true) fail(['text_pair'], `must be true (an adapter for sentence pairs) or absent, found ${JSON.stringify(config.text_pair)}`);
     if (task !== 'SEQ_CLS') fail(['text_pair'], 'is for SEQ_CLS adapters only');
   }
   const layers = positiveInteger(['num_layers'], config.num_layers);
   const hidden = positiveInteger(['hidden_size'], config.hidden_size);
-  if (layers !== signature.num_hidden_layers) fail(['num_layers'], `is ${layers} but the base model signature has num_hidden_layers ${String(signature.num_hidden_layers)}`);
+  if (layers !== signature.num_hidden_layers)
+    fail(['num_layers'], `is ${layers} but the base model signature has num_hidden_layers ${String(signature.num_hidden_layers)}`);
   if (hidden !== signature.hidden_size) fail(['hidden_size'], `is ${hidden} but the base model signature has hidden_size ${String(signature.hidden_size)}`);
 
   checkLabels(config, task as AdapterTaskType, fail);
@@ -221,7 +223,8 @@ export function checkAdapterConfig(value: unknown, file: string, json?: JsonWith
   object('metrics');
   object('hyperparameters');
   const created = string('created');
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(created) || Number.isNaN(Date.parse(created))) fail(['created'], `must be an ISO 8601 time, found ${JSON.stringify(created)}`);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(created) || Number.isNaN(Date.parse(created)))
+    fail(['created'], `must be an ISO 8601 time, found ${JSON.stringify(created)}`);
   string('pasta_studio_version');
   return config as unknown as AdapterConfig;
 }
@@ -233,7 +236,8 @@ function checkLabels(config: Record<string, unknown>, task: AdapterTaskType, fai
   if (entries.length < 2) fail(['id2label'], `must hold at least 2 labels, found ${entries.length}`);
   const seen = new Set<string>();
   for (const [id, label] of entries) {
-    if (!/^(0|[1-9]\d*)$/.test(id) || Number(id) >= entries.length) fail(['id2label', id], `has key ${JSON.stringify(id)}; keys must be "0" to "${entries.length - 1}"`);
+    if (!/^(0|[1-9]\d*)$/.test(id) || Number(id) >= entries.length)
+      fail(['id2label', id], `has key ${JSON.stringify(id)}; keys must be "0" to "${entries.length - 1}"`);
     if (typeof label !== 'string' || label.length === 0) fail(['id2label', id], 'must be a non-empty string');
     if (seen.has(label as string)) fail(['id2label', id], `repeats the label ${JSON.stringify(label)}`);
     seen.add(label as string);
@@ -250,7 +254,8 @@ function checkLabels(config: Record<string, unknown>, task: AdapterTaskType, fai
     if (config.label_scheme !== undefined) fail(['label_scheme'], 'is for TOKEN_CLS adapters only');
     return;
   }
-  if (config.label_scheme !== 'IOB2') fail(['label_scheme'], `must be "IOB2" for a TOKEN_CLS adapter, found ${JSON.stringify(config.label_scheme) ?? 'nothing'}`);
+  if (config.label_scheme !== 'IOB2')
+    fail(['label_scheme'], `must be "IOB2" for a TOKEN_CLS adapter, found ${JSON.stringify(config.label_scheme) ?? 'nothing'}`);
   if (!seen.has('O')) fail(['id2label'], 'must hold the tag "O"');
   for (const [id, tag] of entries as [string, string][]) {
     if (tag === 'O') continue;

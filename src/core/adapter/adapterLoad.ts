@@ -56,7 +56,8 @@ async function openAdapter(dir: string): Promise<{ info: AdapterInfo; weights: S
     if (!(await fs.stat(folder)).isDirectory()) throw new InputError(dir, undefined, 'is not an adapter folder');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(dir, undefined, `no adapter here (expected ${ADAPTER_CONFIG_FILE} and ${ADAPTER_WEIGHTS_FILE})`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new InputError(dir, undefined, `no adapter here (expected ${ADAPTER_CONFIG_FILE} and ${ADAPTER_WEIGHTS_FILE})`);
     throw ioError(dir, error);
   }
   const configFile = join(dir, ADAPTER_CONFIG_FILE);
@@ -80,7 +81,11 @@ function checkTensorInfos(weights: SafetensorsFile, config: AdapterConfig, file:
   }
   for (const name of weights.names) {
     if (!(ADAPTER_TENSOR_NAMES as readonly string[]).includes(name)) {
-      throw new InputError(file, undefined, `holds the tensor ${JSON.stringify(name)}, which is not part of a PASTA adapter (${ADAPTER_TENSOR_NAMES.join(', ')})`);
+      throw new InputError(
+        file,
+        undefined,
+        `holds the tensor ${JSON.stringify(name)}, which is not part of a PASTA adapter (${ADAPTER_TENSOR_NAMES.join(', ')})`,
+      );
     }
   }
   for (const name of ADAPTER_TENSOR_NAMES) {
@@ -88,7 +93,11 @@ function checkTensorInfos(weights: SafetensorsFile, config: AdapterConfig, file:
     if (info.dtype !== 'F32') throw new InputError(file, undefined, `tensor '${name}' is ${info.dtype}; adapters are stored as F32`);
     const shape = expected[name];
     if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
-      throw new InputError(file, undefined, `tensor '${name}' has shape [${info.shape.join(', ')}] but ${ADAPTER_CONFIG_FILE} says [${shape.join(', ')}] (${SHAPE_MEANING[name]})`);
+      throw new InputError(
+        file,
+        undefined,
+        `tensor '${name}' has shape [${info.shape.join(', ')}] but ${ADAPTER_CONFIG_FILE} says [${shape.join(', ')}] (${SHAPE_MEANING[name]})`,
+      );
     }
   }
 }

@@ -14,7 +14,11 @@ export function isValidAdapterName(name: string): boolean {
 /** Throws a one-line InputError naming `where` (the flag or file the name came from) for a bad name. */
 export function checkAdapterName(name: string, where: string): string {
   if (!isValidAdapterName(name)) {
-    throw new InputError(where, undefined, `${JSON.stringify(name)} is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)`);
+    throw new InputError(
+      where,
+      undefined,
+      `${JSON.stringify(name)} is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)`,
+    );
   }
   return name;
 }

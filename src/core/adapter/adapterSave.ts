@@ -142,4 +142,3 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
-

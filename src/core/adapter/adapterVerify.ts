@@ -31,7 +31,7 @@ const SHAPE_WORDS: Record<keyof ShapeSignature, string> = {
 /** Throws a one-line InputError when `base` is not the model `adapter` was trained on. */
 export function verifyAdapterForBase(adapter: AdapterToVerify, base: AdapterBase): void {
   const who = adapter.name ? `adapter '${adapter.name}'` : 'the adapter';
-  const file = adapter.dir ? join(adapter.dir, ADAPTER_CONFIG_FILE) : adapter.name ?? 'adapter';
+  const file = adapter.dir ? join(adapter.dir, ADAPTER_CONFIG_FILE) : (adapter.name ?? 'adapter');
   const refuse = (problem: string): never => {
     throw new InputError(file, undefined, problem);
   };
@@ -49,12 +49,16 @@ export function verifyAdapterForBase(adapter: AdapterToVerify, base: AdapterBase
   }
 
   if (base.numSpecialTokenSlots !== undefined && base.numSpecialTokenSlots !== adapter.config.num_special_token_slots) {
-    refuse(`${who} has vectors for ${adapter.config.num_special_token_slots} special-token slots (${adapter.config.special_token_slots.join(' ')}); these inputs have ${base.numSpecialTokenSlots}`);
+    refuse(
+      `${who} has vectors for ${adapter.config.num_special_token_slots} special-token slots (${adapter.config.special_token_slots.join(' ')}); these inputs have ${base.numSpecialTokenSlots}`,
+    );
   }
 
   const trainedHash = adapter.config.base_model_fingerprint.sha256;
   if (trainedHash !== base.fingerprint.sha256) {
-    refuse(`${who} was trained on base ${adapter.config.base_model_name_or_path} with weights ${shortHash(trainedHash)}; this base has the same shapes but weights ${shortHash(base.fingerprint.sha256)}`);
+    refuse(
+      `${who} was trained on base ${adapter.config.base_model_name_or_path} with weights ${shortHash(trainedHash)}; this base has the same shapes but weights ${shortHash(base.fingerprint.sha256)}`,
+    );
   }
 }
 

@@ -21,9 +21,7 @@ export interface AnnotationSidecar {
 
 /** One span per line, so that a diff shows exactly the spans that changed. */
 export function formatSidecar(sidecar: AnnotationSidecar): string {
-  const spans = sidecar.spans.map(
-    (s) => `    {"start": ${s.start}, "end": ${s.end}, "label": ${JSON.stringify(s.label)}, "text": ${JSON.stringify(s.text)}}`,
-  );
+  const spans = sidecar.spans.map((s) => `    {"start": ${s.start}, "end": ${s.end}, "label": ${JSON.stringify(s.label)}, "text": ${JSON.stringify(s.text)}}`);
   const lines = [
     '{',
     `  "version": ${sidecar.version},`,
@@ -76,7 +74,10 @@ function parseJson(file: string, raw: string): unknown {
     if (lineCol) line = Number(lineCol[1]);
     else if (at) line = lineOfOffset(raw, Number(at[1]));
     else line = raw.split('\n').length;
-    const problem = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+/, '').replace(/,? ".*" is not valid JSON$/, '');
+    const problem = message
+      .replace(/\s*\(line \d+ column \d+\)/, '')
+      .replace(/\s*in JSON at position \d+/, '')
+      .replace(/,? ".*" is not valid JSON$/, '');
     throw new InputError(file, line, `invalid JSON: ${problem}`);
   }
 }

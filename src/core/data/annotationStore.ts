@@ -76,7 +76,11 @@ export class AnnotationStore {
     checkSpansAgainstText(sidecarFile, sidecar.spans, text);
     for (const s of sidecar.spans) {
       if (s.text !== '' && text.slice(s.start, s.end) !== s.text) {
-        throw new InputError(sidecarFile, undefined, `span ${s.start}-${s.end} says ${JSON.stringify(s.text)} but the file has ${JSON.stringify(text.slice(s.start, s.end))} there`);
+        throw new InputError(
+          sidecarFile,
+          undefined,
+          `span ${s.start}-${s.end} says ${JSON.stringify(s.text)} but the file has ${JSON.stringify(text.slice(s.start, s.end))} there`,
+        );
       }
     }
     return { status: 'fresh', spans: sidecar.spans.map(toSpan), sidecar };
@@ -148,9 +152,7 @@ export class AnnotationStore {
 }
 
 export function sortSpans(spans: readonly Span[]): Span[] {
-  return spans
-    .map(toSpan)
-    .sort((a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return spans.map(toSpan).sort((a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
 
 function toSpan(s: Span): Span {

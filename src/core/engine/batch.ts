@@ -46,7 +46,12 @@ export function positionIds(config: EncoderConfig, ids: number[], length: number
   return out;
 }
 
-const int64 = (values: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+const int64 = (values: number[], dims: number[]) =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    dims,
+  );
 
 export function batchFeeds(
   examples: EncodedExample[],

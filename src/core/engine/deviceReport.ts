@@ -69,12 +69,22 @@ export function formatDeviceReport(report: DeviceReport, style: 'markdown' | 'te
   lines.push('', heading('GPU adapter (WebGPU)'));
   if (report.gpu.adapter) {
     const a = report.gpu.adapter;
-    lines.push(item(`${adapterName(a)}: vendor ${a.vendor || 'unknown'}, ${a.software ? 'software (a CPU pretending to be a GPU)' : 'hardware'}${a.architecture ? `, architecture ${a.architecture}` : ''}`));
+    lines.push(
+      item(
+        `${adapterName(a)}: vendor ${a.vendor || 'unknown'}, ${a.software ? 'software (a CPU pretending to be a GPU)' : 'hardware'}${a.architecture ? `, architecture ${a.architecture}` : ''}`,
+      ),
+    );
   } else lines.push(item(`none: ${report.gpu.reason}`));
   lines.push('', heading('auto'));
   lines.push(item(`picks ${code(report.auto.device)}: ${report.auto.reason}`));
   lines.push('', heading('Last training'));
   const last = report.lastTraining;
-  lines.push(item(last ? `adapter ${code(last.adapter)} (${last.created}): ${last.device ? `trained on ${code(last.device)}` : 'device not recorded'}` : 'no adapter in this workspace'));
+  lines.push(
+    item(
+      last
+        ? `adapter ${code(last.adapter)} (${last.created}): ${last.device ? `trained on ${code(last.device)}` : 'device not recorded'}`
+        : 'no adapter in this workspace',
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }

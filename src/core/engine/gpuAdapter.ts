@@ -69,7 +69,11 @@ function runProbe(bindingPath: string): Promise<GpuProbe> {
           parsed = undefined;
         }
         if (!parsed) {
-          const why = error?.killed ? `did not answer within ${PROBE_TIMEOUT_MS / 1000} s` : error?.signal ? `crashed (${error.signal})` : `failed (${error?.message.split('\n')[0] ?? 'no answer'})`;
+          const why = error?.killed
+            ? `did not answer within ${PROBE_TIMEOUT_MS / 1000} s`
+            : error?.signal
+              ? `crashed (${error.signal})`
+              : `failed (${error?.message.split('\n')[0] ?? 'no answer'})`;
           return resolve({ adapter: undefined, reason: `the GPU driver ${why} while Dawn looked for an adapter` });
         }
         if (typeof parsed.error === 'string') return resolve({ adapter: undefined, reason: `Dawn found no adapter: ${parsed.error}` });

@@ -63,7 +63,8 @@ export async function createSession(model: ModelSource, options: SessionOptions 
         profileFilePrefix: options.profilePrefix,
       };
       const source = typeof model === 'function' ? await model(device) : model;
-      const session = typeof source === 'string' ? await ort.InferenceSession.create(source, sessionOptions) : await ort.InferenceSession.create(source, sessionOptions);
+      const session =
+        typeof source === 'string' ? await ort.InferenceSession.create(source, sessionOptions) : await ort.InferenceSession.create(source, sessionOptions);
       return {
         session,
         device,

@@ -44,7 +44,8 @@ function externalPlace(external: ExternalWeights, data: TensorData): { offset: n
   if (own) return own;
   for (const [whole, place] of external.offsets) {
     const start = data.byteOffset - whole.byteOffset;
-    if (whole.buffer === data.buffer && start >= 0 && start + data.byteLength <= whole.byteLength) return { offset: place.offset + start, length: data.byteLength };
+    if (whole.buffer === data.buffer && start >= 0 && start + data.byteLength <= whole.byteLength)
+      return { offset: place.offset + start, length: data.byteLength };
   }
   return undefined;
 }
@@ -70,10 +71,7 @@ export function emitModel(g: Graph, options: { external?: ExternalWeights; produ
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName,
-    opsetImport: [
-      { domain: '', version: OPSET },
-      ...(g.nodes.some((n) => n.domain === MICROSOFT_DOMAIN) ? [{ domain: MICROSOFT_DOMAIN, version: 1 }] : []),
-    ],
+    opsetImport: [{ domain: '', version: OPSET }, ...(g.nodes.some((n) => n.domain === MICROSOFT_DOMAIN) ? [{ domain: MICROSOFT_DOMAIN, version: 1 }] : [])],
     graph: {
       name: g.name,
       input: g.inputs.map(valueInfo),

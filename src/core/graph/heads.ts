@@ -48,7 +48,11 @@ export function crossEntropy(g: Graph, logits: Value, labels: Value, numLabels: 
  * IGNORE_INDEX, which matches no class), so neither Where nor OneHot is needed. labels int32.
  */
 function crossEntropyByComparison(g: Graph, logits: Value, labels: Value, numLabels: number): Value {
-  const classes = g.constant(labels.dtype, [numLabels], Array.from({ length: numLabels }, (_, c) => c));
+  const classes = g.constant(
+    labels.dtype,
+    [numLabels],
+    Array.from({ length: numLabels }, (_, c) => c),
+  );
   const target = ops.cast(g, ops.equal(g, ops.unsqueeze(g, labels, [-1]), classes), logits.dtype);
   const nll = ops.neg(g, ops.reduceSum(g, ops.mul(g, target, ops.logSoftmax(g, logits, -1)), [], false));
   const count = ops.max(g, ops.reduceSum(g, target, [], false), g.scalar(logits.dtype, 1));

@@ -28,7 +28,12 @@ function projection(g: Graph, w: FrozenWeights, x: Value, name: string, bias: bo
 function positionsAsFloat(g: Graph, config: ModernBertConfig, positions: Value): Value {
   if (g.kernels.int64) return ops.cast(g, positions, 'float32');
   const P = config.max_position_embeddings;
-  const table = g.initializer('float_positions', 'float32', [P], Float32Array.from({ length: P }, (_, i) => i));
+  const table = g.initializer(
+    'float_positions',
+    'float32',
+    [P],
+    Float32Array.from({ length: P }, (_, i) => i),
+  );
   return ops.gather(g, table, positions);
 }
 

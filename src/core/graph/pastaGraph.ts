@@ -58,9 +58,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
     tokenTypeIds: config.type_vocab_size > 0 ? g.input(io.tokenTypeIds, 'int64', tokenShape) : undefined,
     positionIds: g.input(io.positionIds, 'int64', tokenShape),
     slotMask: g.input(io.slotMask, 'float32', ['batch', 'sequence', numSlots]),
-    pastaVectors: Array.from({ length: config.num_hidden_layers }, (_, l) =>
-      g.input(io.pastaVectors(l), 'float32', ['batch', numSlots, config.hidden_size]),
-    ),
+    pastaVectors: Array.from({ length: config.num_hidden_layers }, (_, l) => g.input(io.pastaVectors(l), 'float32', ['batch', numSlots, config.hidden_size])),
   };
   // Inference takes a head per row (padded to the batch's largest label set), so that one forward pass can
   // serve rows of different adapters; training shares one head.

@@ -105,39 +105,111 @@ const ANY = 'IOBESUL';
 const SCHEMES: Record<StrictScheme, SchemeRules> = {
   IOB1: {
     allowed: 'IOB',
-    start: [['O', 'I', 'any'], ['I', 'I', 'diff'], ['B', 'I', 'any'], ['I', 'B', 'same'], ['B', 'B', 'same']],
-    inside: [['B', 'I', 'same'], ['I', 'I', 'same']],
-    end: [['I', 'I', 'diff'], ['I', 'O', 'any'], ['I', 'B', 'any'], ['B', 'O', 'any'], ['B', 'I', 'diff'], ['B', 'B', 'same']],
+    start: [
+      ['O', 'I', 'any'],
+      ['I', 'I', 'diff'],
+      ['B', 'I', 'any'],
+      ['I', 'B', 'same'],
+      ['B', 'B', 'same'],
+    ],
+    inside: [
+      ['B', 'I', 'same'],
+      ['I', 'I', 'same'],
+    ],
+    end: [
+      ['I', 'I', 'diff'],
+      ['I', 'O', 'any'],
+      ['I', 'B', 'any'],
+      ['B', 'O', 'any'],
+      ['B', 'I', 'diff'],
+      ['B', 'B', 'same'],
+    ],
   },
   IOE1: {
     allowed: 'IOE',
-    start: [['O', 'I', 'any'], ['I', 'I', 'diff'], ['E', 'I', 'any'], ['E', 'E', 'same']],
-    inside: [['I', 'I', 'same'], ['I', 'E', 'same']],
-    end: [['I', 'I', 'diff'], ['I', 'O', 'any'], ['I', 'E', 'diff'], ['E', 'I', 'same'], ['E', 'E', 'same']],
+    start: [
+      ['O', 'I', 'any'],
+      ['I', 'I', 'diff'],
+      ['E', 'I', 'any'],
+      ['E', 'E', 'same'],
+    ],
+    inside: [
+      ['I', 'I', 'same'],
+      ['I', 'E', 'same'],
+    ],
+    end: [
+      ['I', 'I', 'diff'],
+      ['I', 'O', 'any'],
+      ['I', 'E', 'diff'],
+      ['E', 'I', 'same'],
+      ['E', 'E', 'same'],
+    ],
   },
   IOB2: {
     allowed: 'IOB',
     start: [[ANY, 'B', 'any']],
-    inside: [['B', 'I', 'same'], ['I', 'I', 'same']],
-    end: [['I', 'O', 'any'], ['I', 'I', 'diff'], ['I', 'B', 'any'], ['B', 'O', 'any'], ['B', 'I', 'diff'], ['B', 'B', 'any']],
+    inside: [
+      ['B', 'I', 'same'],
+      ['I', 'I', 'same'],
+    ],
+    end: [
+      ['I', 'O', 'any'],
+      ['I', 'I', 'diff'],
+      ['I', 'B', 'any'],
+      ['B', 'O', 'any'],
+      ['B', 'I', 'diff'],
+      ['B', 'B', 'any'],
+    ],
   },
   IOE2: {
     allowed: 'IOE',
-    start: [['O', 'I', 'any'], ['O', 'E', 'any'], ['E', 'I', 'any'], ['E', 'E', 'any'], ['I', 'I', 'diff'], ['I', 'E', 'diff']],
-    inside: [['I', 'E', 'same'], ['I', 'I', 'same']],
+    start: [
+      ['O', 'I', 'any'],
+      ['O', 'E', 'any'],
+      ['E', 'I', 'any'],
+      ['E', 'E', 'any'],
+      ['I', 'I', 'diff'],
+      ['I', 'E', 'diff'],
+    ],
+    inside: [
+      ['I', 'E', 'same'],
+      ['I', 'I', 'same'],
+    ],
     end: [['E', ANY, 'any']],
   },
   IOBES: {
     allowed: 'IOBES',
-    start: [[ANY, 'B', 'any'], [ANY, 'S', 'any']],
-    inside: [['B', 'I', 'same'], ['B', 'E', 'same'], ['I', 'I', 'same'], ['I', 'E', 'same']],
-    end: [['S', ANY, 'any'], ['E', ANY, 'any']],
+    start: [
+      [ANY, 'B', 'any'],
+      [ANY, 'S', 'any'],
+    ],
+    inside: [
+      ['B', 'I', 'same'],
+      ['B', 'E', 'same'],
+      ['I', 'I', 'same'],
+      ['I', 'E', 'same'],
+    ],
+    end: [
+      ['S', ANY, 'any'],
+      ['E', ANY, 'any'],
+    ],
   },
   BILOU: {
     allowed: 'BILOU',
-    start: [[ANY, 'B', 'any'], [ANY, 'U', 'any']],
-    inside: [['B', 'I', 'same'], ['B', 'L', 'same'], ['I', 'I', 'same'], ['I', 'L', 'same']],
-    end: [['U', ANY, 'any'], ['L', ANY, 'any']],
+    start: [
+      [ANY, 'B', 'any'],
+      [ANY, 'U', 'any'],
+    ],
+    inside: [
+      ['B', 'I', 'same'],
+      ['B', 'L', 'same'],
+      ['I', 'I', 'same'],
+      ['I', 'L', 'same'],
+    ],
+    end: [
+      ['U', ANY, 'any'],
+      ['L', ANY, 'any'],
+    ],
   },
 };
 

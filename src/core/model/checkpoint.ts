@@ -110,5 +110,3 @@ async function readWeightMap(indexPath: string): Promise<Map<string, string>> {
   if (result.size === 0) throw fileError(indexPath, 'weight_map is empty');
   return result;
 }
-
-

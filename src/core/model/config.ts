@@ -38,7 +38,10 @@ export function parseEncoderConfig(raw: unknown, file = 'config.json'): EncoderC
   const modelType = raw && (raw as Record<string, unknown>).model_type;
   if (modelType === undefined) throw fileError(file, `has no model_type (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
   if (typeof modelType !== 'string' || !(SUPPORTED_MODEL_TYPES as readonly string[]).includes(modelType)) {
-    throw fileError(file, `model_type ${typeof modelType === 'string' ? quoteName(modelType) : JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+    throw fileError(
+      file,
+      `model_type ${typeof modelType === 'string' ? quoteName(modelType) : JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`,
+    );
   }
   const config =
     modelType === 'distilbert'
@@ -81,14 +84,20 @@ function bertLikeConfig(f: ConfigFields, modelType: BertFamily): EncoderConfig {
 
 /** DebertaV2Config: BertConfig's fields (no token types by default) and the disentangled attention's. */
 function debertaV2Config(f: ConfigFields): DebertaV2Config {
-  if (f.integer('conv_kernel_size', 0) > 0) f.fail('conv_kernel_size', 'is set: the convolution layer of deberta-v2-xlarge/xxlarge is not supported (DeBERTa-v3 has none)');
+  if (f.integer('conv_kernel_size', 0) > 0)
+    f.fail('conv_kernel_size', 'is set: the convolution layer of deberta-v2-xlarge/xxlarge is not supported (DeBERTa-v3 has none)');
   const hiddenSize = f.positiveInteger('hidden_size');
   const heads = f.positiveInteger('num_attention_heads');
   const headSize = f.integer('attention_head_size', hiddenSize / heads);
-  if (headSize !== hiddenSize / heads) f.fail('attention_head_size', `is ${headSize}; only hidden_size / num_attention_heads (${hiddenSize / heads}) is supported`);
+  if (headSize !== hiddenSize / heads)
+    f.fail('attention_head_size', `is ${headSize}; only hidden_size / num_attention_heads (${hiddenSize / heads}) is supported`);
   const maxPositions = f.positiveInteger('max_position_embeddings', 512);
   const maxRelative = f.integer('max_relative_positions', -1);
-  const normRelEbd = f.optionalString('norm_rel_ebd', 'none').toLowerCase().split('|').map((part) => part.trim());
+  const normRelEbd = f
+    .optionalString('norm_rel_ebd', 'none')
+    .toLowerCase()
+    .split('|')
+    .map((part) => part.trim());
   const unknownNorm = normRelEbd.find((part) => part !== 'none' && part !== 'layer_norm');
   if (unknownNorm !== undefined) f.fail('norm_rel_ebd', `${quoteName(unknownNorm)} is not supported (supported: none, layer_norm)`);
   return {
@@ -131,7 +140,8 @@ function modernBertConfig(f: ConfigFields): ModernBertConfig {
     if (typeof params !== 'object' || params === null) f.fail('rope_parameters', `has no ${layerType} entry`);
     const { rope_type: ropeType = 'default', rope_theta: ropeTheta = fallback } = params as Record<string, unknown>;
     if (ropeType !== 'default') f.fail('rope_parameters', `${layerType} rope_type ${show(ropeType)} is not supported (supported: default)`);
-    if (typeof ropeTheta !== 'number' || !(ropeTheta > 0)) f.fail('rope_parameters', `${layerType} rope_theta must be a positive number, got ${show(ropeTheta)}`);
+    if (typeof ropeTheta !== 'number' || !(ropeTheta > 0))
+      f.fail('rope_parameters', `${layerType} rope_theta must be a positive number, got ${show(ropeTheta)}`);
     return ropeTheta;
   };
   return {
@@ -185,7 +195,10 @@ function distilBertConfig(f: ConfigFields): EncoderConfig {
 }
 
 class ConfigFields {
-  constructor(readonly file: string, readonly raw: Record<string, unknown>) {}
+  constructor(
+    readonly file: string,
+    readonly raw: Record<string, unknown>,
+  ) {}
 
   fail(field: string, problem: string): never {
     throw fileError(this.file, `${field} ${problem}`);
@@ -227,7 +240,13 @@ class ConfigFields {
   /** DeBERTa's pos_att_type: a list, or the older "p2c|c2p" string; none when absent. */
   positionAttentionTypes(field: string): ('c2p' | 'p2c')[] {
     const value = this.value(field, []);
-    const parts = typeof value === 'string' ? value.toLowerCase().split('|').map((part) => part.trim()) : value;
+    const parts =
+      typeof value === 'string'
+        ? value
+            .toLowerCase()
+            .split('|')
+            .map((part) => part.trim())
+        : value;
     if (!Array.isArray(parts)) this.fail(field, `must be a list or a '|'-separated string, got ${show(value)}`);
     const wrong = parts.find((part) => part !== 'c2p' && part !== 'p2c');
     if (wrong !== undefined) this.fail(field, `${show(wrong)} is not supported (supported: c2p, p2c)`);

@@ -198,21 +198,28 @@ export async function loadEncoderWeights(checkpoint: Checkpoint, config: Encoder
   const byName = indexCheckpointNames(checkpoint, FAMILY_PREFIX[config.model_type], anchor);
   if (!byName.has(anchor)) {
     const prefix = FAMILY_PREFIX[config.model_type];
-    throw fileError(checkpoint.source, `has neither '${prefix}${anchor}' nor '${anchor}': not a ${config.model_type} checkpoint, or config.json names the wrong model_type`);
+    throw fileError(
+      checkpoint.source,
+      `has neither '${prefix}${anchor}' nor '${anchor}': not a ${config.model_type} checkpoint, or config.json names the wrong model_type`,
+    );
   }
   const weights: WeightMap = new Map();
   for (const weight of expected) {
     const source = byName.get(weight.name);
     if (source === undefined) {
       if (weight.optional) continue;
-      throw fileError(checkpoint.source, `missing weight ${quoteName(weight.name)} (shape [${weight.shape.join(', ')}]) that the ${config.model_type} encoder needs`);
+      throw fileError(
+        checkpoint.source,
+        `missing weight ${quoteName(weight.name)} (shape [${weight.shape.join(', ')}]) that the ${config.model_type} encoder needs`,
+      );
     }
     const info = checkpoint.info(source);
     const file = checkpoint.fileOf(source);
     if (!sameShape(info.shape, weight.shape)) {
       throw fileError(file, `weight ${quoteName(source)} has shape [${info.shape.join(', ')}] but ${configFile} implies [${weight.shape.join(', ')}]`);
     }
-    if (!FLOAT_DTYPES.has(info.dtype)) throw fileError(file, `weight ${quoteName(source)} has dtype ${info.dtype}, expected a float type (F32, F16, BF16, F64)`);
+    if (!FLOAT_DTYPES.has(info.dtype))
+      throw fileError(file, `weight ${quoteName(source)} has dtype ${info.dtype}, expected a float type (F32, F16, BF16, F64)`);
     const tensor: Float32Tensor = await checkpoint.readFloat32(source);
     weights.set(weight.name, tensor);
   }

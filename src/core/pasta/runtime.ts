@@ -199,7 +199,12 @@ export class PastaRuntime {
   async predict(examples: EncodedExample[], paramsPerRow: PastaParams[], labelsPerRow: number[]): Promise<Float32Array[]> {
     const { config, numSlots, task } = this.options;
     const H = config.hidden_size;
-    const feeds = batchFeeds(examples, paramsPerRow.map((p) => p.vectors), { config, padTokenId: this.options.padTokenId, numSlots }, task);
+    const feeds = batchFeeds(
+      examples,
+      paramsPerRow.map((p) => p.vectors),
+      { config, padTokenId: this.options.padTokenId, numSlots },
+      task,
+    );
     delete feeds[io.labels];
     const batch = examples.length;
     const seq = feeds[io.inputIds].dims[1] as number;

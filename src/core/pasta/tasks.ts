@@ -1,5 +1,14 @@
 // What the trainer needs from a task: encoded examples, and how to score predictions on the dev set.
-import { alignDocuments, bestWindowPerPiece, iob2Labels, repairIob2, type AlignedDocument, type AlignmentTokenizer, type BoundaryProblem, type WordSplit } from '../data/alignment';
+import {
+  alignDocuments,
+  bestWindowPerPiece,
+  iob2Labels,
+  repairIob2,
+  type AlignedDocument,
+  type AlignmentTokenizer,
+  type BoundaryProblem,
+  type WordSplit,
+} from '../data/alignment';
 import type { ClassificationRecord, NerDocument } from '../data/types';
 import type { EncodedExample } from '../engine/batch';
 import { classificationReport } from '../metrics/classification';
@@ -53,13 +62,20 @@ export function predictWordTags(
   documents.forEach((d, di) => {
     const windows = windowsOfDoc[di];
     const pieceCount = d.pieceWord.length;
-    const best = bestWindowPerPiece(windows.map((w) => ({ ...w, docIndex: di, inputIds: [], specialTokensMask: [], labels: [] })), pieceCount);
+    const best = bestWindowPerPiece(
+      windows.map((w) => ({ ...w, docIndex: di, inputIds: [], specialTokensMask: [], labels: [] })),
+      pieceCount,
+    );
     const rows = d.firstPieceOfWord.map((piece) => {
       if (piece < 0 || !best[piece]) return undefined;
       const { window, position } = best[piece];
       return probabilities[windows[window].example].subarray(position * C, (position + 1) * C);
     });
-    const ids = decodeTags(rows.map((row) => row ?? outside), id2label, decoding);
+    const ids = decodeTags(
+      rows.map((row) => row ?? outside),
+      id2label,
+      decoding,
+    );
     tags.push(ids.map((k) => id2label[k]));
     confidences.push(ids.map((k, w) => rows[w]?.[k] ?? 0));
   });
@@ -109,7 +125,11 @@ export function prepareTokenTask(
 }
 
 export interface SequenceTokenizer {
-  encode(text: string, pair?: string, options?: { addSpecialTokens?: boolean; maxLength?: number }): {
+  encode(
+    text: string,
+    pair?: string,
+    options?: { addSpecialTokens?: boolean; maxLength?: number },
+  ): {
     ids: number[];
     specialTokensMask: number[];
     typeIds?: number[];
@@ -138,7 +158,11 @@ export function prepareSequenceTask(
     problems: [],
     score(probabilities) {
       const predicted = probabilities.map((p) => labels[argmax(p.subarray(0, labels.length))]);
-      const report = classificationReport(dev.map((r) => r.label), predicted, labels);
+      const report = classificationReport(
+        dev.map((r) => r.label),
+        predicted,
+        labels,
+      );
       const perLabel: DevScores['perLabel'] = {};
       for (const l of report.labels) {
         const s = report.byLabel[l];

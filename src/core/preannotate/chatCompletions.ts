@@ -93,7 +93,9 @@ export class ChatCompletionsEndpoint implements ChatModel {
           throw new PreannotateError(`${this.url} is rate limiting (429) after ${attempt + 1} tries: ${serverMessage(body) || 'too many requests'}`);
         }
         if (wait > this.options.maxRetryWaitMs) {
-          throw new PreannotateError(`${this.url} is rate limiting (429) and asks to wait ${Math.ceil(wait / 1000)} s, longer than ${Math.ceil(this.options.maxRetryWaitMs / 1000)} s; run again later`);
+          throw new PreannotateError(
+            `${this.url} is rate limiting (429) and asks to wait ${Math.ceil(wait / 1000)} s, longer than ${Math.ceil(this.options.maxRetryWaitMs / 1000)} s; run again later`,
+          );
         }
         await sleep(wait, signal);
         continue;

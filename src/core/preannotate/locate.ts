@@ -65,7 +65,8 @@ function startsOf(text: string, entity: AnswerEntity): number[] | string {
     return [inside[n - 1]];
   }
   if (entity.occurrence !== undefined) {
-    if (entity.occurrence > places.length) return `${name}: occurrence ${entity.occurrence}, but the text holds it ${places.length} time${places.length === 1 ? '' : 's'}`;
+    if (entity.occurrence > places.length)
+      return `${name}: occurrence ${entity.occurrence}, but the text holds it ${places.length} time${places.length === 1 ? '' : 's'}`;
     return [places[entity.occurrence - 1]];
   }
   return places;

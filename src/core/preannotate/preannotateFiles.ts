@@ -99,7 +99,14 @@ async function preannotateOne(
   if ((await store.load(file, text)).status === 'fresh') return { file, status: 'skipped', reason: 'already annotated' };
   try {
     const result = await preannotateText(model, labels, text, options);
-    await writeSuggestions(workspaceRoot, suggestionsFileOf(file, text, result.spans, { source: { kind: 'language-model', model: model.description }, problems: result.problems, usage: result.usage }));
+    await writeSuggestions(
+      workspaceRoot,
+      suggestionsFileOf(file, text, result.spans, {
+        source: { kind: 'language-model', model: model.description },
+        problems: result.problems,
+        usage: result.usage,
+      }),
+    );
     return { file, status: 'suggested', suggestions: result.spans.length, problems: result.problems, usage: result.usage };
   } catch (error) {
     if (!(error instanceof PreannotateError)) throw error;

@@ -26,7 +26,12 @@ export interface PreannotateOptions {
   maxChunkChars?: number;
 }
 
-export async function preannotateText(model: ChatModel, labels: readonly LabelDefinition[], text: string, options: PreannotateOptions = {}): Promise<PreannotatedText> {
+export async function preannotateText(
+  model: ChatModel,
+  labels: readonly LabelDefinition[],
+  text: string,
+  options: PreannotateOptions = {},
+): Promise<PreannotatedText> {
   const labelNames = new Set(labels.map((l) => l.name));
   const chunks = splitIntoChunks(text, options.maxChunkChars ?? DEFAULT_CHUNK_CHARS);
   const located: LocatedSpan[] = [];
@@ -42,7 +47,8 @@ export async function preannotateText(model: ChatModel, labels: readonly LabelDe
     const where = chunks.length > 1 ? ` (part ${i + 1} of ${chunks.length})` : '';
     if (!parsed.ok) throw new PreannotateError(`${parsed.reason}${where}`, 'answer');
     const found = locateEntities(chunk.text, parsed.entities, labelNames);
-    for (const span of found.spans) located.push({ start: span.start + chunk.start, end: span.end + chunk.start, label: span.label, order: order + span.order });
+    for (const span of found.spans)
+      located.push({ start: span.start + chunk.start, end: span.end + chunk.start, label: span.label, order: order + span.order });
     order += parsed.entities.length;
     problems.push(...[...parsed.problems, ...found.problems].map((p) => `${p}${where}`));
   }

@@ -32,7 +32,13 @@ export function suggestionsPathFor(workspaceRoot: string, relativeFile: string):
   return path.join(workspaceRoot, SUGGESTIONS_DIR, ...relativeFile.split('/')) + '.json';
 }
 
-export function suggestionsFileOf(relativeFile: string, text: string, spans: readonly Span[], rest: Pick<SuggestionsFile, 'source' | 'problems' | 'usage'>, created = new Date()): SuggestionsFile {
+export function suggestionsFileOf(
+  relativeFile: string,
+  text: string,
+  spans: readonly Span[],
+  rest: Pick<SuggestionsFile, 'source' | 'problems' | 'usage'>,
+  created = new Date(),
+): SuggestionsFile {
   return {
     version: SUGGESTIONS_VERSION,
     file: relativeFile,

@@ -69,7 +69,11 @@ export class WorkspacePredictor {
     const actual = ready.adapter.config.task_type;
     if (actual !== task) {
       const what = (t: AdapterTaskType) => (t === 'TOKEN_CLS' ? 'entity prediction (TOKEN_CLS)' : 'text classification (SEQ_CLS)');
-      throw new InputError(join(adapterDir(this.workspaceRoot, name), ADAPTER_CONFIG_FILE), undefined, `adapter '${name}' is trained for ${what(actual)}; this needs one for ${what(task)}`);
+      throw new InputError(
+        join(adapterDir(this.workspaceRoot, name), ADAPTER_CONFIG_FILE),
+        undefined,
+        `adapter '${name}' is trained for ${what(actual)}; this needs one for ${what(task)}`,
+      );
     }
     return ready;
   }
@@ -131,7 +135,10 @@ export class WorkspacePredictor {
       const out: PredictedSpan[][] = new Array(texts.length);
       for (const dir of baseDirs) {
         const idx = texts.map((_, i) => i).filter((i) => ready[unique.indexOf(adapterNames[i])].base.dir === dir);
-        const part = await this.predict(idx.map((i) => texts[i]), idx.map((i) => adapterNames[i]));
+        const part = await this.predict(
+          idx.map((i) => texts[i]),
+          idx.map((i) => adapterNames[i]),
+        );
         idx.forEach((i, k) => (out[i] = part[k]));
       }
       return out;
@@ -154,7 +161,8 @@ export class WorkspacePredictor {
     const entityLabels = [...new Set(ready.predictor.id2label.filter((l) => l !== 'O').map((l) => l.slice(2)))];
     const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
     const task = prepareTokenTask(ready.base.tokenizer, entityLabels, [], docs, { maxLength: hp.maxLength, stride: hp.stride, wordSplit });
-    if (task.id2label.join() !== ready.predictor.id2label.join()) throw new Error(`adapter '${adapterName}' lists its labels in an order this version does not produce`);
+    if (task.id2label.join() !== ready.predictor.id2label.join())
+      throw new Error(`adapter '${adapterName}' lists its labels in an order this version does not produce`);
     return evaluate(this.runtimeFor(ready), task, ready.predictor.params, hp.batchSize);
   }
 
@@ -220,7 +228,9 @@ function checkInputKind(ready: ReadyAdapter, isPair: boolean, at: { file: string
   if (isPairAdapter(ready) === isPair) return;
   const name = ready.predictor.name;
   const kind = isPair ? 'a sentence pair' : 'a single text';
-  const wants = isPair ? `adapter '${name}' classifies single texts; give it records without "text_pair"` : `adapter '${name}' classifies sentence pairs; give it records {"text", "text_pair"}`;
+  const wants = isPair
+    ? `adapter '${name}' classifies single texts; give it records without "text_pair"`
+    : `adapter '${name}' classifies sentence pairs; give it records {"text", "text_pair"}`;
   if (typeof at === 'number') throw new InputError(join(ready.adapter.dir, ADAPTER_CONFIG_FILE), undefined, `input ${at + 1} is ${kind}, but ${wants}`);
   throw new InputError(at.file, at.line, `is ${kind}, but ${wants}`);
 }

@@ -48,7 +48,11 @@ const PROJECT_CLASSES = { owner: "the project's classes", hint: '; add it to .pa
  * Throws the first record whose label is not a class, naming its file and line; `classes` says whose classes
  * they are (default: the project's, with how to add one).
  */
-export function checkRecordLabels(records: readonly ClassificationRecord[], labels: readonly string[], classes: { owner: string; hint?: string } = PROJECT_CLASSES): void {
+export function checkRecordLabels(
+  records: readonly ClassificationRecord[],
+  labels: readonly string[],
+  classes: { owner: string; hint?: string } = PROJECT_CLASSES,
+): void {
   const known = new Set(labels);
   for (const r of records) {
     if (known.has(r.label)) continue;
@@ -68,14 +72,19 @@ async function readRecords(root: string, project: Project, warnings: InputError[
   const records: ClassificationRecord[] = [];
   for (const source of project.dataSources) {
     if (source.format === 'conll') {
-      throw new InputError(projectFilePath(root), undefined, `data source "${source.path}" is CoNLL (token labels); a "sequence" project reads JSONL records {"text", "label"}`);
+      throw new InputError(
+        projectFilePath(root),
+        undefined,
+        `data source "${source.path}" is CoNLL (token labels); a "sequence" project reads JSONL records {"text", "label"}`,
+      );
     }
     // Annotation sidecars hold entity spans; text labels come from JSONL datasets in this version.
     if (source.format === 'annotations') continue;
     for (const file of await expandPath(root, source.path)) records.push(...(await readClassificationJsonl(file)));
   }
   const kept = records.filter((r) => r.text.trim() !== '' && (r.textPair === undefined || r.textPair.trim() !== ''));
-  if (kept.length < records.length) warnings.push(new InputError(projectFilePath(root), undefined, `${records.length - kept.length} record(s) with an empty text were skipped`));
+  if (kept.length < records.length)
+    warnings.push(new InputError(projectFilePath(root), undefined, `${records.length - kept.length} record(s) with an empty text were skipped`));
   return kept;
 }
 
@@ -84,7 +93,16 @@ export async function loadClassificationData(root: string, project: Project): Pr
   const all = await readRecords(root, project, warnings);
   const where = projectFilePath(root);
   if (all.length === 0) {
-    throw new InputError(where, undefined, `no classification records found in ${project.dataSources.filter((s) => s.format === 'jsonl').map((s) => s.path).join(', ') || 'the data sources'}; add JSONL files of {"text", "label"}`);
+    throw new InputError(
+      where,
+      undefined,
+      `no classification records found in ${
+        project.dataSources
+          .filter((s) => s.format === 'jsonl')
+          .map((s) => s.path)
+          .join(', ') || 'the data sources'
+      }; add JSONL files of {"text", "label"}`,
+    );
   }
 
   let train: ClassificationRecord[];
@@ -103,7 +121,10 @@ export async function loadClassificationData(root: string, project: Project): Pr
     train = all.filter((_, i) => !devSet.has(i));
   }
 
-  const { labels, source } = classLabels(project.labels.map((l) => l.name), [...train, ...dev]);
+  const { labels, source } = classLabels(
+    project.labels.map((l) => l.name),
+    [...train, ...dev],
+  );
   checkRecordLabels(train, labels);
   checkRecordLabels(dev, labels);
   if (labels.length < 2) throw new InputError(where, undefined, `the data has only one class (${labels[0]}); text classification needs at least two`);

@@ -30,8 +30,26 @@ export const DEFAULT_LABELS: readonly LabelDefinition[] = [
 
 /** Sasha Trubetskoy's 20 distinct colours, without white and black (readable on light and dark themes). */
 export const LABEL_PALETTE: readonly string[] = [
-  '#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4',
-  '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000', '#ffd8b1', '#000075', '#a9a9a9',
+  '#e6194b',
+  '#3cb44b',
+  '#ffe119',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+  '#469990',
+  '#dcbeff',
+  '#9a6324',
+  '#fffac8',
+  '#800000',
+  '#aaffc3',
+  '#808000',
+  '#ffd8b1',
+  '#000075',
+  '#a9a9a9',
 ];
 
 export const LABEL_KEYS = '1234567890abcdefghijklmnopqrstuvwxyz';

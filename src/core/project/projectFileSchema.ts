@@ -28,8 +28,26 @@ export interface SchemaNode {
 }
 
 export const UNDERSTOOD_KEYWORDS: ReadonlySet<string> = new Set([
-  'type', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'anyOf', 'pattern', 'minLength',
-  'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'default', 'description', 'title', '$schema', '$id',
+  'type',
+  'enum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'anyOf',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'default',
+  'description',
+  'title',
+  '$schema',
+  '$id',
 ]);
 
 export interface SchemaViolation {
@@ -44,7 +62,8 @@ export function firstViolation(schema: SchemaNode, value: JsonValue, path: JsonP
 
   if (schema.anyOf) {
     const matchingType = schema.anyOf.filter((option) => option.type === undefined || typeMatches(option.type, value));
-    if (matchingType.length === 0) return fail(`must be ${schema.anyOf.map((option) => describeType(option.type ?? 'value')).join(' or ')}, found ${describeValue(value)}`);
+    if (matchingType.length === 0)
+      return fail(`must be ${schema.anyOf.map((option) => describeType(option.type ?? 'value')).join(' or ')}, found ${describeValue(value)}`);
     let first: SchemaViolation | undefined;
     for (const option of matchingType) {
       const violation = firstViolation(option, value, path);
@@ -58,8 +77,10 @@ export function firstViolation(schema: SchemaNode, value: JsonValue, path: JsonP
     return fail(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(value)}`);
   }
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) return fail(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return fail(`must be at most ${schema.maxLength} character${schema.maxLength === 1 ? '' : 's'}, found ${JSON.stringify(value)}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      return fail(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      return fail(`must be at most ${schema.maxLength} character${schema.maxLength === 1 ? '' : 's'}, found ${JSON.stringify(value)}`);
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return fail(`${JSON.stringify(value)} does not match ${schema.pattern}`);
   }
   if (typeof value === 'number') {
@@ -69,7 +90,8 @@ export function firstViolation(schema: SchemaNode, value: JsonValue, path: JsonP
     if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return fail(`must be less than ${schema.exclusiveMaximum}, found ${value}`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return fail(`must hold at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      return fail(`must hold at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
     if (schema.items) {
       for (let i = 0; i < value.length; i++) {
         const violation = firstViolation(schema.items, value[i], [...path, i]);

@@ -31,9 +31,17 @@ export async function expandPath(root: string, pattern: string): Promise<string[
     return (await readdir(full)).sort().map((f) => join(full, f));
   }
   const dir = dirname(full);
-  const re = new RegExp(`^${basename(full).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${basename(full)
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => re.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => re.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** Splits a document at line breaks into paragraphs, keeping each span with the paragraph it lies in. */

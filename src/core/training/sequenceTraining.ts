@@ -27,7 +27,9 @@ export async function trainSequenceAdapter(options: WorkspaceTrainOptions, proje
   const data = await loadClassificationData(workspaceRoot, project);
   for (const w of data.warnings) say(`warning: ${w.message}`);
   const what = data.pairs ? 'sentence pairs' : 'texts';
-  say(`data: ${data.train.length} training and ${data.dev.length} dev ${what}; classes ${data.labels.join(', ')} (from the ${data.labelSource === 'project' ? 'project labels' : 'data'})`);
+  say(
+    `data: ${data.train.length} training and ${data.dev.length} dev ${what}; classes ${data.labels.join(', ')} (from the ${data.labelSource === 'project' ? 'project labels' : 'data'})`,
+  );
   const base = await loadBaseModel(project.baseModel, workspaceRoot, options.download);
   say(`base model: ${project.baseModel} (${base.config.model_type}, ${base.config.num_hidden_layers} layers x ${base.config.hidden_size})`);
 

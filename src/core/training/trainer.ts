@@ -150,12 +150,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         onEvent({ type: 'cancelled', epoch, step, checkpoint: lastCheckpoint });
         return { params: best.params, bestEpoch: best.epoch, best: best.scores, history, cancelled: true };
       }
-      const { loss, grads } = await onDevice(runtime, () => runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms }), () => ({
-        epoch,
-        step: step + 1,
-        batch: batchShape(batch),
-        checkpoint: lastCheckpoint,
-      }));
+      const { loss, grads } = await onDevice(
+        runtime,
+        () => runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms }),
+        () => ({
+          epoch,
+          step: step + 1,
+          batch: batchShape(batch),
+          checkpoint: lastCheckpoint,
+        }),
+      );
       const gradArrays = flatten(grads);
       if (!Number.isFinite(loss) || !allFinite(gradArrays)) {
         throw new TrainingError(`training diverged at epoch ${epoch}, step ${step + 1}: the loss became ${loss}; try a learning rate below ${hp.learningRate}`);
@@ -180,11 +184,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const trainLoss = lossSum / stepsPerEpoch;
     const devStarted = performance.now();
-    const dev = await onDevice(runtime, () => evaluate(runtime, task, params, hp.batchSize * 2), () => ({
-      epoch,
-      batch: batchShape(task.dev.slice(0, hp.batchSize * 2)),
-      checkpoint: lastCheckpoint,
-    }));
+    const dev = await onDevice(
+      runtime,
+      () => evaluate(runtime, task, params, hp.batchSize * 2),
+      () => ({
+        epoch,
+        batch: batchShape(task.dev.slice(0, hp.batchSize * 2)),
+        checkpoint: lastCheckpoint,
+      }),
+    );
     const devSeconds = (performance.now() - devStarted) / 1000;
     const isBest = dev.f1 > best.f1;
     if (isBest) {
@@ -194,7 +202,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     history.push({ epoch, trainLoss, dev });
     onEvent({ type: 'epoch', epoch, trainLoss, dev, best: isBest, secondsPerEpoch: (performance.now() - started) / 1000, devSeconds });
     if (history.length >= 3 && trainLoss > 10 * Math.max(history[0].trainLoss, 1e-3)) {
-      throw new TrainingError(`training diverged at epoch ${epoch}: the mean loss rose from ${history[0].trainLoss.toFixed(3)} to ${trainLoss.toFixed(3)}; try a lower learning rate`);
+      throw new TrainingError(
+        `training diverged at epoch ${epoch}: the mean loss rose from ${history[0].trainLoss.toFixed(3)} to ${trainLoss.toFixed(3)}; try a lower learning rate`,
+      );
     }
     if (options.checkpointDir) {
       const checkpoint: TrainingCheckpoint = {

@@ -25,7 +25,8 @@ export const SINGLE_TEXT_SLOTS = 2;
 export function pairSlotTokens(tokenizer: Tokenizer): string[] {
   const e = tokenizer.encode('', '');
   const tokens = e.tokens.filter((_, i) => e.specialTokensMask[i] === 1);
-  if (tokens.length === 0) throw new Error(`the tokenizer of ${tokenizer.source} adds no special tokens around a sentence pair, and PASTA's vectors sit on them`);
+  if (tokens.length === 0)
+    throw new Error(`the tokenizer of ${tokenizer.source} adds no special tokens around a sentence pair, and PASTA's vectors sit on them`);
   return tokens;
 }
 

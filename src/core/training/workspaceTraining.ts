@@ -32,7 +32,8 @@ export async function trainWorkspaceAdapter(options: WorkspaceTrainOptions): Pro
 
   const labels = project.labels.map((l) => l.name);
   const task = prepareTokenTask(base.tokenizer, labels, data.train, data.dev, { maxLength: hp.maxLength, stride: hp.stride, wordSplit: 'tokenizer' });
-  for (const p of task.problems.slice(0, 5)) say(`warning: ${p.docId}: span "${p.text}" (${p.span.label}) does not fall on word boundaries; it was widened to whole words`);
+  for (const p of task.problems.slice(0, 5))
+    say(`warning: ${p.docId}: span "${p.text}" (${p.span.label}) does not fall on word boundaries; it was widened to whole words`);
   return runTrainingJob({
     options,
     project,

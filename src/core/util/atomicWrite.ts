@@ -14,7 +14,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
   try {
     handle = await fs.open(temp, 'wx');
     if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
-    else for (const chunk of data) for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
+    else for (const chunk of data) for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
     await handle.sync();
     await handle.close();
     handle = undefined;

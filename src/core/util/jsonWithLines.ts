@@ -44,7 +44,11 @@ export function parseJsonWithLines(text: string, file: string): JsonWithLines {
     if (c === '[') return parseArray(path, depth);
     if (c === '"') return parseString();
     if (c === '-' || (c >= '0' && c <= '9')) return parseNumber();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (source.startsWith(word, pos)) {
         pos += word.length;
         return value;

@@ -24,14 +24,19 @@ export const exportAnnotations: PastaCommand = {
   id: 'pasta.exportAnnotations',
   async run(ctx, uriArg?: unknown, formatArg?: unknown): Promise<{ file: string; files: number; entities: number } | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the annotations of which workspace folder?' });
+    const folder =
+      folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the annotations of which workspace folder?' });
     if (!folder) {
       if (folders.length === 0) void vscode.window.showErrorMessage('PASTA: open a folder with annotations first.');
       return undefined;
     }
-    const choice = typeof formatArg === 'string' ? FORMATS.find((f) => formatId(f.format) === formatArg) : await vscode.window.showQuickPick(FORMATS, { title: 'PASTA: export annotations as', ignoreFocusOut: true });
+    const choice =
+      typeof formatArg === 'string'
+        ? FORMATS.find((f) => formatId(f.format) === formatArg)
+        : await vscode.window.showQuickPick(FORMATS, { title: 'PASTA: export annotations as', ignoreFocusOut: true });
     if (!choice) {
-      if (typeof formatArg === 'string') void vscode.window.showErrorMessage(`PASTA: unknown export format "${formatArg}"; use ${FORMATS.map((f) => formatId(f.format)).join(', ')}.`);
+      if (typeof formatArg === 'string')
+        void vscode.window.showErrorMessage(`PASTA: unknown export format "${formatArg}"; use ${FORMATS.map((f) => formatId(f.format)).join(', ')}.`);
       return undefined;
     }
     const target =
@@ -52,7 +57,9 @@ export const exportAnnotations: PastaCommand = {
     await writeFileAtomic(target.fsPath, result.text);
     for (const problem of result.skipped) ctx.log.warn(`export: skipped ${problem.message}`);
     const skipped = result.skipped.length > 0 ? ` ${result.skipped.length} file(s) changed since they were annotated were skipped (see the PASTA output).` : '';
-    void vscode.window.showInformationMessage(`PASTA: exported ${result.files} annotated files with ${result.entities} entities to ${vscode.workspace.asRelativePath(target)} (${choice.label}).${skipped}`);
+    void vscode.window.showInformationMessage(
+      `PASTA: exported ${result.files} annotated files with ${result.entities} entities to ${vscode.workspace.asRelativePath(target)} (${choice.label}).${skipped}`,
+    );
     return { file: target.fsPath, files: result.files, entities: result.entities };
   },
 };

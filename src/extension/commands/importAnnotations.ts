@@ -20,7 +20,11 @@ export const importAnnotations: PastaCommand = {
         openLabel: 'Import',
         canSelectMany: false,
         defaultUri: folder.uri,
-        filters: { 'CoNLL (IOB2, BIOES)': ['conll', 'conllu', 'iob', 'iob2', 'bio', 'bioes', 'tsv', 'txt'], 'Prodigy / doccano JSONL': ['jsonl', 'ndjson'], 'All files': ['*'] },
+        filters: {
+          'CoNLL (IOB2, BIOES)': ['conll', 'conllu', 'iob', 'iob2', 'bio', 'bioes', 'tsv', 'txt'],
+          'Prodigy / doccano JSONL': ['jsonl', 'ndjson'],
+          'All files': ['*'],
+        },
       });
       input = picked?.[0];
       if (!input) return undefined;
@@ -52,10 +56,9 @@ export const importAnnotations: PastaCommand = {
     }
     const counts = [...result.entities].map(([label, n]) => `${label} ${n}`).join(', ');
     ctx.log.info(`imported ${input.fsPath} into ${result.relativeTarget}: ${result.documents} documents${counts ? `, ${counts}` : ''}`);
-    const notes = [
-      result.addedToDataSources ? `added to "dataSources" in .pasta/project.json` : undefined,
-      describeAddedLabels(result.addedLabels),
-    ].filter(Boolean);
+    const notes = [result.addedToDataSources ? `added to "dataSources" in .pasta/project.json` : undefined, describeAddedLabels(result.addedLabels)].filter(
+      Boolean,
+    );
     void vscode.window.showInformationMessage(
       `PASTA: imported ${result.documents} documents with ${[...result.entities.values()].reduce((a, b) => a + b, 0)} entities into ${result.relativeTarget}${notes.length ? ` (${notes.join('; ')})` : ''}.`,
     );

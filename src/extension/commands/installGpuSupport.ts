@@ -23,7 +23,9 @@ export const installGpuSupport: PastaCommand = {
   id: 'pasta.installGpuSupport',
   async run(ctx, arg?: unknown): Promise<CudaInstallResult | undefined> {
     if (process.platform !== 'linux' && process.platform !== 'win32') {
-      void vscode.window.showInformationMessage(`PASTA: nothing to install on ${process.platform}: training uses the GPU through WebGPU, which ships with the extension.`);
+      void vscode.window.showInformationMessage(
+        `PASTA: nothing to install on ${process.platform}: training uses the GPU through WebGPU, which ships with the extension.`,
+      );
       return undefined;
     }
     const args = parseArgs(arg);
@@ -39,7 +41,11 @@ export const installGpuSupport: PastaCommand = {
           signal: abort.signal,
           onProgress: ({ phase, done = 0, total }) => {
             if (phase !== 'download' || !total) {
-              progress.report({ message: { resolve: 'looking up the package', download: 'downloading', verify: 'checking its SHA-512', extract: 'placing the libraries' }[phase] });
+              progress.report({
+                message: { resolve: 'looking up the package', download: 'downloading', verify: 'checking its SHA-512', extract: 'placing the libraries' }[
+                  phase
+                ],
+              });
               return;
             }
             const percent = (done / total) * 100;
@@ -54,7 +60,9 @@ export const installGpuSupport: PastaCommand = {
     const libraries = describeCudaLibraries(report);
     ctx.log.info(`CUDA libraries: ${libraries}`);
     if (report.missing.length === 0) {
-      void vscode.window.showInformationMessage(`PASTA: CUDA support installed (onnxruntime ${result.version}); training with device "auto" or "cuda" now uses the GPU.`);
+      void vscode.window.showInformationMessage(
+        `PASTA: CUDA support installed (onnxruntime ${result.version}); training with device "auto" or "cuda" now uses the GPU.`,
+      );
     } else {
       void vscode.window.showWarningMessage(`PASTA: CUDA support installed, but the provider will not load until this is fixed: ${libraries}`);
     }

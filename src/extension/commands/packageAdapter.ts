@@ -52,7 +52,11 @@ async function pickAdapter(ctx: PastaContext, name: string | undefined): Promise
   // ignoreFocusOut, as every PASTA pick: run from the palette while a webview (the training dashboard, say) is the
   // active editor, VS Code gives focus back to that webview as the palette closes, and the webview takes it
   // asynchronously, after this pick has opened: without it the pick would close at once.
-  const pick = await vscode.window.showQuickPick(items, { title: 'PASTA: Package Adapter into Repository', placeHolder: 'The adapter to package', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'PASTA: Package Adapter into Repository',
+    placeHolder: 'The adapter to package',
+    ignoreFocusOut: true,
+  });
   return pick?.adapter;
 }
 
@@ -91,10 +95,12 @@ export const packageAdapter: PastaCommand = {
 
     let staged = false;
     if (await insideGitWorkTree(root)) {
-      const stage = args.gitAdd ?? (await vscode.window.showInformationMessage(
-        `PASTA: ${chosen.name} is ready to commit: ${sizeKb} KB in ${rel} (model card ${MODEL_CARD_FILE} written).`,
-        'Stage with git add',
-      )) === 'Stage with git add';
+      const stage =
+        args.gitAdd ??
+        (await vscode.window.showInformationMessage(
+          `PASTA: ${chosen.name} is ready to commit: ${sizeKb} KB in ${rel} (model card ${MODEL_CARD_FILE} written).`,
+          'Stage with git add',
+        )) === 'Stage with git add';
       if (stage) {
         await run('git', ['add', '--', rel], { cwd: root });
         staged = true;

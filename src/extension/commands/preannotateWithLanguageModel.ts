@@ -57,7 +57,9 @@ export const preannotateWithLanguageModel: PastaCommand = {
     const files = await targets(ctx, uriArg, urisArg);
     if (!files) return undefined;
     if ([...files.values()].every((f) => f.length === 0)) {
-      void vscode.window.showInformationMessage('PASTA: no file to pre-annotate: every text file has annotations or suggestions already, or the files are outside the workspace.');
+      void vscode.window.showInformationMessage(
+        'PASTA: no file to pre-annotate: every text file has annotations or suggestions already, or the files are outside the workspace.',
+      );
       return [];
     }
     const model = await chatModelFromSettings(ctx.extension.secrets);
@@ -104,7 +106,10 @@ export const preannotateWithLanguageModel: PastaCommand = {
     for (const o of failed) ctx.log.warn(`pre-annotation: ${o.file}: ${o.status === 'failed' ? o.reason : ''}`);
     const summary = `Suggestions for ${suggested.length} of ${total} file${total === 1 ? '' : 's'} (${describeUsage(usage)}).`;
     if (stopped) void vscode.window.showErrorMessage(`PASTA: stopped: ${stopped}. ${summary} Run it again to continue.`);
-    else if (failed.length > 0) void vscode.window.showWarningMessage(`PASTA: ${failed[0].file}: ${failed[0].status === 'failed' ? failed[0].reason : ''}${failed.length > 1 ? ` (and ${failed.length - 1} more, see the PASTA log)` : ''}. ${summary}`);
+    else if (failed.length > 0)
+      void vscode.window.showWarningMessage(
+        `PASTA: ${failed[0].file}: ${failed[0].status === 'failed' ? failed[0].reason : ''}${failed.length > 1 ? ` (and ${failed.length - 1} more, see the PASTA log)` : ''}. ${summary}`,
+      );
     else void vscode.window.showInformationMessage(`PASTA: ${summary} Accept or reject them in the review panel.`);
     const first = suggested[0];
     const folder = first && [...files.keys()].find((f) => files.get(f)!.includes(first.file));

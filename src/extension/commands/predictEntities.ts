@@ -15,7 +15,9 @@ export const predictEntities: PastaCommand = {
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) {
-      void vscode.window.showWarningMessage(`PASTA: ${vscode.workspace.asRelativePath(uri)} has unsaved changes; predictions and annotations use the saved file.`);
+      void vscode.window.showWarningMessage(
+        `PASTA: ${vscode.workspace.asRelativePath(uri)} has unsaved changes; predictions and annotations use the saved file.`,
+      );
     }
     const predictions = predictionsOf(ctx);
     // The editor shows what the panel lists: highlighting with the model goes on with it.

@@ -8,7 +8,7 @@ export const setLanguageModelApiKey: PastaCommand = {
   async run(ctx): Promise<boolean> {
     const key = await vscode.window.showInputBox({
       title: 'PASTA: API key of the language-model endpoint',
-      prompt: 'Sent as a bearer token to pasta.preannotate.endpoint; kept in VS Code\'s secret storage. Leave empty to remove it.',
+      prompt: "Sent as a bearer token to pasta.preannotate.endpoint; kept in VS Code's secret storage. Leave empty to remove it.",
       password: true,
       ignoreFocusOut: true,
     });

@@ -13,9 +13,8 @@ export const showDeviceInfo: PastaCommand = {
     // The latest adapter is read from the workspace only when it is trusted (nothing is loaded, only listed,
     // but restricted mode reads no adapter files).
     const root = folder && vscode.workspace.isTrusted ? folder.uri.fsPath : undefined;
-    const markdown = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'PASTA: looking for GPUs' },
-      async () => formatDeviceReport(await deviceReport(root), 'markdown'),
+    const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PASTA: looking for GPUs' }, async () =>
+      formatDeviceReport(await deviceReport(root), 'markdown'),
     );
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);

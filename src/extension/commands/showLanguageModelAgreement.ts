@@ -6,7 +6,9 @@ function agreementMarkdown(folder: string, agreement: Agreement): string {
   const pct = (x: number) => (100 * x).toFixed(1);
   const lines = [`# Language-model suggestions against accepted annotations (${folder})`, ''];
   if (agreement.files.length === 0) {
-    lines.push('No file has both language-model suggestions and accepted annotations for its current text yet: pre-annotate files, then accept or correct the suggestions in the review panel.');
+    lines.push(
+      'No file has both language-model suggestions and accepted annotations for its current text yet: pre-annotate files, then accept or correct the suggestions in the review panel.',
+    );
   } else {
     const { micro, byLabel, labels } = agreement.report;
     lines.push(`Entity level (same start, end and label), over ${agreement.files.length} file${agreement.files.length === 1 ? '' : 's'}.`, '');

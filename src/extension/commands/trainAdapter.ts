@@ -83,13 +83,19 @@ async function report(ctx: PastaContext, finished: FinishedTraining): Promise<vo
     if (!ctx.statusBar.activeAdapter) await ctx.statusBar.setActiveAdapter(name);
     const best = run.epochs.find((e) => e.epoch === run.bestEpoch);
     const score = best ? ` dev ${run.task === 'sequence' ? 'macro-F1' : 'F1'} ${(100 * best.f1).toFixed(1)} (epoch ${best.epoch})` : '';
-    const choice = await vscode.window.showInformationMessage(`PASTA: adapter ${name} trained on ${run.device ?? 'cpu'}:${score}.`, 'Highlight entities with it', 'Show Dashboard');
+    const choice = await vscode.window.showInformationMessage(
+      `PASTA: adapter ${name} trained on ${run.device ?? 'cpu'}:${score}.`,
+      'Highlight entities with it',
+      'Show Dashboard',
+    );
     if (choice === 'Highlight entities with it') await highlightWith(ctx, name);
     if (choice === 'Show Dashboard') ctx.dashboard.show(false);
     return;
   }
   if (run.status === 'cancelled') {
-    const resumable = run.checkpoint ? ' Its last epoch checkpoint is kept: train the same adapter again to resume.' : ' No epoch had finished, so there is nothing to resume.';
+    const resumable = run.checkpoint
+      ? ' Its last epoch checkpoint is kept: train the same adapter again to resume.'
+      : ' No epoch had finished, so there is nothing to resume.';
     void vscode.window.showInformationMessage(`PASTA: training of ${name} was cancelled.${resumable}`);
     return;
   }

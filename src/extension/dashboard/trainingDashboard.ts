@@ -117,5 +117,9 @@ export class TrainingDashboard implements vscode.Disposable {
 /** A run stored while it was running was interrupted by a reload or a closed window. */
 function interruptedIfRunning(run: RunView): RunView {
   if (run.status !== 'running') return run;
-  return { ...run, status: 'failed', message: 'interrupted: the window was reloaded or closed during training; train the same adapter again to resume from its last epoch' };
+  return {
+    ...run,
+    status: 'failed',
+    message: 'interrupted: the window was reloaded or closed during training; train the same adapter again to resume from its last epoch',
+  };
 }

@@ -37,11 +37,20 @@ export async function chatModelFromSettings(secrets: vscode.SecretStorage, scope
     return new ChatCompletionsEndpoint({ url: settings.endpoint, model: settings.model, apiKey, timeoutMs: settings.timeoutSeconds * 1000 });
   }
   const byFamily = settings.editorModel ? await selectEditorModels(vscode, { family: settings.editorModel }) : undefined;
-  const models = Array.isArray(byFamily) ? byFamily : settings.editorModel ? await selectEditorModels(vscode, { id: settings.editorModel }) : await selectEditorModels(vscode, {});
+  const models = Array.isArray(byFamily)
+    ? byFamily
+    : settings.editorModel
+      ? await selectEditorModels(vscode, { id: settings.editorModel })
+      : await selectEditorModels(vscode, {});
   if (typeof models === 'string') return models;
   if (models.length === 1) return new EditorLanguageModel(vscode, models[0]);
   const picked = await vscode.window.showQuickPick(
-    models.map((model) => ({ label: model.name, description: `${model.vendor} · ${model.family}`, detail: `up to ${model.maxInputTokens.toLocaleString('en-US')} input tokens`, model })),
+    models.map((model) => ({
+      label: model.name,
+      description: `${model.vendor} · ${model.family}`,
+      detail: `up to ${model.maxInputTokens.toLocaleString('en-US')} input tokens`,
+      model,
+    })),
     { title: 'PASTA: which language model suggests entities?', placeHolder: 'Set pasta.preannotate.editorModel to skip this question' },
   );
   return picked ? new EditorLanguageModel(vscode, picked.model) : undefined;

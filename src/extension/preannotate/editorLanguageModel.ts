@@ -12,7 +12,12 @@ export interface LanguageModelApi {
   lm: { selectChatModels(selector?: vscode.LanguageModelChatSelector): Thenable<vscode.LanguageModelChat[]> };
   LanguageModelChatMessage: { User(content: string): vscode.LanguageModelChatMessage; Assistant(content: string): vscode.LanguageModelChatMessage };
   CancellationTokenSource: new () => vscode.CancellationTokenSource;
-  LanguageModelError: { new (...args: never[]): vscode.LanguageModelError; NoPermissions(): vscode.LanguageModelError; Blocked(): vscode.LanguageModelError; NotFound(): vscode.LanguageModelError };
+  LanguageModelError: {
+    new (...args: never[]): vscode.LanguageModelError;
+    NoPermissions(): vscode.LanguageModelError;
+    Blocked(): vscode.LanguageModelError;
+    NotFound(): vscode.LanguageModelError;
+  };
 }
 
 const JUSTIFICATION = 'PASTA Studio asks a language model to suggest entities in your files; you accept or reject each suggestion before anything is written.';
@@ -29,7 +34,9 @@ export class EditorLanguageModel implements ChatModel {
 
   async complete(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatAnswer> {
     signal?.throwIfAborted();
-    const asked = messages.map((m) => (m.role === 'assistant' ? this.api.LanguageModelChatMessage.Assistant(m.content) : this.api.LanguageModelChatMessage.User(m.content)));
+    const asked = messages.map((m) =>
+      m.role === 'assistant' ? this.api.LanguageModelChatMessage.Assistant(m.content) : this.api.LanguageModelChatMessage.User(m.content),
+    );
     const cancellation = new this.api.CancellationTokenSource();
     const onAbort = () => cancellation.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -54,7 +61,8 @@ export class EditorLanguageModel implements ChatModel {
     const { LanguageModelError } = this.api;
     const message = (error as Error)?.message ?? String(error);
     if (error instanceof LanguageModelError) {
-      if (error.code === LanguageModelError.NoPermissions().code) return `${this.model.name}: PASTA Studio may not use this language model (consent not given): ${message}`;
+      if (error.code === LanguageModelError.NoPermissions().code)
+        return `${this.model.name}: PASTA Studio may not use this language model (consent not given): ${message}`;
       if (error.code === LanguageModelError.Blocked().code) return `${this.model.name}: the request was blocked (quota or rate limit): ${message}`;
       if (error.code === LanguageModelError.NotFound().code) return `${this.model.name} is no longer available: ${message}`;
     }
@@ -66,6 +74,8 @@ export class EditorLanguageModel implements ChatModel {
 export async function selectEditorModels(api: LanguageModelApi, selector: vscode.LanguageModelChatSelector): Promise<vscode.LanguageModelChat[] | string> {
   const models = await api.lm.selectChatModels(selector);
   if (models.length > 0) return models;
-  const wanted = Object.entries(selector).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
+  const wanted = Object.entries(selector)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(', ');
   return `the editor offers no language model${wanted ? ` with ${wanted}` : ''}; install or sign in to an extension that provides one (e.g. GitHub Copilot Chat), or set pasta.preannotate.source to "endpoint"`;
 }

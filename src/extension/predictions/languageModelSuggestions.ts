@@ -18,7 +18,14 @@ export async function languageModelSuggestions(file: WorkspaceFile, text: string
   const suggestions = await readSuggestions(file.folder.uri.fsPath, file.relativePath);
   if (!suggestions || !isFreshFor(suggestions, text)) return { spans: [] };
   return {
-    spans: suggestions.spans.map((s) => ({ start: s.start, end: s.end, label: s.label, confidence: 1, adapter: suggestions.source.model, source: 'language-model' })),
+    spans: suggestions.spans.map((s) => ({
+      start: s.start,
+      end: s.end,
+      label: s.label,
+      confidence: 1,
+      adapter: suggestions.source.model,
+      source: 'language-model',
+    })),
     summary: `Suggested by ${suggestions.source.model}: ${describeUsage(suggestions.usage)}`,
   };
 }

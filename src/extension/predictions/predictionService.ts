@@ -90,7 +90,13 @@ export class PredictionService implements vscode.Disposable {
       if (this.outdated) await this.releaseAll();
       const predictor = this.predictorFor(folder);
       const t0 = Date.now();
-      const spans = texts.length === 0 ? [] : await predictor.predict(texts, texts.map(() => adapter));
+      const spans =
+        texts.length === 0
+          ? []
+          : await predictor.predict(
+              texts,
+              texts.map(() => adapter),
+            );
       this.log.debug(`predicted ${texts.length} text(s) of ${folder.name} with ${adapter} in ${Date.now() - t0} ms`);
       if (predictor.device) this.statusBar.setResolvedDevice(predictor.device);
       // The status bar names the adapter in use, also when it was found rather than chosen.

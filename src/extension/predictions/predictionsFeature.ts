@@ -75,7 +75,11 @@ export class PredictionsFeature implements vscode.Disposable {
           for (let i = 0; i < candidates.length && !token.isCancellationRequested; i += FILES_PER_BATCH) {
             progress.report({ message: `${i} of ${candidates.length} files`, increment: (100 * FILES_PER_BATCH) / Math.max(candidates.length, 1) });
             const batch = candidates.slice(i, i + FILES_PER_BATCH);
-            const { spans } = await predictTexts(this.service, folder, batch.map((c) => c.text));
+            const { spans } = await predictTexts(
+              this.service,
+              folder,
+              batch.map((c) => c.text),
+            );
             batch.forEach((c, k) => predicted.push({ uri: c.uri, file: c.file, spans: spans[k] }));
           }
           const byFile = new Map(predicted.map((p) => [p.file, p.uri]));

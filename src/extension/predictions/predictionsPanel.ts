@@ -53,7 +53,10 @@ export class PredictionsPanel implements vscode.Disposable {
         if (this.uri && (!changed || changed.toString() === this.uri.toString())) this.enqueue(() => this.reloadAnnotations());
       }),
       deps.service.onDidChangeModel(() => this.panel && this.enqueue(() => this.predict())),
-      followDocument(() => (this.panel ? this.uri : undefined), (document) => this.enqueue(() => this.follow(document))),
+      followDocument(
+        () => (this.panel ? this.uri : undefined),
+        (document) => this.enqueue(() => this.follow(document)),
+      ),
     );
   }
 
@@ -61,11 +64,21 @@ export class PredictionsPanel implements vscode.Disposable {
   async open(uri: vscode.Uri): Promise<boolean> {
     const file = this.deps.annotations.locate(uri);
     if (!file) {
-      void vscode.window.showErrorMessage(`PASTA: ${uri.fsPath || uri.toString()} is not inside a workspace folder; only workspace files can be predicted and annotated.`);
+      void vscode.window.showErrorMessage(
+        `PASTA: ${uri.fsPath || uri.toString()} is not inside a workspace folder; only workspace files can be predicted and annotated.`,
+      );
       return false;
     }
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(PREDICTIONS_VIEW_TYPE, 'PASTA Predictions', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options()));
+    else
+      this.attach(
+        vscode.window.createWebviewPanel(
+          PREDICTIONS_VIEW_TYPE,
+          'PASTA Predictions',
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+          this.options(),
+        ),
+      );
     await this.target(uri, file);
     return true;
   }
@@ -139,7 +152,10 @@ export class PredictionsPanel implements vscode.Disposable {
       this.text = await file.store.readText(file.relativePath);
       await this.reloadAnnotations(false);
       this.suggested = await languageModelSuggestions(file, this.text);
-      const { adapter, spans: [spans] } = await predictTexts(this.deps.service, file.folder, [this.text]);
+      const {
+        adapter,
+        spans: [spans],
+      } = await predictTexts(this.deps.service, file.folder, [this.text]);
       if (file !== this.file) return;
       this.adapter = adapter;
       this.predictions = spans;
@@ -149,7 +165,8 @@ export class PredictionsPanel implements vscode.Disposable {
       }
     } catch (err) {
       this.predictions = [];
-      this.status = err instanceof RestrictedModeError ? 'restricted' : err instanceof NoAdapterError ? (this.suggested.spans.length ? 'ready' : 'no-adapter') : 'error';
+      this.status =
+        err instanceof RestrictedModeError ? 'restricted' : err instanceof NoAdapterError ? (this.suggested.spans.length ? 'ready' : 'no-adapter') : 'error';
       this.message = (err as Error).message;
       if (this.status === 'error') this.deps.log.error(`predicting ${file.relativePath}: ${(err as Error).stack ?? err}`);
     }

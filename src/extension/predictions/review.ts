@@ -11,7 +11,12 @@ const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 const same = (a: Span, b: Span) => a.start === b.start && a.end === b.end && a.label === b.label;
 
 /** Predictions of `text` that are neither rejected nor already annotated as such, in text order. */
-export function reviewItems(text: string, predicted: readonly (PredictedSpan & { source?: 'language-model' })[], annotated: readonly Span[], rejected: readonly RejectedSpan[]): PredictionItem[] {
+export function reviewItems(
+  text: string,
+  predicted: readonly (PredictedSpan & { source?: 'language-model' })[],
+  annotated: readonly Span[],
+  rejected: readonly RejectedSpan[],
+): PredictionItem[] {
   return withoutRejected(predicted, rejected, text)
     .filter((p) => !annotated.some((a) => same(a, p)))
     .sort((a, b) => a.start - b.start)

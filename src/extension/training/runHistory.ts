@@ -49,7 +49,13 @@ export function applyEvent(run: RunView, event: WorkerEvent): RunView {
       return {
         ...run,
         losses: appendLoss(run.losses, { step: event.step, loss: event.loss }),
-        latest: { epoch: event.epoch, step: event.step, tokensPerSecond: event.tokensPerSecond, etaSeconds: event.etaSeconds, learningRate: event.learningRate },
+        latest: {
+          epoch: event.epoch,
+          step: event.step,
+          tokensPerSecond: event.tokensPerSecond,
+          etaSeconds: event.etaSeconds,
+          learningRate: event.learningRate,
+        },
       };
     case 'epoch': {
       const row = epochRow(event.epoch, event.trainLoss, event.dev, event.best, event.secondsPerEpoch);

@@ -77,7 +77,11 @@ async function askBaseModel(project: Project): Promise<string | undefined> {
     { label: '$(folder) Local model folder…', description: 'config.json, model.safetensors and tokenizer files', value: 'folder' },
     { label: '$(cloud-download) Hugging Face hub id…', description: 'e.g. bert-base-cased', value: 'hub' },
   );
-  const pick = await vscode.window.showQuickPick(items, { title: 'PASTA: Train Adapter (2/3): base model', placeHolder: 'The frozen encoder', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'PASTA: Train Adapter (2/3): base model',
+    placeHolder: 'The frozen encoder',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.value === 'folder') {
     const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Base model folder' });

@@ -71,7 +71,8 @@ export class TrainingRuns implements vscode.Disposable {
     this.log.info(`training ${request.adapterName} in worker process ${worker.pid} (${JSON.stringify(request.overrides)}${request.resume ? ', resume' : ''})`);
     const finished = worker.result.then(async (result) => {
       run = { ...finishRun(run, ...ending(result, cancelRequested)), task: result.kind === 'done' ? result.outcome.task : run.task };
-      if (result.kind === 'done' && result.outcome.adapterDir) run = { ...run, adapterDir: result.outcome.adapterDir, device: result.outcome.device ?? run.device };
+      if (result.kind === 'done' && result.outcome.adapterDir)
+        run = { ...run, adapterDir: result.outcome.adapterDir, device: result.outcome.device ?? run.device };
       this.active = undefined;
       events.dispose();
       await this.extension.workspaceState.update(LAST_RUN_KEY, run);

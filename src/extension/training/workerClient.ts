@@ -11,9 +11,7 @@ import {
 } from '../../protocol/trainingWorker.js';
 
 export type WorkerResult =
-  | { kind: 'done'; outcome: TrainingOutcome }
-  | { kind: 'error'; errorKind: WorkerErrorKind; message: string }
-  | { kind: 'crashed'; reason: string };
+  { kind: 'done'; outcome: TrainingOutcome } | { kind: 'error'; errorKind: WorkerErrorKind; message: string } | { kind: 'crashed'; reason: string };
 
 export interface WorkerOptions {
   /** dist/trainingWorker.js (or the TypeScript source with execArgv ['--import', 'tsx'] in tests). */
@@ -89,7 +87,11 @@ export function startTrainingWorker(options: WorkerOptions): TrainingWorker {
 function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   // Node ends an uncaught error's report with its version line: the error itself is the last line naming one.
-  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Node\.js v\d/.test(l));
   const lastLine = lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1);
   return `the training worker ${how} before it finished${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}`;
 }

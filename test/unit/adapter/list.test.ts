@@ -48,7 +48,10 @@ describe('listAdapters', () => {
     await saveAdapter(adapterDir(ws, 'ner'), config, fixtureTensors(config));
     renameSync(adapterDir(ws, 'ner'), join(ws, '.pasta', 'adapters', '.ner.previous'));
     const { adapters, problems } = await listAdapters(ws);
-    assert.deepEqual(adapters.map((a) => a.name), ['ner']);
+    assert.deepEqual(
+      adapters.map((a) => a.name),
+      ['ner'],
+    );
     assert.deepEqual(problems, []);
     assert.ok(existsSync(join(adapterDir(ws, 'ner'), 'adapter_model.safetensors')));
     await loadAdapter(adapterDir(ws, 'ner'));
@@ -63,6 +66,8 @@ describe('removeAdapter', () => {
     await removeAdapter(ws, 'ner');
     assert.equal(existsSync(adapterDir(ws, 'ner')), false);
     await assert.rejects(removeAdapter(ws, 'ner'), { message: `${adapterDir(ws, 'ner')}: no adapter named 'ner'` });
-    await assert.rejects(removeAdapter(ws, '../x'), { message: `${join(ws, '.pasta', 'adapters')}: "../x" is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)` });
+    await assert.rejects(removeAdapter(ws, '../x'), {
+      message: `${join(ws, '.pasta', 'adapters')}: "../x" is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)`,
+    });
   });
 });

@@ -50,14 +50,30 @@ describe('project.json defaults', () => {
   it('defaults follow the reference NER script where it has one', () => {
     const p = defaultProject();
     assert.deepEqual(p.hyperparameters, {
-      epochs: 20, batchSize: 16, learningRate: 3e-3, warmupRatio: 0.1, weightDecay: 0, maxLength: 128, stride: 32, patience: 5, seed: 42, threads: 0, device: 'auto',
+      epochs: 20,
+      batchSize: 16,
+      learningRate: 3e-3,
+      warmupRatio: 0.1,
+      weightDecay: 0,
+      maxLength: 128,
+      stride: 32,
+      patience: 5,
+      seed: 42,
+      threads: 0,
+      device: 'auto',
     });
     assert.equal(p.baseModel, 'all-MiniLM-L6-v2');
     assert.equal(p.task, 'token');
     assert.deepEqual(p.dev, { fraction: 0.1, seed: 42 });
-    assert.deepEqual(p.dataSources, [{ path: '.pasta/annotations', format: 'annotations' }, { path: '.pasta/datasets/*.jsonl', format: 'jsonl' }]);
+    assert.deepEqual(p.dataSources, [
+      { path: '.pasta/annotations', format: 'annotations' },
+      { path: '.pasta/datasets/*.jsonl', format: 'jsonl' },
+    ]);
     assert.equal(p.activeAdapter, null);
-    assert.deepEqual(p.labels.map((l) => l.name), ['person', 'location', 'corporation', 'product', 'creative-work', 'group']);
+    assert.deepEqual(
+      p.labels.map((l) => l.name),
+      ['person', 'location', 'corporation', 'product', 'creative-work', 'group'],
+    );
   });
 
   it('the schema states the same defaults and uses only keywords the checker understands', () => {
@@ -66,7 +82,10 @@ describe('project.json defaults', () => {
     assert.deepEqual(props.labels.default, p.labels);
     assert.equal(props.baseModel.default, p.baseModel);
     assert.equal(props.task.default, p.task);
-    assert.deepEqual(props.dataSources.default, p.dataSources.map((s) => s.path));
+    assert.deepEqual(
+      props.dataSources.default,
+      p.dataSources.map((s) => s.path),
+    );
     assert.deepEqual(props.dev.default, p.dev);
     assert.equal(props.activeAdapter.default, null);
     for (const [key, value] of Object.entries(DEFAULT_HYPERPARAMETERS)) assert.equal(props.hyperparameters.properties![key].default, value, key);
@@ -121,17 +140,26 @@ describe('project.json errors name the file, the line and the field', () => {
     assert.equal(problemOf(text({ hyperparameters: { epochs: 3, batchSize: 0 } })), '4: hyperparameters.batchSize must be at least 1, found 0');
     assert.equal(problemOf(text({ hyperparameters: { epochs: 1.5 } })), '3: hyperparameters.epochs must be an integer, found 1.5');
     assert.equal(problemOf(text({ hyperparameters: { learningRate: 0 } })), '3: hyperparameters.learningRate must be more than 0, found 0');
-    assert.equal(problemOf(text({ hyperparameters: { device: 'tpu' } })), '3: hyperparameters.device must be one of "auto", "cpu", "webgpu", "cuda", "dml", "coreml", found "tpu"');
+    assert.equal(
+      problemOf(text({ hyperparameters: { device: 'tpu' } })),
+      '3: hyperparameters.device must be one of "auto", "cpu", "webgpu", "cuda", "dml", "coreml", found "tpu"',
+    );
     assert.equal(problemOf(text({ task: 'ner' })), '2: task must be one of "token", "sequence", found "ner"');
     assert.equal(problemOf(text({ dev: { fraction: 1 } })), '3: dev.fraction must be less than 1, found 1');
     assert.equal(problemOf(text({ dataSources: ['a.jsonl', 7] })), '4: dataSources[1] must be a string or an object, found 7');
-    assert.equal(problemOf(text({ dataSources: [{ path: 'a.txt', format: 'csv' }] })), '5: dataSources[0].format must be one of "annotations", "jsonl", "conll", found "csv"');
+    assert.equal(
+      problemOf(text({ dataSources: [{ path: 'a.txt', format: 'csv' }] })),
+      '5: dataSources[0].format must be one of "annotations", "jsonl", "conll", found "csv"',
+    );
     assert.equal(problemOf(text({ activeAdapter: '../x' })), '2: activeAdapter "../x" does not match ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$');
     assert.equal(problemOf('[]'), '1: the project must be an object, found an array');
   });
 
   it('unknown fields, with the known ones listed', () => {
-    assert.equal(problemOf(text({ task: 'token', learningRate: 0.1 })), '3: learningRate is not a known field (known: labels, baseModel, task, dataSources, dev, hyperparameters, activeAdapter)');
+    assert.equal(
+      problemOf(text({ task: 'token', learningRate: 0.1 })),
+      '3: learningRate is not a known field (known: labels, baseModel, task, dataSources, dev, hyperparameters, activeAdapter)',
+    );
     assert.match(problemOf(text({ hyperparameters: { lr: 0.1 } })), /^3: hyperparameters\.lr is not a known field \(known: epochs, batchSize, learningRate/);
   });
 
@@ -141,17 +169,30 @@ describe('project.json errors name the file, the line and the field', () => {
     assert.equal(problemOf(labels([{ name: 'a', color: 'red', key: 'a' }])), '5: labels[0].color "red" does not match ^#[0-9a-fA-F]{6}$');
     assert.equal(problemOf(labels([{ name: 'a', color: '#000000', key: 'ab' }])), '6: labels[0].key must be at most 1 character, found "ab"');
     assert.equal(
-      problemOf(labels([{ name: 'a', color: '#000000', key: 'a' }, { name: 'a', color: '#000000', key: 'b' }])),
+      problemOf(
+        labels([
+          { name: 'a', color: '#000000', key: 'a' },
+          { name: 'a', color: '#000000', key: 'b' },
+        ]),
+      ),
       '9: labels[1].name "a" is already the name of labels[0]',
     );
     assert.equal(
-      problemOf(labels([{ name: 'a', color: '#000000', key: 'a' }, { name: 'b', color: '#000000', key: 'a' }])),
+      problemOf(
+        labels([
+          { name: 'a', color: '#000000', key: 'a' },
+          { name: 'b', color: '#000000', key: 'a' },
+        ]),
+      ),
       '11: labels[1].key "a" is already the key of labels[0]',
     );
   });
 
   it('rules across fields: dev file or fraction, stride below maxLength', () => {
-    assert.equal(problemOf(text({ dev: { fraction: 0.2, file: 'dev.conll' } })), '4: dev.file excludes "fraction" and "seed": the dev split is either a file or a random fraction');
+    assert.equal(
+      problemOf(text({ dev: { fraction: 0.2, file: 'dev.conll' } })),
+      '4: dev.file excludes "fraction" and "seed": the dev split is either a file or a random fraction',
+    );
     assert.equal(problemOf(text({ hyperparameters: { stride: 128 } })), '3: hyperparameters.stride must be less than maxLength (128), found 128');
     assert.equal(problemOf(text({ hyperparameters: { maxLength: 16 } })), '3: hyperparameters.maxLength must be more than stride (32), found 16');
   });

@@ -55,7 +55,10 @@ describe('loadAdapter refuses', () => {
 
   it('labels that do not agree with each other', async () => {
     const config = fixtureConfig();
-    assert.match(await refusal(await writeAdapter(pretty({ ...config, label2id: { ...config.label2id, O: 3 } }))), /:\d+: label2id must map "O" to 0 as id2label does$/);
+    assert.match(
+      await refusal(await writeAdapter(pretty({ ...config, label2id: { ...config.label2id, O: 3 } }))),
+      /:\d+: label2id must map "O" to 0 as id2label does$/,
+    );
     const { 'B-person': _, ...label2id } = config.label2id;
     const noInside = { ...config, id2label: { ...config.id2label, '1': 'X-person' }, label2id: { ...label2id, 'X-person': 1 } };
     assert.match(await refusal(await writeAdapter(pretty(noInside))), /id2label\["1"\] "X-person" is neither O nor an IOB2 tag/);
@@ -69,16 +72,25 @@ describe('loadAdapter refuses', () => {
   it('a missing tensor', async () => {
     const { 'classifier.bias': _, ...tensors } = fixtureTensors(fixtureConfig());
     const dir = await writeAdapter(pretty(fixtureConfig()), tensors);
-    assert.equal(await refusal(dir), "/adapter_model.safetensors: has no tensor 'classifier.bias' (an adapter holds pasta_vectors, classifier.weight, classifier.bias)");
+    assert.equal(
+      await refusal(dir),
+      "/adapter_model.safetensors: has no tensor 'classifier.bias' (an adapter holds pasta_vectors, classifier.weight, classifier.bias)",
+    );
   });
 
   it('a tensor of the wrong shape, and vectors for another number of slots', async () => {
     const tensors = fixtureTensors(fixtureConfig());
     const wrongHead = await writeAdapter(pretty(fixtureConfig()), { ...tensors, 'classifier.weight': { shape: [5, 9], data: new Float32Array(45) } });
-    assert.equal(await refusal(wrongHead), "/adapter_model.safetensors: tensor 'classifier.weight' has shape [5, 9] but adapter_config.json says [5, 8] (labels in id2label, hidden_size)");
+    assert.equal(
+      await refusal(wrongHead),
+      "/adapter_model.safetensors: tensor 'classifier.weight' has shape [5, 9] but adapter_config.json says [5, 8] (labels in id2label, hidden_size)",
+    );
     const threeSlots = fixtureTensors(fixtureConfig({ slots: 3 }));
     const slots = await writeAdapter(pretty(fixtureConfig()), { ...threeSlots });
-    assert.equal(await refusal(slots), "/adapter_model.safetensors: tensor 'pasta_vectors' has shape [2, 3, 8] but adapter_config.json says [2, 2, 8] (num_layers, num_special_token_slots, hidden_size)");
+    assert.equal(
+      await refusal(slots),
+      "/adapter_model.safetensors: tensor 'pasta_vectors' has shape [2, 3, 8] but adapter_config.json says [2, 2, 8] (num_layers, num_special_token_slots, hidden_size)",
+    );
   });
 
   it('a tensor that is not part of an adapter, or not float32', async () => {
@@ -100,13 +112,38 @@ describe('loadAdapter refuses', () => {
 
 describe('verifyAdapterForBase', () => {
   const baseConfig = (overrides: Partial<BertLikeConfig> = {}): EncoderConfig => ({
-    model_type: 'bert', vocab_size: 100, hidden_size: 8, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 32,
-    hidden_act: 'gelu', layer_norm_eps: 1e-12, max_position_embeddings: 64, type_vocab_size: 2, pad_token_id: 0,
-    embedding_size: 8, initializer_range: 0.02, hidden_dropout_prob: 0.1, raw: {}, ...overrides,
+    model_type: 'bert',
+    vocab_size: 100,
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    num_attention_heads: 2,
+    intermediate_size: 32,
+    hidden_act: 'gelu',
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: 64,
+    type_vocab_size: 2,
+    pad_token_id: 0,
+    embedding_size: 8,
+    initializer_range: 0.02,
+    hidden_dropout_prob: 0.1,
+    raw: {},
+    ...overrides,
   });
   const base = (overrides: Partial<BertLikeConfig> = {}, sha256 = BASE_SHA) => {
     const config = baseConfig(overrides);
-    return { config, fingerprint: { sha256, signature: { model_type: config.model_type, hidden_size: config.hidden_size, num_hidden_layers: config.num_hidden_layers, num_attention_heads: config.num_attention_heads, vocab_size: config.vocab_size } } };
+    return {
+      config,
+      fingerprint: {
+        sha256,
+        signature: {
+          model_type: config.model_type,
+          hidden_size: config.hidden_size,
+          num_hidden_layers: config.num_hidden_layers,
+          num_attention_heads: config.num_attention_heads,
+          vocab_size: config.vocab_size,
+        },
+      },
+    };
   };
   const adapter = { name: 'ner', dir: '/ws/.pasta/adapters/ner', config: fixtureConfig() as AdapterConfig };
   const file = '/ws/.pasta/adapters/ner/adapter_config.json';
@@ -120,7 +157,9 @@ describe('verifyAdapterForBase', () => {
       name: 'InputError',
       message: `${file}: adapter 'ner' was trained on a base with hidden size 8; this base has 768`,
     });
-    assert.throws(() => verifyAdapterForBase(adapter, base({ num_hidden_layers: 12 })), { message: `${file}: adapter 'ner' was trained on a base with layers 2; this base has 12` });
+    assert.throws(() => verifyAdapterForBase(adapter, base({ num_hidden_layers: 12 })), {
+      message: `${file}: adapter 'ner' was trained on a base with layers 2; this base has 12`,
+    });
     assert.throws(() => verifyAdapterForBase(adapter, base({ model_type: 'roberta', num_hidden_layers: 12 })), {
       message: `${file}: adapter 'ner' was trained on a base with model type bert, layers 2; this base has model type roberta, layers 12`,
     });
@@ -145,6 +184,8 @@ describe('verifyAdapterForBase', () => {
     await saveAdapter(dir, config, fixtureTensors(config));
     const loaded = await loadAdapter(dir);
     verifyAdapterForBase(loaded, base());
-    assert.throws(() => verifyAdapterForBase(loaded, base({ vocab_size: 101 })), { message: `${join(dir, 'adapter_config.json')}: adapter 'ner' was trained on a base with vocabulary size 100; this base has 101` });
+    assert.throws(() => verifyAdapterForBase(loaded, base({ vocab_size: 101 })), {
+      message: `${join(dir, 'adapter_config.json')}: adapter 'ner' was trained on a base with vocabulary size 100; this base has 101`,
+    });
   });
 });

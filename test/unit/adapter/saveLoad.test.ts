@@ -66,8 +66,14 @@ describe('saveAdapter / loadAdapter', () => {
     const tensors = fixtureTensors(config);
     tensors['classifier.bias'] = { shape: [4], data: new Float32Array(4) };
     const dir = join(root, 'refuse', 'ner');
-    await assert.rejects(saveAdapter(dir, config, tensors), /adapter_model\.safetensors: cannot save: tensor 'classifier\.bias' has shape \[4\] but the config needs \[5\]/);
-    await assert.rejects(saveAdapter(dir, { ...config, peft_type: 'LORA' as 'PASTA' }, fixtureTensors(config)), /adapter_config\.json: peft_type must be "PASTA", found "LORA"/);
+    await assert.rejects(
+      saveAdapter(dir, config, tensors),
+      /adapter_model\.safetensors: cannot save: tensor 'classifier\.bias' has shape \[4\] but the config needs \[5\]/,
+    );
+    await assert.rejects(
+      saveAdapter(dir, { ...config, peft_type: 'LORA' as 'PASTA' }, fixtureTensors(config)),
+      /adapter_config\.json: peft_type must be "PASTA", found "LORA"/,
+    );
     assert.equal(existsSync(join(root, 'refuse')), false);
   });
 });

@@ -40,7 +40,7 @@ test('only the first sub-word of a word carries its label; the others get -100',
   assert.deepEqual(documents[0].wordTags, ['B-PER', 'O', 'O', 'B-LOC']);
 });
 
-test('labelAllSubwords labels continuations I- of the word\'s entity (O stays O)', () => {
+test("labelAllSubwords labels continuations I- of the word's entity (O stays O)", () => {
   const text = 'Smithing walks in Paris';
   const d = doc(text, [span(text, 'Smithing', 'PER'), span(text, 'Paris', 'LOC')]);
   const { windows } = alignDocuments([d], tokenizers.bert, labelIds, options('whitespace', { labelAllSubwords: true }));
@@ -57,10 +57,7 @@ for (const wordSplit of ['whitespace', 'tokenizer'] as const) {
       problems.map((p) => p.text),
       [' ', 'isi', 'New Yo'],
     );
-    assert.deepEqual(wordTagsToSpans(documents[0].words, documents[0].wordTags), [
-      { ...span(text, 'visit', 'PER') },
-      { ...span(text, 'New York', 'LOC') },
-    ]);
+    assert.deepEqual(wordTagsToSpans(documents[0].words, documents[0].wordTags), [{ ...span(text, 'visit', 'PER') }, { ...span(text, 'New York', 'LOC') }]);
   });
 }
 
@@ -82,7 +79,16 @@ test('windows with a stride cover every piece, overlap by the stride and keep [C
   const { windows, documents } = alignDocuments([doc(text, spans)], tokenizers.bert, labelIds, { maxLength: 10, stride: 3, wordSplit: 'tokenizer' });
   assert.deepEqual(
     windows.map((w) => [w.first, w.last]),
-    [[0, 8], [5, 13], [10, 18], [15, 23], [20, 28], [25, 33], [30, 38], [35, 40]],
+    [
+      [0, 8],
+      [5, 13],
+      [10, 18],
+      [15, 23],
+      [20, 28],
+      [25, 33],
+      [30, 38],
+      [35, 40],
+    ],
   );
   const seen = new Array<number>(40).fill(0);
   for (const w of windows) {
@@ -92,7 +98,10 @@ test('windows with a stride cover every piece, overlap by the stride and keep [C
     assert.equal(w.labels.length, w.inputIds.length);
     for (let p = w.first; p < w.last; p++) seen[p]++;
   }
-  assert.ok(seen.every((n) => n >= 1), 'every piece is in some window');
+  assert.ok(
+    seen.every((n) => n >= 1),
+    'every piece is in some window',
+  );
   // 'on new' is words 8 and 9, pieces 8 and 9: inside windows 1 ([5, 13)) at positions 4 and 5.
   assert.deepEqual(windows[1].labels.slice(4, 6), [B_LOC, B_LOC + 1]);
   assert.deepEqual(documents[0].wordTags.slice(8, 10), ['B-LOC', 'I-LOC']);
@@ -129,7 +138,15 @@ test('a stride as large as the window still advances, and too small a maxLength 
 
 test('an empty document gives one [CLS] [SEP] window with nothing to score', () => {
   const { windows } = alignDocuments([doc('')], tokenizers.bert, labelIds, options('whitespace'));
-  assert.deepEqual(windows.map((w) => [w.inputIds, w.labels]), [[[2, 3], [-100, -100]]]);
+  assert.deepEqual(
+    windows.map((w) => [w.inputIds, w.labels]),
+    [
+      [
+        [2, 3],
+        [-100, -100],
+      ],
+    ],
+  );
 });
 
 // CRLF line ends, a precomposed and a decomposed accent, an emoji with a skin-tone modifier (4 UTF-16 units).
@@ -144,12 +161,18 @@ for (const family of ['bert', 'roberta'] as const) {
       assert.deepEqual(problems, []);
       const { words, wordTags, firstPieceOfWord } = documents[0];
       for (const w of words) assert.match(UNICODE_TEXT.slice(w.start, w.end), /^\S+$/u, `word [${w.start}, ${w.end}) is not empty and has no whitespace`);
-      assert.ok(firstPieceOfWord.every((p) => p >= 0), 'every word has a piece');
+      assert.ok(
+        firstPieceOfWord.every((p) => p >= 0),
+        'every word has a piece',
+      );
       assert.deepEqual(wordTagsToSpans(words, wordTags), UNICODE_SPANS);
       // The labelled pieces are the first pieces of the entity words.
       const labelled = windows[0].labels.flatMap((l, i) => (l === B_PER || l === B_LOC ? [i - 1] : []));
       const entityWords = wordTags.flatMap((t, i) => (t.startsWith('B-') ? [i] : []));
-      assert.deepEqual(labelled, entityWords.map((w) => firstPieceOfWord[w]));
+      assert.deepEqual(
+        labelled,
+        entityWords.map((w) => firstPieceOfWord[w]),
+      );
     });
   }
 }

@@ -29,14 +29,14 @@ test('wordTagsToSpans decodes lenient IOB2 into character spans', () => {
   ]);
 });
 
-test('a span\'s confidence is the mean over its words', () => {
+test("a span's confidence is the mean over its words", () => {
   const spans = wordTagsToSpans(wordsFor(4), ['B-PER', 'I-PER', 'I-PER', 'O'], [0.9, 0.6, 0.3, 0.99]);
   assert.equal(spans.length, 1);
   assert.ok(Math.abs(spans[0].confidence! - 0.6) < 1e-12);
   assert.equal(wordTagsToSpans(wordsFor(2), ['B-PER', 'O'])[0].confidence, undefined);
 });
 
-test('on random tag sequences, the spans are seqeval\'s lenient entities and the strict IOB2 entities of the repaired tags', () => {
+test("on random tag sequences, the spans are seqeval's lenient entities and the strict IOB2 entities of the repaired tags", () => {
   const random = seededRandom(11);
   const tags = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'];
   for (let trial = 0; trial < 300; trial++) {

@@ -32,14 +32,17 @@ describe('loadClassificationData', () => {
       assert.equal(data.dev.length, 6);
       assert.ok(data.train.every((r) => r.label === 'city' || r.label === 'sports'));
       const again = await loadClassificationData(ws.root, project);
-      assert.deepEqual(again.dev.map((r) => r.id), data.dev.map((r) => r.id));
+      assert.deepEqual(
+        again.dev.map((r) => r.id),
+        data.dev.map((r) => r.id),
+      );
       assert.match(data.fingerprint, /^sha256:[0-9a-f]{64}$/);
     } finally {
       await rm(ws.root, { recursive: true, force: true });
     }
   });
 
-  it('refuses a label outside the project\'s classes with one line naming the file and the line', async () => {
+  it("refuses a label outside the project's classes with one line naming the file and the line", async () => {
     const lines = classificationLines();
     lines[4] = JSON.stringify({ text: 'rain in london', label: 'weather' });
     const ws = await makeSequenceWorkspace({ labels: [label('sports', '1'), label('city', '2')] }, lines);
@@ -47,7 +50,10 @@ describe('loadClassificationData', () => {
       const { project } = await readProjectFile(ws.root);
       await assert.rejects(loadClassificationData(ws.root, project), (error: unknown) => {
         assert.ok(error instanceof InputError);
-        assert.equal(error.message, `${ws.datasetFile}:5: label "weather" is not one of the project's classes (sports, city); add it to .pasta/project.json "labels" or fix the record`);
+        assert.equal(
+          error.message,
+          `${ws.datasetFile}:5: label "weather" is not one of the project's classes (sports, city); add it to .pasta/project.json "labels" or fix the record`,
+        );
         return true;
       });
     } finally {
@@ -59,15 +65,25 @@ describe('loadClassificationData', () => {
     const ws = await makeSequenceWorkspace({ dataSources: ['data/train.conll'] });
     try {
       const { project, file } = await readProjectFile(ws.root);
-      await assert.rejects(loadClassificationData(ws.root, project), { message: `${file}: data source "data/train.conll" is CoNLL (token labels); a "sequence" project reads JSONL records {"text", "label"}` });
-      await assert.rejects(loadClassificationData(ws.root, { ...project, dataSources: [{ path: 'none/*.jsonl', format: 'jsonl' }] }), (e: unknown) => e instanceof InputError && e.message.startsWith(`${file}: no classification records found in none/*.jsonl`));
+      await assert.rejects(loadClassificationData(ws.root, project), {
+        message: `${file}: data source "data/train.conll" is CoNLL (token labels); a "sequence" project reads JSONL records {"text", "label"}`,
+      });
+      await assert.rejects(
+        loadClassificationData(ws.root, { ...project, dataSources: [{ path: 'none/*.jsonl', format: 'jsonl' }] }),
+        (e: unknown) => e instanceof InputError && e.message.startsWith(`${file}: no classification records found in none/*.jsonl`),
+      );
     } finally {
       await rm(ws.root, { recursive: true, force: true });
     }
-    const single = await makeSequenceWorkspace({}, classificationLines().filter((l) => l.includes('sports')));
+    const single = await makeSequenceWorkspace(
+      {},
+      classificationLines().filter((l) => l.includes('sports')),
+    );
     try {
       const { project, file } = await readProjectFile(single.root);
-      await assert.rejects(loadClassificationData(single.root, project), { message: `${file}: the data has only one class (sports); text classification needs at least two` });
+      await assert.rejects(loadClassificationData(single.root, project), {
+        message: `${file}: the data has only one class (sports); text classification needs at least two`,
+      });
     } finally {
       await rm(single.root, { recursive: true, force: true });
     }
@@ -79,7 +95,9 @@ describe('loadClassificationData', () => {
     const ws = await makeSequenceWorkspace({}, lines);
     try {
       const { project } = await readProjectFile(ws.root);
-      await assert.rejects(loadClassificationData(ws.root, project), { message: `${join(ws.root, '.pasta', 'datasets', 'topics.jsonl')}:3: has 2 labels; single-label classification needs exactly one` });
+      await assert.rejects(loadClassificationData(ws.root, project), {
+        message: `${join(ws.root, '.pasta', 'datasets', 'topics.jsonl')}:3: has 2 labels; single-label classification needs exactly one`,
+      });
     } finally {
       await rm(ws.root, { recursive: true, force: true });
     }

@@ -54,15 +54,38 @@ describe('sentence pairs on all-MiniLM-L6-v2', { skip }, () => {
     assert.ok(result.params);
     const base = await loadBaseModel('all-MiniLM-L6-v2', root);
     const labels = ['paraphrase', 'different'];
-    const runtime = new PastaRuntime({ config: base.config, weights: base.weights, task: 'sequence', numLabels: 2, numSlots: 3, padTokenId: base.tokenizer.specialTokens.pad, device: 'cpu', threads: 1 });
+    const runtime = new PastaRuntime({
+      config: base.config,
+      weights: base.weights,
+      task: 'sequence',
+      numLabels: 2,
+      numSlots: 3,
+      padTokenId: base.tokenizer.specialTokens.pad,
+      device: 'cpu',
+      threads: 1,
+    });
     const predictor = new WorkspacePredictor(root, { device: 'cpu', threads: 1 });
     try {
-      const inMemory = await classifyTexts(runtime, base.tokenizer, [{ name: 'paraphrase', id2label: labels, params: result.params }], PAIRS, { maxLength: 64, batchSize: 8 });
-      const loaded = await predictor.classify(PAIRS, PAIRS.map(() => 'paraphrase'));
-      assert.deepEqual(loaded.map((c) => c.label), inMemory.map((c) => c.label));
-      loaded.forEach((c, i) => c.distribution.forEach((d, k) => assert.ok(Math.abs(d.probability - inMemory[i].distribution[k].probability) < 1e-6, `${i}/${d.label}`)));
+      const inMemory = await classifyTexts(runtime, base.tokenizer, [{ name: 'paraphrase', id2label: labels, params: result.params }], PAIRS, {
+        maxLength: 64,
+        batchSize: 8,
+      });
+      const loaded = await predictor.classify(
+        PAIRS,
+        PAIRS.map(() => 'paraphrase'),
+      );
+      assert.deepEqual(
+        loaded.map((c) => c.label),
+        inMemory.map((c) => c.label),
+      );
+      loaded.forEach((c, i) =>
+        c.distribution.forEach((d, k) => assert.ok(Math.abs(d.probability - inMemory[i].distribution[k].probability) < 1e-6, `${i}/${d.label}`)),
+      );
       // A pair is not its first text alone: the second text changes the prediction's input.
-      const [alone] = await classifyTexts(runtime, base.tokenizer, [{ name: 'x', id2label: labels, params: result.params }], [PAIRS[0].text], { maxLength: 64, batchSize: 8 });
+      const [alone] = await classifyTexts(runtime, base.tokenizer, [{ name: 'x', id2label: labels, params: result.params }], [PAIRS[0].text], {
+        maxLength: 64,
+        batchSize: 8,
+      });
       assert.notDeepEqual(alone.distribution, inMemory[0].distribution);
     } finally {
       await runtime.release();
@@ -74,9 +97,18 @@ describe('sentence pairs on all-MiniLM-L6-v2', { skip }, () => {
     const stdin = PAIRS.map((p) => JSON.stringify({ text: p.text, text_pair: p.textPair })).join('\n') + '\n';
     const json = runPasta(['predict', '-w', root, '-a', 'paraphrase', '--format', 'jsonl', '--threads', '1'], { cwd: root, input: stdin });
     assert.equal(json.status, 0, json.stderr);
-    const records = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(records.map((r) => [r.text, r.text_pair]), PAIRS.map((p) => [p.text, p.textPair]));
-    assert.deepEqual(records.map((r) => r.meta.source), ['stdin:1', 'stdin:2', 'stdin:3', 'stdin:4']);
+    const records = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      records.map((r) => [r.text, r.text_pair]),
+      PAIRS.map((p) => [p.text, p.textPair]),
+    );
+    assert.deepEqual(
+      records.map((r) => r.meta.source),
+      ['stdin:1', 'stdin:2', 'stdin:3', 'stdin:4'],
+    );
     for (const r of records) assert.ok(['paraphrase', 'different'].includes(r.label) && r.probability === r.distribution[r.label]);
 
     const file = join(root, 'glue.jsonl');
@@ -88,16 +120,25 @@ describe('sentence pairs on all-MiniLM-L6-v2', { skip }, () => {
 
     const plain = runPasta(['predict', '-w', root, '-a', 'paraphrase'], { cwd: root, input: 'Is this a paraphrase?\n' });
     assert.equal(plain.status, 1);
-    assert.equal(plain.stderr, `error: stdin:1: is plain text, but adapter 'paraphrase' classifies sentence pairs; give it JSONL records {"text", "text_pair"}, one per line\n`);
+    assert.equal(
+      plain.stderr,
+      `error: stdin:1: is plain text, but adapter 'paraphrase' classifies sentence pairs; give it JSONL records {"text", "text_pair"}, one per line\n`,
+    );
     const flag = runPasta(['predict', '-w', root, '-a', 'paraphrase', '--text', 'hello'], { cwd: root });
     assert.equal(flag.status, 1);
-    assert.match(flag.stderr, /^error: pasta predict: adapter 'paraphrase' classifies sentence pairs, and --text gives a single text; pass JSONL records \{"text", "text_pair"\} in files or on stdin/);
+    assert.match(
+      flag.stderr,
+      /^error: pasta predict: adapter 'paraphrase' classifies sentence pairs, and --text gives a single text; pass JSONL records \{"text", "text_pair"\} in files or on stdin/,
+    );
     assert.equal(flag.stderr.trimEnd().split('\n').length, 1);
   });
 
   it('pasta eval scores a pair file and refuses single texts with the file and line', () => {
     const gold = join(root, 'gold.jsonl');
-    writeFileSync(gold, `${JSON.stringify({ text: PAIRS[0].text, text_pair: PAIRS[0].textPair, label: 'paraphrase' })}\n${JSON.stringify({ premise: PAIRS[3].text, hypothesis: PAIRS[3].textPair, label: 'different' })}\n`);
+    writeFileSync(
+      gold,
+      `${JSON.stringify({ text: PAIRS[0].text, text_pair: PAIRS[0].textPair, label: 'paraphrase' })}\n${JSON.stringify({ premise: PAIRS[3].text, hypothesis: PAIRS[3].textPair, label: 'different' })}\n`,
+    );
     const res = runPasta(['eval', gold, '-w', root, '-a', 'paraphrase', '--json'], { cwd: root });
     assert.equal(res.status, 0, res.stderr);
     const scores = JSON.parse(res.stdout);
@@ -107,7 +148,10 @@ describe('sentence pairs on all-MiniLM-L6-v2', { skip }, () => {
     writeFileSync(single, `${JSON.stringify({ text: 'just one text', label: 'paraphrase' })}\n`);
     const bad = runPasta(['eval', single, '-w', root, '-a', 'paraphrase'], { cwd: root });
     assert.equal(bad.status, 1);
-    assert.equal(bad.stderr, `error: ${single}:1: is a single text, but adapter 'paraphrase' classifies sentence pairs; give it records {"text", "text_pair"}\n`);
+    assert.equal(
+      bad.stderr,
+      `error: ${single}:1: is a single text, but adapter 'paraphrase' classifies sentence pairs; give it records {"text", "text_pair"}\n`,
+    );
   });
 
   it('pasta train on the pair sample says how many slots the pairs get', () => {

@@ -67,8 +67,14 @@ describe('a sequence project', () => {
 
     const json = runPasta(['predict', '-w', ws.root, '-a', 'topics', '--format', 'jsonl', ...texts.flatMap((t) => ['--text', t])], { cwd: ws.root });
     assert.equal(json.status, 0, json.stderr);
-    const records = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(records.map((r) => r.text), texts);
+    const records = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      records.map((r) => r.text),
+      texts,
+    );
     for (const r of records) {
       assert.deepEqual(Object.keys(r.distribution), ['city', 'sports']);
       assert.ok(Math.abs(r.distribution.city + r.distribution.sports - 1) < 1e-3);
@@ -76,7 +82,10 @@ describe('a sequence project', () => {
       assert.deepEqual(r.meta, { source: 'text', adapter: 'topics' });
     }
     // The text output and the JSONL output agree.
-    assert.deepEqual(lines.map((l) => l.split('\t')[1]), records.map((r) => r.label));
+    assert.deepEqual(
+      lines.map((l) => l.split('\t')[1]),
+      records.map((r) => r.label),
+    );
 
     const conll = runPasta(['predict', '-w', ws.root, '-a', 'topics', '--format', 'conll', '--text', 'x'], { cwd: ws.root });
     assert.equal(conll.status, 1);
@@ -85,7 +94,10 @@ describe('a sequence project', () => {
 
   it('pasta eval scores accuracy, per-label P/R/F1 and macro-F1 that agree with the predictions', () => {
     const predicted = runPasta(['predict', '-w', ws.root, '-a', 'topics', '--format', 'jsonl', ...GOLD.flatMap((g) => ['--text', g.text])], { cwd: ws.root });
-    const labels = predicted.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).label as string);
+    const labels = predicted.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).label as string);
     const accuracy = labels.filter((l, i) => l === GOLD[i].label).length / GOLD.length;
 
     const res = runPasta(['eval', evalFile, '-w', ws.root, '-a', 'topics', '--json'], { cwd: ws.root });
@@ -99,7 +111,10 @@ describe('a sequence project', () => {
 
     const table = runPasta(['eval', evalFile, '-w', ws.root, '-a', 'topics'], { cwd: ws.root });
     assert.equal(table.status, 0, table.stderr);
-    assert.match(table.stdout, /^Adapter 'topics' on .*gold\.jsonl:\n  accuracy +\d+\.\d \(4 texts\)\n  label +precision +recall +f1 +support\n  city .*\n  sports .*\n  macro avg .* 4\n$/);
+    assert.match(
+      table.stdout,
+      /^Adapter 'topics' on .*gold\.jsonl:\n  accuracy +\d+\.\d \(4 texts\)\n  label +precision +recall +f1 +support\n  city .*\n  sports .*\n  macro avg .* 4\n$/,
+    );
 
     const dev = runPasta(['eval', '-w', ws.root, '-a', 'topics', '--json'], { cwd: ws.root });
     assert.equal(dev.status, 0, dev.stderr);
@@ -124,18 +139,36 @@ describe('a sequence project', () => {
     const seq = await loadAdapter(adapterDir(ws.root, 'topics'));
     await saveAdapter(
       adapterDir(ws.root, 'entities'),
-      { ...seq.config, task_type: 'TOKEN_CLS', label_scheme: 'IOB2', id2label: { 0: 'O', 1: 'B-city', 2: 'I-city' }, label2id: { O: 0, 'B-city': 1, 'I-city': 2 } },
-      { pasta_vectors: seq.tensors.pasta_vectors, 'classifier.weight': { shape: [3, 32], data: new Float32Array(96) }, 'classifier.bias': { shape: [3], data: new Float32Array(3) } },
+      {
+        ...seq.config,
+        task_type: 'TOKEN_CLS',
+        label_scheme: 'IOB2',
+        id2label: { 0: 'O', 1: 'B-city', 2: 'I-city' },
+        label2id: { O: 0, 'B-city': 1, 'I-city': 2 },
+      },
+      {
+        pasta_vectors: seq.tensors.pasta_vectors,
+        'classifier.weight': { shape: [3, 32], data: new Float32Array(96) },
+        'classifier.bias': { shape: [3], data: new Float32Array(3) },
+      },
     );
     const predictor = new WorkspacePredictor(ws.root, { threads: 1 });
     try {
       const entitiesConfig = join(adapterDir(ws.root, 'entities'), 'adapter_config.json');
       await assert.rejects(predictor.classify(['john lives in paris'], ['entities']), (e: unknown) => {
         assert.ok(e instanceof InputError);
-        assert.equal(e.message, `${entitiesConfig}: adapter 'entities' is trained for entity prediction (TOKEN_CLS); this needs one for text classification (SEQ_CLS)`);
+        assert.equal(
+          e.message,
+          `${entitiesConfig}: adapter 'entities' is trained for entity prediction (TOKEN_CLS); this needs one for text classification (SEQ_CLS)`,
+        );
         return true;
       });
-      await assert.rejects(predictor.predict(['john lives in paris'], ['topics']), (e: unknown) => e instanceof InputError && /adapter 'topics' is trained for text classification \(SEQ_CLS\); this needs one for entity prediction \(TOKEN_CLS\)$/.test(e.message));
+      await assert.rejects(
+        predictor.predict(['john lives in paris'], ['topics']),
+        (e: unknown) =>
+          e instanceof InputError &&
+          /adapter 'topics' is trained for text classification \(SEQ_CLS\); this needs one for entity prediction \(TOKEN_CLS\)$/.test(e.message),
+      );
       // Both kinds still work side by side in one predictor.
       const [spans] = await predictor.predict(['john lives in paris'], ['entities']);
       assert.ok(Array.isArray(spans));
@@ -151,6 +184,9 @@ describe('a sequence project', () => {
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stderr, /classes city, sports \(from the data\)/);
     assert.match(res.stderr, /epoch +1 +loss \d+\.\d{4} +dev acc +\d+\.\d +macro P/);
-    assert.match(res.stdout, /Adapter 'classifier' \(best epoch 1\) written to \.pasta\/adapters\/classifier\nDev metrics \(text classification\):\n  accuracy/);
+    assert.match(
+      res.stdout,
+      /Adapter 'classifier' \(best epoch 1\) written to \.pasta\/adapters\/classifier\nDev metrics \(text classification\):\n  accuracy/,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyModel } from '../../helpers/tinyModel.js';
 
-const SPORTS = ['the team play game today', 'the team play the game', 'a game in the city today', 'play the game', 'the team went to play', 'john smith play game'];
+const SPORTS = [
+  'the team play game today',
+  'the team play the game',
+  'a game in the city today',
+  'play the game',
+  'the team went to play',
+  'john smith play game',
+];
 const CITY = ['john lives in paris', 'london is a city', 'new york city', 'a visit to london', 'smith works in new york', 'the city of paris'];
 
 /** 24 records, alternating classes: {"text", "label"} plain, with doccano's ["label"] shape on every third. */

@@ -18,8 +18,16 @@ import { writeTinyModel } from '../../helpers/tinyModel.js';
 import { fixtureConfig } from '../adapter/adapterFixture.js';
 import { classificationLines } from './sequenceWorkspace.js';
 
-const SAME = [['john lives in paris', 'john lives in the city of paris'], ['the team play the game', 'the team play a game today'], ['a visit to london', 'john went to london']];
-const OTHER = [['john lives in paris', 'the team play the game'], ['the team play the game', 'london is a city'], ['a visit to london', 'play the game today']];
+const SAME = [
+  ['john lives in paris', 'john lives in the city of paris'],
+  ['the team play the game', 'the team play a game today'],
+  ['a visit to london', 'john went to london'],
+];
+const OTHER = [
+  ['john lives in paris', 'the team play the game'],
+  ['the team play the game', 'london is a city'],
+  ['a visit to london', 'play the game today'],
+];
 
 /** 24 pair records in the tiny vocabularies, alternating "same" and "other". */
 function pairLines(): string[] {
@@ -37,7 +45,12 @@ async function pairWorkspace(family: ModelFamily, files: Record<string, string[]
   const model = await writeTinyModel(join(root, 'model'), family);
   await mkdir(join(root, '.pasta', 'datasets'), { recursive: true });
   for (const [name, lines] of Object.entries(files)) await writeFile(join(root, '.pasta', 'datasets', name), `${lines.join('\n')}\n`);
-  const project = { task: 'sequence', baseModel: model.dir, dev: { fraction: 0.25, seed: 1 }, hyperparameters: { epochs: 2, batchSize: 4, learningRate: 0.01, threads: 1, device: 'cpu' } };
+  const project = {
+    task: 'sequence',
+    baseModel: model.dir,
+    dev: { fraction: 0.25, seed: 1 },
+    hyperparameters: { epochs: 2, batchSize: 4, learningRate: 0.01, threads: 1, device: 'cpu' },
+  };
   await writeFile(join(root, '.pasta', 'project.json'), `${JSON.stringify(project, null, 2)}\n`);
   return { root, modelDir: model.dir };
 }
@@ -96,12 +109,21 @@ describe('a sentence-pair project on a tiny RoBERTa', () => {
     try {
       assert.equal(await predictor.classifiesPairs('pairs'), true);
       assert.equal(await predictor.classifiesPairs('topics'), false);
-      const out = await predictor.classify([{ text: 'john lives in paris', textPair: 'john lives in the city of paris' }, 'london is a city', { text: 'a', textPair: 'b' }], ['pairs', 'topics', 'pairs']);
-      assert.deepEqual(out.map((c) => c.adapter), ['pairs', 'topics', 'pairs']);
+      const out = await predictor.classify(
+        [{ text: 'john lives in paris', textPair: 'john lives in the city of paris' }, 'london is a city', { text: 'a', textPair: 'b' }],
+        ['pairs', 'topics', 'pairs'],
+      );
+      assert.deepEqual(
+        out.map((c) => c.adapter),
+        ['pairs', 'topics', 'pairs'],
+      );
       assert.ok(['same', 'other'].includes(out[0].label) && ['city', 'sports'].includes(out[1].label));
       // The same pair alone gives the same distribution as in the mixed call.
       const [alone] = await predictor.classify([{ text: 'john lives in paris', textPair: 'john lives in the city of paris' }], ['pairs']);
-      assert.deepEqual(alone.distribution.map((d) => d.probability), out[0].distribution.map((d) => d.probability));
+      assert.deepEqual(
+        alone.distribution.map((d) => d.probability),
+        out[0].distribution.map((d) => d.probability),
+      );
 
       const config = join(adapterDir(ws.root, 'pairs'), 'adapter_config.json');
       await assert.rejects(predictor.classify(['john lives in paris'], ['pairs']), {
@@ -113,7 +135,10 @@ describe('a sentence-pair project on a tiny RoBERTa', () => {
       await assert.rejects(predictor.evaluateClassification([{ id: 'gold.jsonl:4', text: 'london', label: 'same' }], 'pairs'), {
         message: `gold.jsonl:4: is a single text, but adapter 'pairs' classifies sentence pairs; give it records {"text", "text_pair"}`,
       });
-      const scores = await predictor.evaluateClassification([{ id: 'gold.jsonl:1', text: 'a visit to london', textPair: 'john went to london', label: 'same' }], 'pairs');
+      const scores = await predictor.evaluateClassification(
+        [{ id: 'gold.jsonl:1', text: 'a visit to london', textPair: 'john went to london', label: 'same' }],
+        'pairs',
+      );
       assert.ok(scores.accuracy === 0 || scores.accuracy === 1);
     } finally {
       await predictor.dispose();
@@ -130,7 +155,10 @@ describe('pair data checks', () => {
       const b = join(ws.root, '.pasta', 'datasets', 'b.jsonl');
       await assert.rejects(loadClassificationData(ws.root, project), (e: unknown) => {
         assert.ok(e instanceof Error);
-        assert.match(e.message, /^.+\.jsonl:\d+: is a (single text|sentence pair), but .+\.jsonl:\d+ is a (sentence pair|single text); a dataset holds single texts or sentence pairs, not both$/);
+        assert.match(
+          e.message,
+          /^.+\.jsonl:\d+: is a (single text|sentence pair), but .+\.jsonl:\d+ is a (sentence pair|single text); a dataset holds single texts or sentence pairs, not both$/,
+        );
         assert.ok(e.message.includes(a) && e.message.includes(b), e.message);
         return true;
       });
@@ -158,7 +186,11 @@ describe('pair data checks', () => {
   it('adapter_config.json: "text_pair" is true or absent, and only on SEQ_CLS adapters', () => {
     const seq = { ...fixtureConfig({ task: 'SEQ_CLS', slots: 3 }), text_pair: true };
     assert.equal(parseAdapterConfig(JSON.stringify(seq, null, 2), 'a.json').text_pair, true);
-    assert.throws(() => parseAdapterConfig(JSON.stringify({ ...seq, text_pair: false }, null, 2), 'a.json'), { message: /^a\.json:\d+: text_pair must be true \(an adapter for sentence pairs\) or absent, found false$/ });
-    assert.throws(() => parseAdapterConfig(JSON.stringify({ ...fixtureConfig({ slots: 3 }), text_pair: true }, null, 2), 'a.json'), { message: /^a\.json:\d+: text_pair is for SEQ_CLS adapters only$/ });
+    assert.throws(() => parseAdapterConfig(JSON.stringify({ ...seq, text_pair: false }, null, 2), 'a.json'), {
+      message: /^a\.json:\d+: text_pair must be true \(an adapter for sentence pairs\) or absent, found false$/,
+    });
+    assert.throws(() => parseAdapterConfig(JSON.stringify({ ...fixtureConfig({ slots: 3 }), text_pair: true }, null, 2), 'a.json'), {
+      message: /^a\.json:\d+: text_pair is for SEQ_CLS adapters only$/,
+    });
   });
 });

@@ -11,7 +11,10 @@ const ws = mkdtempSync(join(tmpdir(), 'pasta-cli-adapters-'));
 after(() => rmSync(ws, { recursive: true, force: true }));
 
 before(async () => {
-  const ner = { ...fixtureConfig({ labels: ['person', 'location', 'corporation', 'product', 'group'] }), metrics: { dev: { f1: 0.41234, precision: 0.5, recall: 0.35 } } };
+  const ner = {
+    ...fixtureConfig({ labels: ['person', 'location', 'corporation', 'product', 'group'] }),
+    metrics: { dev: { f1: 0.41234, precision: 0.5, recall: 0.35 } },
+  };
   const spam = { ...fixtureConfig({ task: 'SEQ_CLS', labels: ['ham', 'spam'] }), created: '2026-11-29T10:00:00.000Z' };
   await saveAdapter(adapterDir(ws, 'ner'), ner, fixtureTensors(ner));
   await saveAdapter(adapterDir(ws, 'spam'), spam, fixtureTensors(spam));
@@ -49,7 +52,13 @@ describe('pasta adapters', () => {
     assert.equal(config.peft_type, 'PASTA');
 
     const listed = JSON.parse(runPasta(['adapters', 'list', '--json'], { cwd: ws }).stdout);
-    assert.deepEqual(listed.adapters.map((a: { name: string; active: boolean }) => [a.name, a.active]), [['ner', true], ['spam', false]]);
+    assert.deepEqual(
+      listed.adapters.map((a: { name: string; active: boolean }) => [a.name, a.active]),
+      [
+        ['ner', true],
+        ['spam', false],
+      ],
+    );
     assert.equal(listed.problems.length, 1);
     assert.match(runPasta(['adapters'], { cwd: ws }).stdout, /\n\* +ner +TOKEN_CLS/);
 
@@ -64,7 +73,10 @@ describe('pasta adapters', () => {
     const cases: [string[], string][] = [
       [['adapters', 'use', 'nothere'], `error: ${adapterDir(ws, 'nothere')}: no adapter here (expected adapter_config.json and adapter_model.safetensors)\n`],
       [['adapters', 'show', 'broken'], `error: ${join(adapterDir(ws, 'broken'), 'adapter_config.json')}:1: peft_type must be "PASTA", found nothing\n`],
-      [['adapters', 'remove', '../etc'], `error: ${join(ws, '.pasta', 'adapters')}: "../etc" is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)\n`],
+      [
+        ['adapters', 'remove', '../etc'],
+        `error: ${join(ws, '.pasta', 'adapters')}: "../etc" is not a valid adapter name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 100)\n`,
+      ],
     ];
     for (const [args, expected] of cases) {
       const { status, stdout, stderr } = runPasta(args, { cwd: ws });

@@ -48,7 +48,10 @@ function checks(entry: () => Entry) {
     writeFileSync(join(dir, 'train.conll'), 'Alice\tB-person\nslept\tO\n');
     const imported = runPasta(['import', 'train.conll'], { cwd: dir, entry: entry() });
     assert.equal(imported.status, 0, imported.stderr);
-    assert.equal(readFileSync(join(dir, '.pasta', 'datasets', 'train.jsonl'), 'utf8'), '{"text":"Alice slept","spans":[{"start":0,"end":5,"label":"person"}]}\n');
+    assert.equal(
+      readFileSync(join(dir, '.pasta', 'datasets', 'train.jsonl'), 'utf8'),
+      '{"text":"Alice slept","spans":[{"start":0,"end":5,"label":"person"}]}\n',
+    );
     assert.equal(runPasta(['adapters'], { cwd: dir, entry: entry() }).status, 0);
     writeFileSync(join(dir, 'bad.conll'), 'Alice\tI-person\n');
     const bad = runPasta(['import', 'bad.conll'], { cwd: dir, entry: entry() });
@@ -59,4 +62,6 @@ function checks(entry: () => Entry) {
 
 describe('a fresh esbuild bundle of src/cli/main.ts', () => checks(() => ({ bundle: fresh })));
 
-describe('bin/pasta.cjs with dist/cli.js', { skip: skipIfMissing(!bundleIsFresh() && `${BUNDLE} is missing or older than src/; run npm run build`) }, () => checks(() => 'bin'));
+describe('bin/pasta.cjs with dist/cli.js', { skip: skipIfMissing(!bundleIsFresh() && `${BUNDLE} is missing or older than src/; run npm run build`) }, () =>
+  checks(() => 'bin'),
+);

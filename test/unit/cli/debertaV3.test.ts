@@ -17,9 +17,34 @@ before(async () => {
 });
 
 const SENTENCES: [string, string][][] = [
-  [['John', 'B-PER'], ['Smith', 'I-PER'], ['lives', 'O'], ['in', 'O'], ['London', 'B-LOC'], ['.', 'O']],
-  [['Anna', 'B-PER'], ['met', 'O'], ['Bob', 'B-PER'], ['at', 'O'], ['the', 'O'], ['old', 'O'], ['station', 'O'], ['in', 'O'], ['New', 'B-LOC'], ['York', 'I-LOC']],
-  [['Paris', 'B-LOC'], ['is', 'O'], ['lovely', 'O'], ['in', 'O'], ['spring', 'O'], ['!', 'O']],
+  [
+    ['John', 'B-PER'],
+    ['Smith', 'I-PER'],
+    ['lives', 'O'],
+    ['in', 'O'],
+    ['London', 'B-LOC'],
+    ['.', 'O'],
+  ],
+  [
+    ['Anna', 'B-PER'],
+    ['met', 'O'],
+    ['Bob', 'B-PER'],
+    ['at', 'O'],
+    ['the', 'O'],
+    ['old', 'O'],
+    ['station', 'O'],
+    ['in', 'O'],
+    ['New', 'B-LOC'],
+    ['York', 'I-LOC'],
+  ],
+  [
+    ['Paris', 'B-LOC'],
+    ['is', 'O'],
+    ['lovely', 'O'],
+    ['in', 'O'],
+    ['spring', 'O'],
+    ['!', 'O'],
+  ],
 ];
 
 function conll(copies: number): string {

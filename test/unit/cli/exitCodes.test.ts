@@ -40,7 +40,9 @@ describe('runCli exit codes', () => {
       },
     };
     assert.equal(await runCli(['ok', 'a', '-l', 'x', 'b', '--dry', '-w', 'ws'], io, [ok]), 0);
-    assert.deepEqual(JSON.parse(JSON.stringify(seen)), [{ flags: { level: 'x', dry: true, workspace: 'ws' }, positionals: ['a', 'b'], workspace: '/ws', verbose: false }]);
+    assert.deepEqual(JSON.parse(JSON.stringify(seen)), [
+      { flags: { level: 'x', dry: true, workspace: 'ws' }, positionals: ['a', 'b'], workspace: '/ws', verbose: false },
+    ]);
   });
 
   it('1 for an InputError: one line naming the file, the line and the problem', async () => {
@@ -51,7 +53,7 @@ describe('runCli exit codes', () => {
   });
 
   it('2 for anything else: the message and a request to report it, the stack only with --verbose', async () => {
-    const bug = new TypeError('Cannot read properties of undefined (reading \'shape\')');
+    const bug = new TypeError("Cannot read properties of undefined (reading 'shape')");
     const quiet = capture();
     assert.equal(await runCli(['fail'], quiet, [failing(bug)]), 2);
     assert.equal(

@@ -80,15 +80,21 @@ describe('a project whose data uses labels it lacks', () => {
   it('train names them and how to add them, and --add-labels adds them', () => {
     const ws = workspace({ labels: ['PER'], baseModel: 'no-model-here' });
     mkdirSync(join(ws, '.pasta', 'datasets'));
-    writeFileSync(join(ws, '.pasta', 'datasets', 'news.jsonl'), [
-      '{"text": "Ada joined ACME in Paris", "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 11, "end": 15, "label": "ORG"}, {"start": 19, "end": 24, "label": "LOC"}]}',
-      '{"text": "Bo left ACME", "spans": [{"start": 0, "end": 2, "label": "PER"}, {"start": 8, "end": 12, "label": "ORG"}]}',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(ws, '.pasta', 'datasets', 'news.jsonl'),
+      [
+        '{"text": "Ada joined ACME in Paris", "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 11, "end": 15, "label": "ORG"}, {"start": 19, "end": 24, "label": "LOC"}]}',
+        '{"text": "Bo left ACME", "spans": [{"start": 0, "end": 2, "label": "PER"}, {"start": 8, "end": 12, "label": "ORG"}]}',
+        '',
+      ].join('\n'),
+    );
     const file = join(ws, '.pasta', 'project.json');
 
     const refused = runPasta(['train'], { cwd: ws });
-    assert.equal(refused.stderr, `error: ${file}: the data uses labels the project lacks: ORG (2), LOC (1); append "ORG", "LOC" to "labels" (or run pasta train --add-labels)\n`);
+    assert.equal(
+      refused.stderr,
+      `error: ${file}: the data uses labels the project lacks: ORG (2), LOC (1); append "ORG", "LOC" to "labels" (or run pasta train --add-labels)\n`,
+    );
     assert.equal(refused.status, 1);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).labels, ['PER']);
 

@@ -20,7 +20,8 @@ describe('pasta gpu status', () => {
     const res = runPasta(['gpu', 'status', '-w', ws], { cwd: ws });
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /^machine: \w+-\w+, onnxruntime-node \d+\.\d+\.\d+\n/);
-    for (const device of ['webgpu', 'cuda', 'dml', 'coreml', 'cpu']) assert.match(res.stdout, new RegExp(`\\n  ${device}: (available|not available \\(.+\\))\\n`), device);
+    for (const device of ['webgpu', 'cuda', 'dml', 'coreml', 'cpu'])
+      assert.match(res.stdout, new RegExp(`\\n  ${device}: (available|not available \\(.+\\))\\n`), device);
     assert.match(res.stdout, /\nGPU adapter \(WebGPU\):\n  (none: .+|.+: vendor .*, (software|hardware).*)\n/);
     assert.match(res.stdout, /\nauto:\n  picks (cpu: no GPU provider backed by hardware: .+|webgpu: the GPU adapter is hardware .+|cuda: .+|dml: .+)\n/);
     assert.match(res.stdout, /\nLast training:\n  adapter newer \(2026-12-01T00:00:00\.000Z\): trained on webgpu\n$/);

@@ -21,7 +21,10 @@ const TSX = pathToFileURL(createRequire(join(REPO, 'package.json')).resolve('tsx
 
 /** The CLI in a child process without blocking this one, which serves the feed. */
 function pastaAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PastaResult> {
-  const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -40,24 +43,39 @@ before(async () => {
 });
 after(() => feed?.close());
 
-test('pasta gpu install cuda places the provider files, says how they were checked and what CUDA libraries lack', { skip: process.platform !== 'linux' || process.arch !== 'x64' ? 'the CUDA package is for linux-x64 and win-x64' : false }, async () => {
-  const target = mkdtempSync(join(root, 'native-'));
-  const result = await pastaAsync(['gpu', 'install', 'cuda', '--feed', feed.indexUrl, '--target', target], { PASTA_CACHE_DIR: join(root, 'cache'), LD_LIBRARY_PATH: '' });
-  assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(readdirSync(target).sort(), ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so']);
-  for (const entry of pkg.files) assert.ok(readFileSync(join(target, entry.split('/').pop()!)).equals(nupkg.files.get(entry)!));
-  const lines = result.stdout.trim().split('\n');
-  assert.match(lines[0], new RegExp(`^Installed the CUDA provider of onnxruntime ${pkg.version.replace(/\./g, '\\.')} from Microsoft\\.ML\\.OnnxRuntime\\.Gpu\\.Linux, SHA-512 checked against the hash the NuGet catalog publishes`));
-  assert.deepEqual(lines.slice(1, 3), [`  ${join(target, 'libonnxruntime_providers_shared.so')}`, `  ${join(target, 'libonnxruntime_providers_cuda.so')}`]);
-  // This machine may or may not have CUDA; either way the last line says which, naming what is missing.
-  assert.match(lines[3], /^(CUDA 12 and cuDNN 9 libraries found: --device cuda \(and auto\) can use the GPU\.|The provider will not load until this is fixed: lib\S+ \(.+\) (not found|is in ))/);
-  assert.match(result.stderr, /Downloading: 100% \(0\.4 of 0\.4 MB\)/);
-  const sha512 = createHash('sha512').update(nupkg.bytes).digest('base64');
-  const json = await pastaAsync(['gpu', 'install', 'cuda', '--feed', feed.indexUrl, '--target', target, '--json'], { PASTA_CACHE_DIR: join(root, 'cache') });
-  assert.equal(json.status, 0, json.stderr);
-  assert.equal(JSON.parse(json.stdout).sha512, sha512);
-  assert.equal(json.stderr, '');
-});
+test(
+  'pasta gpu install cuda places the provider files, says how they were checked and what CUDA libraries lack',
+  { skip: process.platform !== 'linux' || process.arch !== 'x64' ? 'the CUDA package is for linux-x64 and win-x64' : false },
+  async () => {
+    const target = mkdtempSync(join(root, 'native-'));
+    const result = await pastaAsync(['gpu', 'install', 'cuda', '--feed', feed.indexUrl, '--target', target], {
+      PASTA_CACHE_DIR: join(root, 'cache'),
+      LD_LIBRARY_PATH: '',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(readdirSync(target).sort(), ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so']);
+    for (const entry of pkg.files) assert.ok(readFileSync(join(target, entry.split('/').pop()!)).equals(nupkg.files.get(entry)!));
+    const lines = result.stdout.trim().split('\n');
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^Installed the CUDA provider of onnxruntime ${pkg.version.replace(/\./g, '\\.')} from Microsoft\\.ML\\.OnnxRuntime\\.Gpu\\.Linux, SHA-512 checked against the hash the NuGet catalog publishes`,
+      ),
+    );
+    assert.deepEqual(lines.slice(1, 3), [`  ${join(target, 'libonnxruntime_providers_shared.so')}`, `  ${join(target, 'libonnxruntime_providers_cuda.so')}`]);
+    // This machine may or may not have CUDA; either way the last line says which, naming what is missing.
+    assert.match(
+      lines[3],
+      /^(CUDA 12 and cuDNN 9 libraries found: --device cuda \(and auto\) can use the GPU\.|The provider will not load until this is fixed: lib\S+ \(.+\) (not found|is in ))/,
+    );
+    assert.match(result.stderr, /Downloading: 100% \(0\.4 of 0\.4 MB\)/);
+    const sha512 = createHash('sha512').update(nupkg.bytes).digest('base64');
+    const json = await pastaAsync(['gpu', 'install', 'cuda', '--feed', feed.indexUrl, '--target', target, '--json'], { PASTA_CACHE_DIR: join(root, 'cache') });
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(JSON.parse(json.stdout).sha512, sha512);
+    assert.equal(json.stderr, '');
+  },
+);
 
 test('offline: exit 1 with one line naming the feed', async () => {
   const server = createServer();

@@ -16,7 +16,8 @@ describe('pasta --help', () => {
     assert.equal(status, 0);
     assert.equal(stderr, '');
     assert.match(stdout, /^pasta \d+\.\d+\.\d+: /);
-    for (const command of COMMANDS) assert.match(stdout, new RegExp(`^  ${command.name} +${command.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    for (const command of COMMANDS)
+      assert.match(stdout, new RegExp(`^  ${command.name} +${command.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
     for (const flag of Object.keys(GLOBAL_FLAGS)) assert.ok(stdout.includes(`--${flag}`), flag);
     assert.match(stdout, /Exit codes:\n  0  success\n  1  bad input: one line naming the file, the line and the problem\n  2  internal error/);
   });

@@ -31,7 +31,10 @@ describe('pasta import', () => {
 
     const again = runPasta(['import', 'train.conll'], { cwd: ws });
     assert.equal(again.status, 1);
-    assert.equal(again.stderr, `error: ${join(ws, '.pasta', 'datasets', 'train.jsonl')}: already exists; choose another --name or pass --force to replace it\n`);
+    assert.equal(
+      again.stderr,
+      `error: ${join(ws, '.pasta', 'datasets', 'train.jsonl')}: already exists; choose another --name or pass --force to replace it\n`,
+    );
     assert.equal(runPasta(['import', 'train.conll', '--force'], { cwd: ws }).status, 0);
     // Paths on the command line are relative to the current folder, wherever --workspace points.
     assert.equal(runPasta(['import', input, '--name', 'v2', '-w', ws], { cwd: tmpdir() }).status, 0);
@@ -82,15 +85,26 @@ describe('pasta import', () => {
     writeFileSync(join(ws, 'd.jsonl'), '{"text": "Zoë met Bob", "label": [[0, 3, "person"]]}\n');
     const prodigy = runPasta(['import', 'p.jsonl', '--format', 'prodigy'], { cwd: ws });
     assert.equal(prodigy.status, 0, prodigy.stderr);
-    assert.equal(prodigy.stdout, `Imported 1 documents with 1 entities (person 1) from ${join(ws, 'p.jsonl')} into .pasta/datasets/p.jsonl\nAdded .pasta/datasets/p.jsonl to "dataSources" in .pasta/project.json\n`);
-    assert.equal(readFileSync(join(ws, '.pasta', 'datasets', 'p.jsonl'), 'utf8'), '{"text":"Zoë met Bob","spans":[{"start":8,"end":11,"label":"person"}],"meta":{"id":7}}\n');
+    assert.equal(
+      prodigy.stdout,
+      `Imported 1 documents with 1 entities (person 1) from ${join(ws, 'p.jsonl')} into .pasta/datasets/p.jsonl\nAdded .pasta/datasets/p.jsonl to "dataSources" in .pasta/project.json\n`,
+    );
+    assert.equal(
+      readFileSync(join(ws, '.pasta', 'datasets', 'p.jsonl'), 'utf8'),
+      '{"text":"Zoë met Bob","spans":[{"start":8,"end":11,"label":"person"}],"meta":{"id":7}}\n',
+    );
     const doccano = runPasta(['import', 'd.jsonl'], { cwd: ws });
     assert.equal(doccano.status, 0, doccano.stderr);
     assert.equal(readFileSync(join(ws, '.pasta', 'datasets', 'd.jsonl'), 'utf8'), '{"text":"Zoë met Bob","spans":[{"start":0,"end":3,"label":"person"}]}\n');
-    assert.deepEqual(JSON.parse(readFileSync(join(ws, '.pasta', 'project.json'), 'utf8')), { dataSources: ['data/*.conll', '.pasta/datasets/p.jsonl', '.pasta/datasets/d.jsonl'] });
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, '.pasta', 'project.json'), 'utf8')), {
+      dataSources: ['data/*.conll', '.pasta/datasets/p.jsonl', '.pasta/datasets/d.jsonl'],
+    });
 
     const wrongShape = runPasta(['import', 'd.jsonl', '--format', 'prodigy', '--name', 'x'], { cwd: ws });
-    assert.equal(wrongShape.stderr, `error: ${join(ws, 'd.jsonl')}:1: is a doccano record, but --format prodigy expects "spans": [{"start", "end", "label"}]\n`);
+    assert.equal(
+      wrongShape.stderr,
+      `error: ${join(ws, 'd.jsonl')}:1: is a doccano record, but --format prodigy expects "spans": [{"start", "end", "label"}]\n`,
+    );
     assert.equal(wrongShape.status, 1);
   });
 
@@ -105,7 +119,13 @@ describe('pasta import', () => {
   });
 
   it('sequence projects import {"text", "label"} records', () => {
-    const ws = workspace({ task: 'sequence', labels: [{ name: 'spam', color: '#ff0000', key: 's' }, { name: 'ham', color: '#00ff00', key: 'h' }] });
+    const ws = workspace({
+      task: 'sequence',
+      labels: [
+        { name: 'spam', color: '#ff0000', key: 's' },
+        { name: 'ham', color: '#00ff00', key: 'h' },
+      ],
+    });
     writeFileSync(join(ws, 'mail.jsonl'), '{"text": "Win money", "label": "spam"}\n{"text": "Lunch?", "label": ["ham"]}\n');
     const { status, stdout, stderr } = runPasta(['import', 'mail.jsonl'], { cwd: ws });
     assert.equal(stderr, '');
@@ -147,7 +167,14 @@ describe('pasta export', () => {
     );
     const bioes = runPasta(['export', '--out', '-', '--scheme', 'BIOES'], { cwd: ws });
     assert.equal(bioes.status, 0);
-    assert.equal(bioes.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t')[1]).join(' '), 'B-person E-person O O S-location O O O O B-corporation I-corporation E-corporation O');
+    assert.equal(
+      bioes.stdout
+        .split('\n')
+        .filter((l) => l.includes('\t'))
+        .map((l) => l.split('\t')[1])
+        .join(' '),
+      'B-person E-person O O S-location O O O O B-corporation I-corporation E-corporation O',
+    );
   });
 
   it('annotations -> JSONL (Prodigy or doccano), and refuses to overwrite without --force', async () => {
@@ -155,7 +182,11 @@ describe('pasta export', () => {
     assert.equal(runPasta(['export', '-o', 'a.jsonl', '--jsonl-style', 'doccano'], { cwd: ws }).status, 0);
     const record = JSON.parse(readFileSync(join(ws, 'a.jsonl'), 'utf8'));
     assert.deepEqual(record.meta, { file: 'news/a.txt' });
-    assert.deepEqual(record.label, [[0, 15, 'person'], [25, 30, 'location'], [46, 60, 'corporation']]);
+    assert.deepEqual(record.label, [
+      [0, 15, 'person'],
+      [25, 30, 'location'],
+      [46, 60, 'corporation'],
+    ]);
     const again = runPasta(['export', '-o', 'a.jsonl'], { cwd: ws });
     assert.equal(again.stderr, `error: ${join(ws, 'a.jsonl')}: already exists; pass --force to replace it\n`);
     assert.equal(again.status, 1);
@@ -167,7 +198,10 @@ describe('pasta export', () => {
     const ws = await annotatedWorkspace();
     writeFileSync(join(ws, 'news', 'a.txt'), 'Changed text.\n');
     const { status, stderr } = runPasta(['export', '-o', '-'], { cwd: ws });
-    assert.equal(stderr, `warning: news/a.txt: stale: the file changed since it was annotated (skipped)\nerror: ${ws}: has no annotated files to export (annotations live in .pasta/annotations)\n`);
+    assert.equal(
+      stderr,
+      `warning: news/a.txt: stale: the file changed since it was annotated (skipped)\nerror: ${ws}: has no annotated files to export (annotations live in .pasta/annotations)\n`,
+    );
     assert.equal(status, 1);
   });
 
@@ -194,7 +228,13 @@ describe('pasta export', () => {
     writeFileSync(join(ws, 'train.conll'), CONLL);
     const doccano = runPasta(['export', '--from', 'train.conll', '-o', '-', '--jsonl-style', 'doccano'], { cwd: ws });
     assert.equal(doccano.status, 0, doccano.stderr);
-    assert.deepEqual(JSON.parse(doccano.stdout.split('\n')[0]), { text: 'Alice visited New York .', label: [[0, 5, 'person'], [14, 22, 'location']] });
+    assert.deepEqual(JSON.parse(doccano.stdout.split('\n')[0]), {
+      text: 'Alice visited New York .',
+      label: [
+        [0, 5, 'person'],
+        [14, 22, 'location'],
+      ],
+    });
     const clash = runPasta(['export', '--from', 'train.conll', '-o', '-', '--format', 'conll', '--jsonl-style', 'doccano'], { cwd: ws });
     assert.equal(clash.stderr.split('\n')[0], 'error: pasta export: --jsonl-style is for JSONL output (see pasta export --help)');
     assert.equal(clash.status, 1);

@@ -25,7 +25,12 @@ export type Entry = 'source' | 'bin' | { bundle: string };
 export function runPasta(args: string[], options: { cwd: string; entry?: Entry; input?: string; env?: Record<string, string> }): PastaResult {
   const entry = options.entry ?? 'source';
   const node = entry === 'source' ? ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts')] : entry === 'bin' ? [BIN] : [entry.bundle];
-  const result = spawnSync(process.execPath, [...node, ...args], { cwd: options.cwd, encoding: 'utf8', input: options.input, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const result = spawnSync(process.execPath, [...node, ...args], {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    input: options.input,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

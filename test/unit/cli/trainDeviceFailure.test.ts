@@ -31,7 +31,10 @@ test('a GPU lost in epoch 2 ends pasta train with one line and exit 1, and --res
   assert.equal(failed.status, 1, failed.stderr);
   const errors = failed.stderr.split('\n').filter((line) => line.startsWith('error: '));
   assert.equal(errors.length, 1, failed.stderr);
-  assert.match(errors[0], /^error: the webgpu device failed at epoch 2, step 2 \(a batch of \d+ x \d+ tokens\): \[WebGPU\] device lost \(injected by the test\); the checkpoint of the last finished epoch is kept \(.+\): continue with pasta train --resume --device cpu/);
+  assert.match(
+    errors[0],
+    /^error: the webgpu device failed at epoch 2, step 2 \(a batch of \d+ x \d+ tokens\): \[WebGPU\] device lost \(injected by the test\); the checkpoint of the last finished epoch is kept \(.+\): continue with pasta train --resume --device cpu/,
+  );
   assert.equal(existsSync(adapterDir(root, 'lost')), false, 'no partial adapter');
   assert.ok(existsSync(join(checkpointDir(root, 'lost'), 'checkpoint.safetensors')));
 

@@ -34,26 +34,36 @@ describe('pasta train --device webgpu', () => {
       assert.ok(err.relative <= 1e-4, `${name}: relative difference ${err.relative}`);
     }
     const predict = (adapter: string, device: string) => {
-      const res = runPasta(['predict', '-w', root, '-a', adapter, '--device', device, '-f', 'jsonl', ...TEXTS.flatMap((text) => ['--text', text])], { cwd: root });
+      const res = runPasta(['predict', '-w', root, '-a', adapter, '--device', device, '-f', 'jsonl', ...TEXTS.flatMap((text) => ['--text', text])], {
+        cwd: root,
+      });
       assert.equal(res.status, 0, res.stderr);
-      return res.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { label: string; distribution: Record<string, number> });
+      return res.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { label: string; distribution: Record<string, number> });
     };
     const onGpu = predict('webgpu', 'webgpu');
     const onCpu = predict('cpu', 'cpu');
     assert.equal(onGpu.length, TEXTS.length);
     onGpu.forEach((p, i) => {
       assert.equal(p.label, onCpu[i].label, TEXTS[i]);
-      for (const [label, probability] of Object.entries(p.distribution)) assert.ok(Math.abs(probability - onCpu[i].distribution[label]) <= 1e-3, `${TEXTS[i]}: ${label}`);
+      for (const [label, probability] of Object.entries(p.distribution))
+        assert.ok(Math.abs(probability - onCpu[i].distribution[label]) <= 1e-3, `${TEXTS[i]}: ${label}`);
     });
   });
 
-  it('falls back to the CPU, saying why in one line, when no Vulkan driver answers', { skip: process.platform !== 'linux' && 'the Vulkan loader is Linux\'s' }, () => {
-    const root = ws!.root;
-    // The Vulkan loader reads its driver list from these; a missing file leaves Dawn without any adapter.
-    const env = { VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ICD_FILENAMES: '/nonexistent/icd.json' };
-    const res = runPasta(['train', '-w', root, '--device', 'webgpu', '--name', 'refused', '--epochs', '1'], { cwd: root, env });
-    assert.equal(res.status, 0, res.stderr);
-    assert.match(res.stderr, /\ntraining \d+ parameters on cpu \(webgpu: Failed to get a WebGPU adapter: No supported adapters\): /);
-    assert.match(res.stdout, /Adapter 'refused' \(best epoch 1\) written/);
-  });
+  it(
+    'falls back to the CPU, saying why in one line, when no Vulkan driver answers',
+    { skip: process.platform !== 'linux' && "the Vulkan loader is Linux's" },
+    () => {
+      const root = ws!.root;
+      // The Vulkan loader reads its driver list from these; a missing file leaves Dawn without any adapter.
+      const env = { VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+      const res = runPasta(['train', '-w', root, '--device', 'webgpu', '--name', 'refused', '--epochs', '1'], { cwd: root, env });
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(res.stderr, /\ntraining \d+ parameters on cpu \(webgpu: Failed to get a WebGPU adapter: No supported adapters\): /);
+      assert.match(res.stdout, /Adapter 'refused' \(best epoch 1\) written/);
+    },
+  );
 });

@@ -17,10 +17,33 @@ before(async () => {
 });
 
 const SENTENCES: [string, string][][] = [
-  [['Angela', 'B-PER'], ['Merkel', 'I-PER'], ['besuchte', 'O'], ['Paris', 'B-LOC'], ['.', 'O']],
-  [['Ｊｏｈｎ', 'B-PER'], ['lives', 'O'], ['in', 'O'], ['東京', 'B-LOC'], ['😀', 'O']],
-  [['Zoë', 'B-PER'], ['a', 'O'], ['visité', 'O'], ['Montréal', 'B-LOC'], ['hier', 'O']],
-  [['Владимир', 'B-PER'], ['живёт', 'O'], ['в', 'O'], ['Москве', 'B-LOC']],
+  [
+    ['Angela', 'B-PER'],
+    ['Merkel', 'I-PER'],
+    ['besuchte', 'O'],
+    ['Paris', 'B-LOC'],
+    ['.', 'O'],
+  ],
+  [
+    ['Ｊｏｈｎ', 'B-PER'],
+    ['lives', 'O'],
+    ['in', 'O'],
+    ['東京', 'B-LOC'],
+    ['😀', 'O'],
+  ],
+  [
+    ['Zoë', 'B-PER'],
+    ['a', 'O'],
+    ['visité', 'O'],
+    ['Montréal', 'B-LOC'],
+    ['hier', 'O'],
+  ],
+  [
+    ['Владимир', 'B-PER'],
+    ['живёт', 'O'],
+    ['в', 'O'],
+    ['Москве', 'B-LOC'],
+  ],
 ];
 
 function conll(copies: number): string {

@@ -33,7 +33,10 @@ describe('AnnotationStore', () => {
     assert.equal(json.version, 1);
     assert.equal(json.file, 'docs/news.txt');
     assert.equal(json.textSha256, sha256Text(TEXT));
-    assert.deepEqual(json.spans.map((s: { label: string }) => s.label), ['person', 'location', 'product']);
+    assert.deepEqual(
+      json.spans.map((s: { label: string }) => s.label),
+      ['person', 'location', 'product'],
+    );
     assert.equal(json.spans[2].text, 'Windows 11');
     // one span per line: a diff shows exactly the spans that changed
     assert.equal(raw.split('\n').filter((l) => l.includes('"label"')).length, 3);
@@ -62,7 +65,13 @@ describe('AnnotationStore', () => {
   });
 
   test('refuses overlapping spans and spans past the end of the text', async () => {
-    await assert.rejects(store.save('docs/news.txt', TEXT, [{ start: 0, end: 5, label: 'person' }, { start: 3, end: 10, label: 'person' }]), /overlaps/);
+    await assert.rejects(
+      store.save('docs/news.txt', TEXT, [
+        { start: 0, end: 5, label: 'person' },
+        { start: 3, end: 10, label: 'person' },
+      ]),
+      /overlaps/,
+    );
     await assert.rejects(store.save('docs/news.txt', TEXT, [{ start: 0, end: 500, label: 'person' }]), /ends past the end/);
   });
 
@@ -72,8 +81,14 @@ describe('AnnotationStore', () => {
     assert.equal(state.status, 'stale');
     if (state.status !== 'stale') return;
     assert.equal(state.problem, STALE_PROBLEM);
-    assert.deepEqual(state.reanchor.spans.map((s) => changed.slice(s.start, s.end)), ['Satya Nadella', 'Windows 11']);
-    assert.deepEqual(state.reanchor.lost.map((s) => s.text), ['Seattle']);
+    assert.deepEqual(
+      state.reanchor.spans.map((s) => changed.slice(s.start, s.end)),
+      ['Satya Nadella', 'Windows 11'],
+    );
+    assert.deepEqual(
+      state.reanchor.lost.map((s) => s.text),
+      ['Seattle'],
+    );
   });
 
   test('re-anchoring leaves a span whose text occurs twice nearby', () => {
@@ -100,7 +115,10 @@ describe('AnnotationStore', () => {
   });
 
   test('a sidecar with bad fields is an error naming the problem', async () => {
-    await writeFile(store.sidecarPath('bad.txt'), JSON.stringify({ version: 1, file: 'bad.txt', textSha256: sha256Text('Berlin'), spans: [{ start: 4, end: 2, label: 'x' }] }));
+    await writeFile(
+      store.sidecarPath('bad.txt'),
+      JSON.stringify({ version: 1, file: 'bad.txt', textSha256: sha256Text('Berlin'), spans: [{ start: 4, end: 2, label: 'x' }] }),
+    );
     await assert.rejects(store.load('bad.txt', 'Berlin'), /spans\[0\] needs integer offsets/);
   });
 
@@ -110,10 +128,16 @@ describe('AnnotationStore', () => {
     await store.save('stale.txt', 'Apple sells the iPhone.', [{ start: 0, end: 5, label: 'corporation' }]);
     await writeFile(join(root, 'stale.txt'), 'Today Apple sells the iPhone.');
     const { documents, problems } = await store.loadAll();
-    assert.deepEqual(documents.map((d) => d.id), ['docs/news.txt', 'emoji.txt']);
+    assert.deepEqual(
+      documents.map((d) => d.id),
+      ['docs/news.txt', 'emoji.txt'],
+    );
     assert.equal(documents[0].text, TEXT);
     assert.equal(documents[0].spans.length, 3);
-    assert.deepEqual(problems.map((p) => p.message), [`stale.txt: ${STALE_PROBLEM}`]);
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [`stale.txt: ${STALE_PROBLEM}`],
+    );
   });
 
   test('saving no spans removes the sidecar', async () => {

@@ -27,59 +27,109 @@ function withoutIds(documents: NerDocument[]) {
   return documents.map(({ text, spans }) => ({ text, spans }));
 }
 
-describe('WNUT-17 import', { skip: skipIfMissing(!existsSync(WNUT) && `no WNUT-17 data set in shared/datasets/wnut17 beside the checkout or above it`) }, () => {
-  it('reads train: 3394 sentences, entities per label, and round trips tokens and tags exactly', async () => {
-    const file = join(WNUT, 'train.conll');
-    const documents = await readConll(file);
-    assert.equal(documents.length, 3394);
-    assert.deepEqual(labelCounts(documents), { location: 548, group: 264, corporation: 221, person: 660, 'creative-work': 140, product: 142 });
-    assert.equal(documents[0].id, `${file}:1`);
-    assert.equal(documents[0].text.slice(documents[0].spans[0].start, documents[0].spans[0].end), 'Empire State Building');
+describe(
+  'WNUT-17 import',
+  { skip: skipIfMissing(!existsSync(WNUT) && `no WNUT-17 data set in shared/datasets/wnut17 beside the checkout or above it`) },
+  () => {
+    it('reads train: 3394 sentences, entities per label, and round trips tokens and tags exactly', async () => {
+      const file = join(WNUT, 'train.conll');
+      const documents = await readConll(file);
+      assert.equal(documents.length, 3394);
+      assert.deepEqual(labelCounts(documents), { location: 548, group: 264, corporation: 221, person: 660, 'creative-work': 140, product: 142 });
+      assert.equal(documents[0].id, `${file}:1`);
+      assert.equal(documents[0].text.slice(documents[0].spans[0].start, documents[0].spans[0].end), 'Empire State Building');
 
-    const out = join(dir, 'train.conll');
-    await writeConll(out, documents);
-    const original = parseConllSentences(readFileSync(file, 'utf8'), file);
-    const again = parseConllSentences(readFileSync(out, 'utf8'), out);
-    assert.deepEqual(again.map((s) => [s.tokens, s.tags]), original.map((s) => [s.tokens, s.tags]));
-    assert.deepEqual(withoutIds(await readConll(out)), withoutIds(documents));
-  });
+      const out = join(dir, 'train.conll');
+      await writeConll(out, documents);
+      const original = parseConllSentences(readFileSync(file, 'utf8'), file);
+      const again = parseConllSentences(readFileSync(out, 'utf8'), out);
+      assert.deepEqual(
+        again.map((s) => [s.tokens, s.tags]),
+        original.map((s) => [s.tokens, s.tags]),
+      );
+      assert.deepEqual(withoutIds(await readConll(out)), withoutIds(documents));
+    });
 
-  it('reads dev: 1009 sentences, and keeps the token with a trailing U+FEFF', async () => {
-    const documents = await readConll(join(WNUT, 'dev.conll'));
-    assert.equal(documents.length, 1009);
-    assert.deepEqual(labelCounts(documents), { location: 74, 'creative-work': 105, person: 470, product: 114, group: 39, corporation: 34 });
-    assert.ok(documents.some((d) => d.text.split(' ').includes('Dubbz\uFEFF')));
-    assert.deepEqual(withoutIds(parseConll(formatConll(documents), 'again')), withoutIds(documents));
-  });
+    it('reads dev: 1009 sentences, and keeps the token with a trailing U+FEFF', async () => {
+      const documents = await readConll(join(WNUT, 'dev.conll'));
+      assert.equal(documents.length, 1009);
+      assert.deepEqual(labelCounts(documents), { location: 74, 'creative-work': 105, person: 470, product: 114, group: 39, corporation: 34 });
+      assert.ok(documents.some((d) => d.text.split(' ').includes('Dubbz\uFEFF')));
+      assert.deepEqual(withoutIds(parseConll(formatConll(documents), 'again')), withoutIds(documents));
+    });
 
-  it('reads test (1287 sentences) only when told how to read its multi-tags and its one I- after O', async () => {
-    const file = join(WNUT, 'test.conll');
-    await assert.rejects(readConll(file), { message: `${file}:212: tag "B-corporation,B-person,B-location" holds 3 tags (read with multiTag 'first' to keep the first)` });
-    await assert.rejects(readConll(file, { multiTag: 'first' }), { message: `${file}:18829: tag "I-creative-work" follows "O": I-creative-work must continue a creative-work entity` });
-    const documents = await readConll(file, { multiTag: 'first', strict: false });
-    assert.equal(documents.length, 1287);
-    assert.deepEqual(labelCounts(documents), { location: 123, group: 102, corporation: 108, person: 354, 'creative-work': 230, product: 62 });
-    // "Gurez B-corporation,B-person,B-location / sector I-location": the alternative that the next tag continues.
-    const gurez = documents.find((d) => d.id === `${file}:201`)!;
-    assert.deepEqual(gurez.spans.map((s) => [gurez.text.slice(s.start, s.end), s.label]), [['avalanche site', 'location'], ['Gurez sector', 'location']]);
-    assert.deepEqual(withoutIds(parseConll(formatConll(documents), 'again')), withoutIds(documents));
-  });
-});
+    it('reads test (1287 sentences) only when told how to read its multi-tags and its one I- after O', async () => {
+      const file = join(WNUT, 'test.conll');
+      await assert.rejects(readConll(file), {
+        message: `${file}:212: tag "B-corporation,B-person,B-location" holds 3 tags (read with multiTag 'first' to keep the first)`,
+      });
+      await assert.rejects(readConll(file, { multiTag: 'first' }), {
+        message: `${file}:18829: tag "I-creative-work" follows "O": I-creative-work must continue a creative-work entity`,
+      });
+      const documents = await readConll(file, { multiTag: 'first', strict: false });
+      assert.equal(documents.length, 1287);
+      assert.deepEqual(labelCounts(documents), { location: 123, group: 102, corporation: 108, person: 354, 'creative-work': 230, product: 62 });
+      // "Gurez B-corporation,B-person,B-location / sector I-location": the alternative that the next tag continues.
+      const gurez = documents.find((d) => d.id === `${file}:201`)!;
+      assert.deepEqual(
+        gurez.spans.map((s) => [gurez.text.slice(s.start, s.end), s.label]),
+        [
+          ['avalanche site', 'location'],
+          ['Gurez sector', 'location'],
+        ],
+      );
+      assert.deepEqual(withoutIds(parseConll(formatConll(documents), 'again')), withoutIds(documents));
+    });
+  },
+);
 
 describe('CoNLL import', () => {
   it('reads multi-column space-separated files with -DOCSTART- and a chosen tag column', () => {
-    const text = ['-DOCSTART- -X- -X- O', '', 'EU NNP B-NP B-ORG', 'rejects VBZ B-VP O', 'German JJ B-NP B-MISC', '', 'Peter NNP B-NP B-PER', 'Blackburn NNP I-NP I-PER', ''].join('\n');
+    const text = [
+      '-DOCSTART- -X- -X- O',
+      '',
+      'EU NNP B-NP B-ORG',
+      'rejects VBZ B-VP O',
+      'German JJ B-NP B-MISC',
+      '',
+      'Peter NNP B-NP B-PER',
+      'Blackburn NNP I-NP I-PER',
+      '',
+    ].join('\n');
     const documents = parseConll(text, 'news.conll');
     assert.deepEqual(documents, [
-      { id: 'news.conll:3', text: 'EU rejects German', spans: [{ start: 0, end: 2, label: 'ORG' }, { start: 11, end: 17, label: 'MISC' }] },
+      {
+        id: 'news.conll:3',
+        text: 'EU rejects German',
+        spans: [
+          { start: 0, end: 2, label: 'ORG' },
+          { start: 11, end: 17, label: 'MISC' },
+        ],
+      },
       { id: 'news.conll:7', text: 'Peter Blackburn', spans: [{ start: 0, end: 15, label: 'PER' }] },
     ]);
     const chunks = parseConll(text, 'news.conll', { tagColumn: 2 });
-    assert.deepEqual(chunks[0].spans, [{ start: 0, end: 2, label: 'NP' }, { start: 3, end: 10, label: 'VP' }, { start: 11, end: 17, label: 'NP' }]);
+    assert.deepEqual(chunks[0].spans, [
+      { start: 0, end: 2, label: 'NP' },
+      { start: 3, end: 10, label: 'VP' },
+      { start: 11, end: 17, label: 'NP' },
+    ]);
   });
 
   it('round trips emoji, combining characters and CRLF input with UTF-16 offsets', async () => {
-    const input = ['I\tO', '❤️\tB-emoji', '👩‍👩‍👧\tI-emoji', 'Zoë\tB-person', 'Cafe\u0301\tB-location', '', '😂\tO', 'New\tB-location', 'York\tI-location', '', ''].join('\r\n');
+    const input = [
+      'I\tO',
+      '❤️\tB-emoji',
+      '👩‍👩‍👧\tI-emoji',
+      'Zoë\tB-person',
+      'Cafe\u0301\tB-location',
+      '',
+      '😂\tO',
+      'New\tB-location',
+      'York\tI-location',
+      '',
+      '',
+    ].join('\r\n');
     const file = join(dir, 'unicode.conll');
     writeFileSync(file, input);
     const documents = await readConll(file);
@@ -105,7 +155,10 @@ describe('CoNLL import', () => {
   it('reads and writes IOB1 and BIOES', () => {
     const iob1 = 'a\tI-X\nb\tI-X\nc\tB-X\nd\tO\n\n';
     const documents = parseConll(iob1, 'iob1.conll', { scheme: 'IOB1' });
-    assert.deepEqual(documents[0].spans, [{ start: 0, end: 3, label: 'X' }, { start: 4, end: 5, label: 'X' }]);
+    assert.deepEqual(documents[0].spans, [
+      { start: 0, end: 3, label: 'X' },
+      { start: 4, end: 5, label: 'X' },
+    ]);
     assert.equal(formatConll(documents, { scheme: 'IOB1' }), iob1);
     assert.equal(formatConll(documents, { scheme: 'BIOES', separator: ' ' }), 'a B-X\nb E-X\nc S-X\nd O\n\n');
     assert.deepEqual(parseConll(formatConll(documents, { scheme: 'BIOES' }), 'x', { scheme: 'BIOES' })[0].spans, documents[0].spans);
@@ -123,7 +176,11 @@ describe('CoNLL import', () => {
       ['a\tB-X,B-Y\n', `f.conll:1: tag "B-X,B-Y" holds 2 tags (read with multiTag 'first' to keep the first)`],
     ];
     for (const [text, message] of cases) {
-      assert.throws(() => parseConll(text, 'f.conll'), (error: unknown) => error instanceof InputError && error.message === message, message);
+      assert.throws(
+        () => parseConll(text, 'f.conll'),
+        (error: unknown) => error instanceof InputError && error.message === message,
+        message,
+      );
     }
     assert.throws(() => parseConll('a\tO\n', 'f.conll', { tagColumn: 5 }), { message: 'f.conll:1: expected a token and a tag in column 5, found 2 columns' });
   });
@@ -142,12 +199,22 @@ describe('CoNLL export', () => {
       [doc('Ada Lovelace', [{ start: 0, end: 5, label: 'PER' }]), 'notes.md: span 0..5 PER "Ada L" does not fall on word boundaries'],
       [doc('Ada Lovelace', [{ start: 1, end: 3, label: 'PER' }]), 'notes.md: span 1..3 PER "da" does not fall on word boundaries'],
       [doc('Ada Lovelace', [{ start: 0, end: 3, label: 'A B' }]), 'notes.md: span 0..3 A B "Ada" has a label that is empty or contains whitespace'],
-      [doc('Ada Lovelace', [{ start: 0, end: 12, label: 'PER' }, { start: 4, end: 12, label: 'X' }]), 'notes.md: span 4..12 X "Lovelace" overlaps span 0..12 PER "Ada Lovelace"'],
+      [
+        doc('Ada Lovelace', [
+          { start: 0, end: 12, label: 'PER' },
+          { start: 4, end: 12, label: 'X' },
+        ]),
+        'notes.md: span 4..12 X "Lovelace" overlaps span 0..12 PER "Ada Lovelace"',
+      ],
       [doc('  ', []), 'notes.md: has no words; CoNLL cannot hold an empty sentence'],
       [doc('x -DOCSTART-', []), 'notes.md: has the word -DOCSTART-, which CoNLL reads as a document marker'],
     ];
     for (const [document, message] of cases) {
-      assert.throws(() => formatConll([document]), (error: unknown) => error instanceof InputError && error.message === message, message);
+      assert.throws(
+        () => formatConll([document]),
+        (error: unknown) => error instanceof InputError && error.message === message,
+        message,
+      );
     }
   });
 });

@@ -29,11 +29,23 @@ const RECORDS = [
     relations: [{ id: 3, from_id: 13, to_id: 12, type: 'lives_in' }],
     Comments: ['checked'],
   },
-  { id: 8, text: COMBINING, entities: [{ id: 21, label: 'PER', start_offset: 0, end_offset: 4 }, { id: 22, label: 'GPE', start_offset: 17, end_offset: 22 }], relations: [] },
+  {
+    id: 8,
+    text: COMBINING,
+    entities: [
+      { id: 21, label: 'PER', start_offset: 0, end_offset: 4 },
+      { id: 22, label: 'GPE', start_offset: 17, end_offset: 22 },
+    ],
+    relations: [],
+  },
   { id: 9, text: 'nothing here', entities: [], relations: [] },
 ];
 const FILE_TEXT = RECORDS.map((r) => JSON.stringify(r)).join('\r\n') + '\r\n';
-const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const comparable = (docs: JsonlNerDocument[]) => docs.map((d) => ({ text: d.text, spans: d.spans, format: d.format, record: d.source.record }));
 
 describe('doccano-entities JSONL', () => {
@@ -43,8 +55,18 @@ describe('doccano-entities JSONL', () => {
     const [first, second, third] = await readNerJsonl(file);
     assert.equal(first.format, 'doccano-entities');
     assert.equal(first.id, `${file}:1`);
-    assert.deepEqual(first.spans.map((s) => [TEXT.slice(s.start, s.end), s.label]), [['🍕', 'FOOD'], ['Zürich', 'GPE'], ['Zoë', 'PER']]);
-    assert.deepEqual(second.spans.map((s) => COMBINING.slice(s.start, s.end)), ['Zoe\u0308', 'Paris']);
+    assert.deepEqual(
+      first.spans.map((s) => [TEXT.slice(s.start, s.end), s.label]),
+      [
+        ['🍕', 'FOOD'],
+        ['Zürich', 'GPE'],
+        ['Zoë', 'PER'],
+      ],
+    );
+    assert.deepEqual(
+      second.spans.map((s) => COMBINING.slice(s.start, s.end)),
+      ['Zoe\u0308', 'Paris'],
+    );
     assert.deepEqual(third.spans, []);
     assert.equal(third.format, 'doccano-entities');
   });
@@ -80,10 +102,26 @@ describe('doccano-entities JSONL', () => {
   it('converts to and from Prodigy and doccano\'s older "label" shape', () => {
     const documents = parseNerJsonl(FILE_TEXT, 'e.jsonl');
     const prodigy = lines(formatNerJsonl(documents, { format: 'prodigy' }));
-    assert.deepEqual(prodigy[0], { id: 7, text: TEXT, Comments: ['checked'], spans: [{ start: 5, end: 6, label: 'FOOD' }, { start: 10, end: 16, label: 'GPE' }, { start: 25, end: 28, label: 'PER' }] });
+    assert.deepEqual(prodigy[0], {
+      id: 7,
+      text: TEXT,
+      Comments: ['checked'],
+      spans: [
+        { start: 5, end: 6, label: 'FOOD' },
+        { start: 10, end: 16, label: 'GPE' },
+        { start: 25, end: 28, label: 'PER' },
+      ],
+    });
     assert.deepEqual(prodigy[2], { id: 9, text: 'nothing here', spans: [] }, 'annotated with no entities stays annotated');
     const doccano = lines(formatNerJsonl(documents, { format: 'doccano' }));
-    assert.deepEqual(doccano[1], { id: 8, text: COMBINING, label: [[0, 4, 'PER'], [17, 22, 'GPE']] });
+    assert.deepEqual(doccano[1], {
+      id: 8,
+      text: COMBINING,
+      label: [
+        [0, 4, 'PER'],
+        [17, 22, 'GPE'],
+      ],
+    });
 
     const fromProdigy = parseNerJsonl(formatNerJsonl(documents, { format: 'prodigy' }), 'p.jsonl');
     const back = lines(formatNerJsonl(fromProdigy, { format: 'doccano-entities' }));
@@ -94,7 +132,10 @@ describe('doccano-entities JSONL', () => {
     ]);
     assert.deepEqual(back[0].relations, []);
     assert.equal('spans' in back[0], false);
-    assert.deepEqual(comparable(parseNerJsonl(formatNerJsonl(fromProdigy, { format: 'doccano-entities' }), 'x')).map((d) => d.spans), documents.map((d) => d.spans));
+    assert.deepEqual(
+      comparable(parseNerJsonl(formatNerJsonl(fromProdigy, { format: 'doccano-entities' }), 'x')).map((d) => d.spans),
+      documents.map((d) => d.spans),
+    );
   });
 
   it('names the file, the line and the problem', () => {
@@ -106,11 +147,21 @@ describe('doccano-entities JSONL', () => {
       [record([{ label: 'PER', start_offset: 0 }]), 'f.jsonl:1: entity 0 (PER): "end_offset" is missing'],
       [record([{ label: 'PER', start_offset: '0', end_offset: 3 }]), 'f.jsonl:1: entity 0 (PER): "start_offset" must be an integer, found "0"'],
       [record([{ label: 'PER', start_offset: 5, end_offset: 3 }]), 'f.jsonl:1: entity 0 (PER): end_offset 3 is before start_offset 5'],
-      [record([{ label: 'PER', start_offset: 0, end_offset: 3 }, { label: 'PER', start_offset: 4, end_offset: 40 }]), 'f.jsonl:1: entity 1 (PER): end_offset 40 is outside the text (12 characters)'],
+      [
+        record([
+          { label: 'PER', start_offset: 0, end_offset: 3 },
+          { label: 'PER', start_offset: 4, end_offset: 40 },
+        ]),
+        'f.jsonl:1: entity 1 (PER): end_offset 40 is outside the text (12 characters)',
+      ],
       [record([{ label: '', start_offset: 0, end_offset: 3 }]), 'f.jsonl:1: entity 0: the label must be a non-empty string, found ""'],
     ];
     for (const [text, message] of cases) {
-      assert.throws(() => parseNerJsonl(text, 'f.jsonl'), (e: unknown) => e instanceof InputError && e.message === message, message);
+      assert.throws(
+        () => parseNerJsonl(text, 'f.jsonl'),
+        (e: unknown) => e instanceof InputError && e.message === message,
+        message,
+      );
     }
   });
 
@@ -124,10 +175,15 @@ describe('doccano-entities JSONL', () => {
     const file = join(dir, 'mixed.jsonl');
     writeFileSync(file, `${JSON.stringify(RECORDS[0])}\n${JSON.stringify({ text: 'Ada', spans: [{ start: 0, end: 3, label: 'PER' }] })}\n`);
     const auto = await readNerFile(file, { format: 'auto' });
-    assert.deepEqual((auto.documents as JsonlNerDocument[]).map((d) => d.format), ['doccano-entities', 'prodigy']);
+    assert.deepEqual(
+      (auto.documents as JsonlNerDocument[]).map((d) => d.format),
+      ['doccano-entities', 'prodigy'],
+    );
     await assert.rejects(readNerFile(file, { format: 'doccano-entities' }), {
       message: `${file}:2: is a prodigy record, but --format doccano-entities expects "entities": [{"label", "start_offset", "end_offset"}]`,
     });
-    await assert.rejects(readNerFile(file, { format: 'auto', labels: ['FOOD', 'GPE'] }), { message: `${file}:1: entity 2: label "PER" is not one of FOOD, GPE` });
+    await assert.rejects(readNerFile(file, { format: 'auto', labels: ['FOOD', 'GPE'] }), {
+      message: `${file}:1: entity 2: label "PER" is not one of FOOD, GPE`,
+    });
   });
 });

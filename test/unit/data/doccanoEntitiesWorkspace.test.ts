@@ -21,16 +21,25 @@ test('a doccano "entities" file imports as a dataset, and annotations export as 
 
     const text = 'Tim Cook 🍎 visited Berlin.\n';
     writeFileSync(join(root, 'a.txt'), text);
-    await new AnnotationStore(root).save('a.txt', text, [{ start: 0, end: 8, label: 'person' }, { start: 20, end: 26, label: 'location' }]);
+    await new AnnotationStore(root).save('a.txt', text, [
+      { start: 0, end: 8, label: 'person' },
+      { start: 20, end: 26, label: 'location' },
+    ]);
     const jsonl = await exportWorkspaceAnnotations(root, { kind: 'jsonl', style: 'doccano-entities' });
     assert.deepEqual(JSON.parse(jsonl.text), {
       meta: { file: 'a.txt' },
       text,
-      entities: [{ id: 1, label: 'person', start_offset: 0, end_offset: 8 }, { id: 2, label: 'location', start_offset: 19, end_offset: 25 }],
+      entities: [
+        { id: 1, label: 'person', start_offset: 0, end_offset: 8 },
+        { id: 2, label: 'location', start_offset: 19, end_offset: 25 },
+      ],
       relations: [],
     });
     const [back] = parseNerJsonl(jsonl.text, 'export.jsonl');
-    assert.deepEqual(back.spans, [{ start: 0, end: 8, label: 'person' }, { start: 20, end: 26, label: 'location' }]);
+    assert.deepEqual(back.spans, [
+      { start: 0, end: 8, label: 'person' },
+      { start: 20, end: 26, label: 'location' },
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

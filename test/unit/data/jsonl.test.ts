@@ -13,16 +13,40 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // "I ❤️ 🍕 in Zürich 🇨🇭 with Zoë": Python (code point) offsets as Prodigy and doccano write them.
 const TEXT = 'I ❤️ 🍕 in Zürich 🇨🇭 with Zoë';
-const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
-const prodigy = [
-  JSON.stringify({ text: TEXT, _input_hash: -123, spans: [{ start: 5, end: 6, label: 'FOOD', token_start: 2, token_end: 2 }, { start: 10, end: 16, label: 'GPE' }, { start: 25, end: 28, label: 'PERSON' }], answer: 'accept', meta: { source: 'x' } }),
-  JSON.stringify({ text: 'no entities here' }),
-].join('\n') + '\n';
-const doccano = [
-  JSON.stringify({ id: 7, text: TEXT, label: [[5, 6, 'FOOD'], [10, 16, 'GPE']], Comments: [] }),
-  JSON.stringify({ id: 8, text: 'nothing', label: [] }),
-].join('\r\n') + '\r\n';
+const prodigy =
+  [
+    JSON.stringify({
+      text: TEXT,
+      _input_hash: -123,
+      spans: [
+        { start: 5, end: 6, label: 'FOOD', token_start: 2, token_end: 2 },
+        { start: 10, end: 16, label: 'GPE' },
+        { start: 25, end: 28, label: 'PERSON' },
+      ],
+      answer: 'accept',
+      meta: { source: 'x' },
+    }),
+    JSON.stringify({ text: 'no entities here' }),
+  ].join('\n') + '\n';
+const doccano =
+  [
+    JSON.stringify({
+      id: 7,
+      text: TEXT,
+      label: [
+        [5, 6, 'FOOD'],
+        [10, 16, 'GPE'],
+      ],
+      Comments: [],
+    }),
+    JSON.stringify({ id: 8, text: 'nothing', label: [] }),
+  ].join('\r\n') + '\r\n';
 
 describe('NER JSONL', () => {
   it('converts Prodigy code point offsets to UTF-16 offsets', async () => {
@@ -31,7 +55,14 @@ describe('NER JSONL', () => {
     const [first, second] = await readNerJsonl(file);
     assert.equal(first.id, `${file}:1`);
     assert.equal(first.format, 'prodigy');
-    assert.deepEqual(first.spans.map((s) => [TEXT.slice(s.start, s.end), s.label]), [['🍕', 'FOOD'], ['Zürich', 'GPE'], ['Zoë', 'PERSON']]);
+    assert.deepEqual(
+      first.spans.map((s) => [TEXT.slice(s.start, s.end), s.label]),
+      [
+        ['🍕', 'FOOD'],
+        ['Zürich', 'GPE'],
+        ['Zoë', 'PERSON'],
+      ],
+    );
     assert.deepEqual(first.spans[2], { start: 28, end: 31, label: 'PERSON' });
     assert.deepEqual(second.spans, []);
   });
@@ -49,7 +80,10 @@ describe('NER JSONL', () => {
     writeFileSync(file, doccano);
     const documents = await readNerJsonl(file);
     assert.equal(documents[0].format, 'doccano');
-    assert.deepEqual(documents[0].spans.map((s) => TEXT.slice(s.start, s.end)), ['🍕', 'Zürich']);
+    assert.deepEqual(
+      documents[0].spans.map((s) => TEXT.slice(s.start, s.end)),
+      ['🍕', 'Zürich'],
+    );
     const out = join(dir, 'doccano-out.jsonl');
     await writeNerJsonl(out, documents);
     assert.deepEqual(lines(readFileSync(out, 'utf8')), lines(doccano));
@@ -61,10 +95,17 @@ describe('NER JSONL', () => {
       id: 7,
       text: TEXT,
       Comments: [],
-      spans: [{ start: 5, end: 6, label: 'FOOD' }, { start: 10, end: 16, label: 'GPE' }],
+      spans: [
+        { start: 5, end: 6, label: 'FOOD' },
+        { start: 10, end: 16, label: 'GPE' },
+      ],
     });
     const fromProdigy = parseNerJsonl(prodigy, 'p.jsonl');
-    assert.deepEqual(lines(formatNerJsonl(fromProdigy, { format: 'doccano' }))[0].label, [[5, 6, 'FOOD'], [10, 16, 'GPE'], [25, 28, 'PERSON']]);
+    assert.deepEqual(lines(formatNerJsonl(fromProdigy, { format: 'doccano' }))[0].label, [
+      [5, 6, 'FOOD'],
+      [10, 16, 'GPE'],
+      [25, 28, 'PERSON'],
+    ]);
   });
 
   it('writes documents from elsewhere with code point offsets', () => {
@@ -98,16 +139,22 @@ describe('NER JSONL', () => {
 });
 
 describe('classification JSONL', () => {
-  const input = [
-    JSON.stringify({ text: 'win money now 💰', label: 'spam', meta: { id: 1 } }),
-    JSON.stringify({ id: 2, text: 'see you at lunch', label: ['ham'] }),
-  ].join('\n') + '\n';
+  const input =
+    [JSON.stringify({ text: 'win money now 💰', label: 'spam', meta: { id: 1 } }), JSON.stringify({ id: 2, text: 'see you at lunch', label: ['ham'] })].join(
+      '\n',
+    ) + '\n';
 
   it('reads plain and doccano labels and round trips them', async () => {
     const file = join(dir, 'cls.jsonl');
     writeFileSync(file, input);
     const records = await readClassificationJsonl(file);
-    assert.deepEqual(records.map((r) => [r.id, r.label, r.labelShape]), [[`${file}:1`, 'spam', 'string'], [`${file}:2`, 'ham', 'array']]);
+    assert.deepEqual(
+      records.map((r) => [r.id, r.label, r.labelShape]),
+      [
+        [`${file}:1`, 'spam', 'string'],
+        [`${file}:2`, 'ham', 'array'],
+      ],
+    );
     const out = join(dir, 'cls-out.jsonl');
     await writeClassificationJsonl(out, records);
     assert.equal(readFileSync(out, 'utf8'), input);
@@ -131,8 +178,14 @@ describe('code point offsets', () => {
   it('maps both ways and refuses offsets inside a surrogate pair', () => {
     const o = offsetConverter('a😂b');
     assert.equal(o.codePointLength, 3);
-    assert.deepEqual([0, 1, 2, 3].map((c) => o.toUtf16(c)), [0, 1, 3, 4]);
-    assert.deepEqual([0, 1, 2, 3, 4].map((u) => o.toCodePoint(u)), [0, 1, undefined, 2, 3]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => o.toUtf16(c)),
+      [0, 1, 3, 4],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((u) => o.toCodePoint(u)),
+      [0, 1, undefined, 2, 3],
+    );
     assert.equal(o.toUtf16(4), undefined);
     assert.equal(offsetConverter('abc').toCodePoint(2), 2);
   });

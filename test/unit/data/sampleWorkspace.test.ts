@@ -11,7 +11,10 @@ test('the sample workspace is fully annotated, fresh, and uses only the project 
   const labels = new Set((await readProjectFile(root)).project.labels.map((l) => l.name));
   assert.deepEqual([...labels].sort(), ['corporation', 'creative-work', 'group', 'location', 'person', 'product']);
   const { documents, problems } = await store.loadAll();
-  assert.deepEqual(problems.map((p) => p.message), []);
+  assert.deepEqual(
+    problems.map((p) => p.message),
+    [],
+  );
   assert.ok(documents.length >= 8 && documents.length <= 12, `${documents.length} documents`);
   const sentences = documents.reduce((n, d) => n + d.text.split('\n').filter((l) => l.trim()).length, 0);
   assert.ok(sentences >= 80 && sentences <= 120, `${sentences} sentences`);

@@ -51,7 +51,18 @@ describe('tag schemes', () => {
   });
 
   it('rejects overlapping or out-of-range spans when writing', () => {
-    assert.throws(() => spansToTags(3, [{ start: 0, end: 2, label: 'A' }, { start: 1, end: 3, label: 'B' }], 'IOB2'), /span \[1, 3\) B overlaps span \[0, 2\) A/);
+    assert.throws(
+      () =>
+        spansToTags(
+          3,
+          [
+            { start: 0, end: 2, label: 'A' },
+            { start: 1, end: 3, label: 'B' },
+          ],
+          'IOB2',
+        ),
+      /span \[1, 3\) B overlaps span \[0, 2\) A/,
+    );
     assert.throws(() => spansToTags(3, [{ start: 2, end: 4, label: 'A' }], 'IOB2'), /span \[2, 4\) A is not within the 3 tokens/);
   });
 

@@ -33,7 +33,14 @@ describe('validateNerDocuments', () => {
 
   it('names the document id where no line is known', () => {
     const documents: NerDocument[] = [
-      { id: 'notes/a.md', text: 'Hi 😂', spans: [{ start: 0, end: 9, label: 'X' }, { start: 3, end: 4, label: 'X' }] },
+      {
+        id: 'notes/a.md',
+        text: 'Hi 😂',
+        spans: [
+          { start: 0, end: 9, label: 'X' },
+          { start: 3, end: 4, label: 'X' },
+        ],
+      },
     ];
     assert.deepEqual(messages(validateNerDocuments(documents, { file: 'workspace' })), [
       'notes/a.md: span 0..9 X is outside the text (5 characters)',
@@ -44,9 +51,14 @@ describe('validateNerDocuments', () => {
   it('reports an empty dataset and a dev set without entities', () => {
     assert.deepEqual(messages(validateNerDocuments([], { file: 'train.conll' })), ['train.conll: the dataset is empty']);
     const documents = parseConll('Hello\tO\n\n', 'dev.conll');
-    assert.deepEqual(messages(validateNerDocuments(documents, { file: 'dev.conll', role: 'dev' })), ['dev.conll: the dev set has no entities, so its entity F1 would mean nothing']);
+    assert.deepEqual(messages(validateNerDocuments(documents, { file: 'dev.conll', role: 'dev' })), [
+      'dev.conll: the dev set has no entities, so its entity F1 would mean nothing',
+    ]);
     assert.deepEqual(validateNerDocuments(documents, { file: 'train.conll', role: 'train' }), []);
-    assert.throws(() => assertValid(validateNerDocuments([], { file: 'x.jsonl' })), (e: unknown) => e instanceof InputError && e.message === 'x.jsonl: the dataset is empty');
+    assert.throws(
+      () => assertValid(validateNerDocuments([], { file: 'x.jsonl' })),
+      (e: unknown) => e instanceof InputError && e.message === 'x.jsonl: the dataset is empty',
+    );
   });
 });
 

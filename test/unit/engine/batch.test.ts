@@ -23,18 +23,45 @@ test('rows are padded with the pad id, masked, and token labels padded with -100
     { inputIds: [2, 60, 61, 62, 63, 3], specialTokensMask: [1, 0, 0, 0, 0, 1], tokenTypeIds: [0, 0, 0, 1, 1, 1], labels: [-100, 0, 0, 0, 0, -100] },
   ];
   const per = 2 * config.hidden_size;
-  const feeds = batchFeeds(examples, [0, 1, 2].map((b) => vectorsFor(config.num_hidden_layers, per, b)), { config, padTokenId: 0, numSlots: 2 }, 'token');
+  const feeds = batchFeeds(
+    examples,
+    [0, 1, 2].map((b) => vectorsFor(config.num_hidden_layers, per, b)),
+    { config, padTokenId: 0, numSlots: 2 },
+    'token',
+  );
   assert.deepEqual(feeds[io.inputIds].dims, [3, 6]);
   assert.equal(feeds[io.inputIds].type, 'int64');
-  assert.deepEqual(rows(feeds[io.inputIds]), [[2, 40, 41, 3, 0, 0], [2, 50, 3, 0, 0, 0], [2, 60, 61, 62, 63, 3]]);
-  assert.deepEqual(rows(feeds[io.attentionMask]), [[1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1]]);
-  assert.deepEqual(rows(feeds[io.tokenTypeIds]), [[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1]]);
-  assert.deepEqual(rows(feeds[io.positionIds]), [[0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5]]);
-  assert.deepEqual(rows(feeds[io.labels]), [[-100, 1, 2, -100, -100, -100], [-100, 3, -100, -100, -100, -100], [-100, 0, 0, 0, 0, -100]]);
+  assert.deepEqual(rows(feeds[io.inputIds]), [
+    [2, 40, 41, 3, 0, 0],
+    [2, 50, 3, 0, 0, 0],
+    [2, 60, 61, 62, 63, 3],
+  ]);
+  assert.deepEqual(rows(feeds[io.attentionMask]), [
+    [1, 1, 1, 1, 0, 0],
+    [1, 1, 1, 0, 0, 0],
+    [1, 1, 1, 1, 1, 1],
+  ]);
+  assert.deepEqual(rows(feeds[io.tokenTypeIds]), [
+    [0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 1, 1, 1],
+  ]);
+  assert.deepEqual(rows(feeds[io.positionIds]), [
+    [0, 1, 2, 3, 4, 5],
+    [0, 1, 2, 3, 4, 5],
+    [0, 1, 2, 3, 4, 5],
+  ]);
+  assert.deepEqual(rows(feeds[io.labels]), [
+    [-100, 1, 2, -100, -100, -100],
+    [-100, 3, -100, -100, -100, -100],
+    [-100, 0, 0, 0, 0, -100],
+  ]);
   for (let l = 0; l < config.num_hidden_layers; l++) {
     const v = feeds[io.pastaVectors(l)];
     assert.deepEqual(v.dims, [3, 2, config.hidden_size]);
-    [0, 1, 2].forEach((b) => assert.deepEqual(Array.from((v.data as Float32Array).subarray(b * per, (b + 1) * per)), Array.from(vectorsFor(config.num_hidden_layers, per, b)[l])));
+    [0, 1, 2].forEach((b) =>
+      assert.deepEqual(Array.from((v.data as Float32Array).subarray(b * per, (b + 1) * per)), Array.from(vectorsFor(config.num_hidden_layers, per, b)[l])),
+    );
   }
 });
 
@@ -49,11 +76,16 @@ test('sequence labels are one per row; no labels means no labels input; DistilBE
   assert.deepEqual(feeds[io.labels].dims, [2]);
   assert.deepEqual(numbers(feeds[io.labels]), [4, 0]);
   assert.equal(feeds[io.tokenTypeIds], undefined);
-  const unlabelled = batchFeeds(examples.map(({ labels: _, ...e }) => e), vectors, { config, padTokenId: 0, numSlots: 2 }, 'sequence');
+  const unlabelled = batchFeeds(
+    examples.map(({ labels: _, ...e }) => e),
+    vectors,
+    { config, padTokenId: 0, numSlots: 2 },
+    'sequence',
+  );
   assert.equal(unlabelled[io.labels], undefined);
 });
 
-test('the slot mask marks each row\'s own k-th special token (rows with different special-token counts)', () => {
+test("the slot mask marks each row's own k-th special token (rows with different special-token counts)", () => {
   const config = tinyConfig('bert');
   const examples: EncodedExample[] = [
     { inputIds: [2, 40, 3], specialTokensMask: [1, 0, 1] },
@@ -73,14 +105,29 @@ test('the slot mask marks each row\'s own k-th special token (rows with differen
     return found;
   });
   assert.deepEqual(marked, [
-    [[0, 0], [2, 1]],
-    [[0, 0], [2, 1], [5, 2]],
-    [[0, 0], [2, 1], [3, 2]],
+    [
+      [0, 0],
+      [2, 1],
+    ],
+    [
+      [0, 0],
+      [2, 1],
+      [5, 2],
+    ],
+    [
+      [0, 0],
+      [2, 1],
+      [3, 2],
+    ],
   ]);
-  assert.equal(data.reduce((a, b) => a + b, 0), 8, 'nothing else is marked');
+  assert.equal(
+    data.reduce((a, b) => a + b, 0),
+    8,
+    'nothing else is marked',
+  );
 });
 
-test('RoBERTa position ids, attention mask and slots equal Hugging Face\'s (golden case)', () => {
+test("RoBERTa position ids, attention mask and slots equal Hugging Face's (golden case)", () => {
   const c = readCase('tiny-roberta-single-token');
   const config = tinyConfig('roberta');
   const examples: EncodedExample[] = c.input_ids.map((ids, b) => {
@@ -104,7 +151,7 @@ test('RoBERTa position ids, attention mask and slots equal Hugging Face\'s (gold
   c.special_positions.forEach((positions, b) => positions.forEach((p, k) => assert.equal(slot[(b * seq + p) * c.num_slots + k], 1)));
 });
 
-test('RoBERTa positions skip pad ids inside a row as Hugging Face\'s create_position_ids_from_input_ids does', () => {
+test("RoBERTa positions skip pad ids inside a row as Hugging Face's create_position_ids_from_input_ids does", () => {
   const config = tinyConfig('roberta');
   assert.deepEqual(positionIds(config, [0, 5, 1, 6, 2], 7, 1), [2, 3, 1, 4, 5, 1, 1]);
   assert.deepEqual(positionIds(tinyConfig('electra'), [2, 5, 3], 4, 0), [0, 1, 2, 3]);

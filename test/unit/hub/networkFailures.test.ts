@@ -22,8 +22,27 @@ const OFFLINE = 'check the network connection, or set HF_ENDPOINT to a hub mirro
 /** A TLS server whose certificate, made now, no one trusts. */
 async function selfSignedServer(): Promise<{ server: Server; url: string }> {
   const dir = mkdtempSync(join(root, 'tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -43,7 +62,11 @@ async function failure(spec: string, env: { HF_ENDPOINT: string; HF_TOKEN?: stri
     assert.ok(!error.message.includes('\n'), error.message);
     return error;
   } finally {
-    for (const [key, value] of [['HF_ENDPOINT', saved.endpoint], ['HF_TOKEN', saved.token], ['PASTA_CACHE_DIR', saved.cache]] as const) {
+    for (const [key, value] of [
+      ['HF_ENDPOINT', saved.endpoint],
+      ['HF_TOKEN', saved.token],
+      ['PASTA_CACHE_DIR', saved.cache],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -70,7 +93,10 @@ describe('a base model the hub cannot serve', () => {
 
   it('offline: a host name that does not resolve', async () => {
     const error = await failure('acme/bert', { HF_ENDPOINT: 'https://hub.pasta-studio.invalid' });
-    assert.equal(error.message, `acme/bert: cannot reach https://hub.pasta-studio.invalid: its host name does not resolve (ENOTFOUND): offline, or a wrong HF_ENDPOINT; ${OFFLINE}; ${LOCAL}`);
+    assert.equal(
+      error.message,
+      `acme/bert: cannot reach https://hub.pasta-studio.invalid: its host name does not resolve (ENOTFOUND): offline, or a wrong HF_ENDPOINT; ${OFFLINE}; ${LOCAL}`,
+    );
   });
 
   it('a refused connection', async () => {
@@ -88,20 +114,32 @@ describe('a base model the hub cannot serve', () => {
 
   it('401 without a token, 403 with one not granted: HF_TOKEN', async () => {
     const without = await failure('acme/gated-bert', { HF_ENDPOINT: hub.url });
-    assert.equal(without.message, `acme/gated-bert: access to acme/gated-bert denied (HTTP 401): it is gated: accept its conditions on the hub, then set HF_TOKEN to a token with access; ${LOCAL}`);
+    assert.equal(
+      without.message,
+      `acme/gated-bert: access to acme/gated-bert denied (HTTP 401): it is gated: accept its conditions on the hub, then set HF_TOKEN to a token with access; ${LOCAL}`,
+    );
     const wrong = await failure('acme/gated-bert', { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_other' });
-    assert.equal(wrong.message, `acme/gated-bert: access to acme/gated-bert denied (HTTP 403): it is gated: accept its conditions on the hub, then check that HF_TOKEN grants access to it; ${LOCAL}`);
+    assert.equal(
+      wrong.message,
+      `acme/gated-bert: access to acme/gated-bert denied (HTTP 403): it is gated: accept its conditions on the hub, then check that HF_TOKEN grants access to it; ${LOCAL}`,
+    );
   });
 
   it('404: the id, or HF_TOKEN for a private repository', async () => {
     const error = await failure('nobody/nothing', { HF_ENDPOINT: hub.url });
-    assert.equal(error.message, `nobody/nothing: repository nobody/nothing not found on ${hub.url} (HTTP 404): check the id, or set HF_TOKEN if it is private; ${LOCAL}`);
+    assert.equal(
+      error.message,
+      `nobody/nothing: repository nobody/nothing not found on ${hub.url} (HTTP 404): check the id, or set HF_TOKEN if it is private; ${LOCAL}`,
+    );
   });
 
   it('pasta train says it in one line and exits 1', () => {
     const ws = workspace({ labels: ['PER'], baseModel: 'acme/bert' });
     mkdirSync(join(ws, '.pasta', 'datasets'));
-    writeFileSync(join(ws, '.pasta', 'datasets', 'people.jsonl'), '{"text": "Ada left", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n{"text": "Bo came", "spans": [{"start": 0, "end": 2, "label": "PER"}]}\n');
+    writeFileSync(
+      join(ws, '.pasta', 'datasets', 'people.jsonl'),
+      '{"text": "Ada left", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n{"text": "Bo came", "spans": [{"start": 0, "end": 2, "label": "PER"}]}\n',
+    );
     // Endpoints that need no server in this process: runPasta waits synchronously, so this process cannot answer.
     for (const endpoint of ['https://hub.pasta-studio.invalid', closedPort]) {
       const res = runPasta(['train'], { cwd: ws, env: { HF_ENDPOINT: endpoint, PASTA_CACHE_DIR: mkdtempSync(join(root, 'cache-')) } });

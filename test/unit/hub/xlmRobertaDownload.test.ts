@@ -40,7 +40,16 @@ test('an XLM-R repository downloads and loads: Unigram tokenizer, xlm-roberta co
     // What Python tokenizers gives for the same tokenizer.json: full-width letters folded by nmt_nfkc, 東京 unknown.
     const encoding = tokenizer.encode('Ｊｏｈｎ lives in 東京');
     assert.deepEqual(encoding.tokens, ['<s>', '▁John', '▁live', 's', '▁in', '▁', '東京', '</s>']);
-    assert.deepEqual(encoding.offsets, [[0, 0], [0, 4], [4, 9], [9, 10], [10, 13], [13, 14], [14, 16], [0, 0]]);
+    assert.deepEqual(encoding.offsets, [
+      [0, 0],
+      [0, 4],
+      [4, 9],
+      [9, 10],
+      [10, 13],
+      [13, 14],
+      [14, 16],
+      [0, 0],
+    ]);
     assert.equal(encoding.ids[6], tokenizer.specialTokens.unk);
   } finally {
     await hub.close();

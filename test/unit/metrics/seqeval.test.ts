@@ -53,7 +53,10 @@ for (const file of ['wnut17-dev-iob2.json', 'wnut17-dev-iobes.json']) {
 }
 
 describe('seqeval parity on edge cases', () => {
-  const cases = JSON.parse(readFileSync(join(FIXTURES, 'edge-cases.json'), 'utf8')) as ({ name: string; gold: string[][]; predicted: string[][] } & Record<string, Report>)[];
+  const cases = JSON.parse(readFileSync(join(FIXTURES, 'edge-cases.json'), 'utf8')) as ({ name: string; gold: string[][]; predicted: string[][] } & Record<
+    string,
+    Report
+  >)[];
   for (const c of cases) {
     const modes: [string, SeqevalOptions][] = [
       ['default', {}],

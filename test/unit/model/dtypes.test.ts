@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeToFloat32, encodeFromFloat32, float16BitsToNumber, numberToBFloat16Bits, numberToFloat16Bits } from '../../../src/core/model/safetensors/dtypes.js';
+import {
+  decodeToFloat32,
+  encodeFromFloat32,
+  float16BitsToNumber,
+  numberToBFloat16Bits,
+  numberToFloat16Bits,
+} from '../../../src/core/model/safetensors/dtypes.js';
 import { littleEndianUint16 } from './craftSafetensors.js';
 
 // Values worked out by hand from IEEE 754 half precision (1 sign, 5 exponent bits bias 15, 10 mantissa bits).

@@ -75,6 +75,12 @@ test('shape signatures explain precisely how two base models differ', () => {
   const bert = shapeSignature(tinyConfig('bert'));
   assert.equal(describeSignatureMismatch(bert, bert), undefined);
   const wider = shapeSignature(tinyConfig('bert', { hiddenSize: 64, numLayers: 3 }));
-  assert.equal(describeSignatureMismatch(bert, wider), 'base model has hidden_size 64 where the adapter expects 32, num_hidden_layers 3 where the adapter expects 2');
-  assert.match(describeSignatureMismatch(bert, shapeSignature(tinyConfig('roberta')))!, /^base model has model_type roberta where the adapter expects bert, vocab_size 293 where the adapter expects 112$/);
+  assert.equal(
+    describeSignatureMismatch(bert, wider),
+    'base model has hidden_size 64 where the adapter expects 32, num_hidden_layers 3 where the adapter expects 2',
+  );
+  assert.match(
+    describeSignatureMismatch(bert, shapeSignature(tinyConfig('roberta')))!,
+    /^base model has model_type roberta where the adapter expects bert, vocab_size 293 where the adapter expects 112$/,
+  );
 });

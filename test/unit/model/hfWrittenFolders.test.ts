@@ -23,7 +23,10 @@ for (const family of ['bert', 'roberta', 'distilbert', 'electra'] as const) {
     try {
       const prefix = FAMILY_PREFIX[family];
       const unread = file.names.filter((name) => !weights.has(name.startsWith(prefix) ? name.slice(prefix.length) : name));
-      assert.deepEqual(unread.filter((name) => !HEADS.test(name)), []);
+      assert.deepEqual(
+        unread.filter((name) => !HEADS.test(name)),
+        [],
+      );
       for (const [name, tensor] of weights) {
         const stored = file.tensors.get(prefix + name) ?? file.tensors.get(name);
         assert.deepEqual(tensor.shape, stored?.shape, name);

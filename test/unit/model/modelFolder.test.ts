@@ -49,7 +49,10 @@ for (const family of FAMILIES) {
       assert.deepEqual(loaded.files, [join(dir, 'model.safetensors')]);
       assertSameWeights(loaded.weights, model.weights);
       const names = [...loaded.weights.keys()];
-      assert.ok(!names.some((n) => /^(bert|roberta|distilbert|electra|deberta|model)\.|^(cls|lm_head|lm_predictions|vocab_|discriminator_|head\.|decoder\.)/.test(n)), names.join(' '));
+      assert.ok(
+        !names.some((n) => /^(bert|roberta|distilbert|electra|deberta|model)\.|^(cls|lm_head|lm_predictions|vocab_|discriminator_|head\.|decoder\.)/.test(n)),
+        names.join(' '),
+      );
     });
   });
 
@@ -65,7 +68,11 @@ for (const family of FAMILIES) {
 
 test('expected weight names and shapes follow transformers (BERT layer, DistilBERT layer, ELECTRA projection)', () => {
   const bert = new Map(expectedWeights(tinyConfig('bert')).map((w) => [w.name, w]));
-  assert.deepEqual(bert.get('encoder.layer.1.attention.self.query.weight'), { name: 'encoder.layer.1.attention.self.query.weight', shape: [32, 32], optional: false });
+  assert.deepEqual(bert.get('encoder.layer.1.attention.self.query.weight'), {
+    name: 'encoder.layer.1.attention.self.query.weight',
+    shape: [32, 32],
+    optional: false,
+  });
   assert.deepEqual(bert.get('encoder.layer.1.intermediate.dense.weight')!.shape, [64, 32]);
   assert.deepEqual(bert.get('encoder.layer.1.output.dense.weight')!.shape, [32, 64]);
   assert.deepEqual(bert.get('embeddings.token_type_embeddings.weight')!.shape, [2, 32]);
@@ -73,7 +80,13 @@ test('expected weight names and shapes follow transformers (BERT layer, DistilBE
   assert.equal(bert.size, 5 + 2 * 16 + 2);
 
   const distil = new Map(expectedWeights(tinyConfig('distilbert')).map((w) => [w.name, w]));
-  for (const name of ['transformer.layer.0.attention.q_lin.weight', 'transformer.layer.0.sa_layer_norm.bias', 'transformer.layer.1.ffn.lin1.weight', 'transformer.layer.1.ffn.lin2.weight', 'transformer.layer.1.output_layer_norm.weight']) {
+  for (const name of [
+    'transformer.layer.0.attention.q_lin.weight',
+    'transformer.layer.0.sa_layer_norm.bias',
+    'transformer.layer.1.ffn.lin1.weight',
+    'transformer.layer.1.ffn.lin2.weight',
+    'transformer.layer.1.output_layer_norm.weight',
+  ]) {
     assert.ok(distil.has(name), name);
   }
   assert.ok(!distil.has('embeddings.token_type_embeddings.weight'));
@@ -95,7 +108,16 @@ test('DeBERTa-v2/v3 weights: relative embeddings of 2 x position_buckets rows, s
   assert.ok(![...v3.keys()].some((name) => name.includes('pos_key_proj') || name.includes('pos_query_proj')));
   assert.equal(v3.size, 1 + 2 + 2 + 2 * 16 + 1);
 
-  const raw = { ...tinyConfig('deberta-v2').raw, share_att_key: false, position_buckets: -1, max_relative_positions: 6, position_biased_input: true, type_vocab_size: 2, embedding_size: 16, norm_rel_ebd: 'none' };
+  const raw = {
+    ...tinyConfig('deberta-v2').raw,
+    share_att_key: false,
+    position_buckets: -1,
+    max_relative_positions: 6,
+    position_biased_input: true,
+    type_vocab_size: 2,
+    embedding_size: 16,
+    norm_rel_ebd: 'none',
+  };
   const v2 = new Map(expectedWeights(parseEncoderConfig(raw)).map((w) => [w.name, w]));
   assert.deepEqual(v2.get('encoder.rel_embeddings.weight')!.shape, [12, 32]);
   assert.deepEqual(v2.get('encoder.layer.0.attention.self.pos_key_proj.weight')!.shape, [32, 32]);
@@ -126,7 +148,15 @@ test('ModernBERT weights: fused Wqkv and Wi, no attn_norm on layer 0, biases onl
   assert.ok(![...plain.keys()].some((name) => name.endsWith('.bias')));
   const biased = parseEncoderConfig({ ...tinyConfig('modernbert').raw, norm_bias: true, attention_bias: true, mlp_bias: true });
   const names = new Set(expectedWeights(biased).map((w) => w.name));
-  for (const name of ['embeddings.norm.bias', 'layers.1.attn_norm.bias', 'layers.0.attn.Wqkv.bias', 'layers.0.attn.Wo.bias', 'layers.0.mlp.Wi.bias', 'final_norm.bias']) assert.ok(names.has(name), name);
+  for (const name of [
+    'embeddings.norm.bias',
+    'layers.1.attn_norm.bias',
+    'layers.0.attn.Wqkv.bias',
+    'layers.0.attn.Wo.bias',
+    'layers.0.mlp.Wi.bias',
+    'final_norm.bias',
+  ])
+    assert.ok(names.has(name), name);
 });
 
 test('the pooler is optional', async () => {
@@ -156,7 +186,12 @@ test('a weight whose shape disagrees with config.json names both shapes', async 
     const configPath = join(dir, 'config.json');
     const config = JSON.parse(await readFile(configPath, 'utf8'));
     await writeFile(configPath, JSON.stringify({ ...config, hidden_dim: 48 }));
-    await rejectsWith(dir, new RegExp(`model\\.safetensors: weight 'distilbert\\.transformer\\.layer\\.0\\.ffn\\.lin1\\.weight' has shape \\[64, 32\\] but ${configPath.replace(/[.]/g, '\\.')} implies \\[48, 32\\]`));
+    await rejectsWith(
+      dir,
+      new RegExp(
+        `model\\.safetensors: weight 'distilbert\\.transformer\\.layer\\.0\\.ffn\\.lin1\\.weight' has shape \\[64, 32\\] but ${configPath.replace(/[.]/g, '\\.')} implies \\[48, 32\\]`,
+      ),
+    );
   });
 });
 
@@ -183,7 +218,18 @@ test('a checkpoint of another family says so', async () => {
   await withTempDir(async (dir) => {
     await writeTinyModel(dir, 'distilbert');
     const configPath = join(dir, 'config.json');
-    await writeFile(configPath, JSON.stringify({ model_type: 'bert', vocab_size: 112, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, max_position_embeddings: 64 }));
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        model_type: 'bert',
+        vocab_size: 112,
+        hidden_size: 32,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        intermediate_size: 64,
+        max_position_embeddings: 64,
+      }),
+    );
     await rejectsWith(dir, /has neither 'bert\.embeddings\.word_embeddings\.weight' nor 'embeddings\.word_embeddings\.weight': not a bert checkpoint/);
   });
 });
@@ -194,7 +240,10 @@ test('folder problems: missing folder, missing config, only pytorch_model.bin', 
     await writeTinyModel(dir, 'bert');
     await rm(join(dir, 'model.safetensors'));
     await writeFile(join(dir, 'pytorch_model.bin'), 'pickle');
-    await rejectsWith(dir, /no model\.safetensors or model\.safetensors\.index\.json in the model folder; it has pytorch_model\.bin, which is not read: convert it to safetensors/);
+    await rejectsWith(
+      dir,
+      /no model\.safetensors or model\.safetensors\.index\.json in the model folder; it has pytorch_model\.bin, which is not read: convert it to safetensors/,
+    );
     await rm(join(dir, 'config.json'));
     await rejectsWith(dir, /config\.json: not found/);
   });
@@ -208,8 +257,20 @@ test('shard index problems name the index file', async () => {
     const cases: [unknown, RegExp][] = [
       [{ metadata: {} }, /index\.json: has no weight_map object/],
       [{ weight_map: {} }, /index\.json: weight_map is empty/],
-      [{ weight_map: { ...original.weight_map, 'bert.embeddings.word_embeddings.weight': '../outside.safetensors' } }, /weight_map entry 'bert\.embeddings\.word_embeddings\.weight' must name a file in the same folder, got "\.\.\/outside\.safetensors"/],
-      [{ weight_map: { ...original.weight_map, 'bert.pooler.dense.bias': 'model-00001-of-00002.safetensors', 'bert.embeddings.LayerNorm.bias': 'model-00002-of-00002.safetensors' } }, /weight_map puts tensor '.*' in model-0000[12]-of-00002\.safetensors, which does not contain it/],
+      [
+        { weight_map: { ...original.weight_map, 'bert.embeddings.word_embeddings.weight': '../outside.safetensors' } },
+        /weight_map entry 'bert\.embeddings\.word_embeddings\.weight' must name a file in the same folder, got "\.\.\/outside\.safetensors"/,
+      ],
+      [
+        {
+          weight_map: {
+            ...original.weight_map,
+            'bert.pooler.dense.bias': 'model-00001-of-00002.safetensors',
+            'bert.embeddings.LayerNorm.bias': 'model-00002-of-00002.safetensors',
+          },
+        },
+        /weight_map puts tensor '.*' in model-0000[12]-of-00002\.safetensors, which does not contain it/,
+      ],
       [{ weight_map: { ...original.weight_map, x: 'model-00003-of-00003.safetensors' } }, /model-00003-of-00003\.safetensors: not found/],
     ];
     for (const [json, pattern] of cases) {

@@ -8,7 +8,10 @@ import { encodeFromFloat32 } from '../../../src/core/model/safetensors/dtypes.js
 import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors.js';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'model');
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'python-written.json'), 'utf8')) as Record<string, { dtype: string; shape: number[]; values: (number | string)[] }>;
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'python-written.json'), 'utf8')) as Record<
+  string,
+  { dtype: string; shape: number[]; values: (number | string)[] }
+>;
 
 const fromJson = (v: number | string): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : v === '-0' ? -0 : (v as number));
 

@@ -30,7 +30,10 @@ test('all-MiniLM-L6-v2 loads with the shapes, values and fingerprint the referen
 
   const word = weights.get('embeddings.word_embeddings.weight')!.data;
   assert.deepEqual([...word.subarray(101 * 384, 101 * 384 + 3)], [-0.01761939749121666, -0.007600549608469009, 0.047105543315410614]);
-  assert.deepEqual([...weights.get('encoder.layer.5.output.LayerNorm.weight')!.data.subarray(0, 3)], [0.645970344543457, 0.6747910976409912, 0.6716562509536743]);
+  assert.deepEqual(
+    [...weights.get('encoder.layer.5.output.LayerNorm.weight')!.data.subarray(0, 3)],
+    [0.645970344543457, 0.6747910976409912, 0.6716562509536743],
+  );
   assert.ok(Math.abs(sum(word) - 138.05072214923618) < 0.05);
   assert.ok(Math.abs(sum(weights.get('encoder.layer.0.attention.self.query.weight')!.data) - 13.52819408863644) < 0.01);
 

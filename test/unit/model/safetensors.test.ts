@@ -42,14 +42,18 @@ test('write then read: shapes, values, metadata, F16/BF16/I64, empty tensors', a
     const brain = { shape: [2], data: new Float32Array([3.140625, -0.5]), dtype: 'BF16' as const };
     const ids = new DataView(new ArrayBuffer(16));
     ids.setBigInt64(8, 7n, true);
-    await writeSafetensors(path, {
-      'pasta.vectors': a,
-      half,
-      brain,
-      position_ids: { dtype: 'I64', shape: [1, 2], bytes: new Uint8Array(ids.buffer) },
-      empty: { shape: [0, 4], data: new Float32Array(0) },
-      scalar: { shape: [], data: new Float32Array([42]) },
-    }, { format: 'pt', created: '2026-11-30' });
+    await writeSafetensors(
+      path,
+      {
+        'pasta.vectors': a,
+        half,
+        brain,
+        position_ids: { dtype: 'I64', shape: [1, 2], bytes: new Uint8Array(ids.buffer) },
+        empty: { shape: [0, 4], data: new Float32Array(0) },
+        scalar: { shape: [], data: new Float32Array([42]) },
+      },
+      { format: 'pt', created: '2026-11-30' },
+    );
 
     const file = await SafetensorsFile.open(path);
     try {
@@ -74,7 +78,13 @@ test('the writer is deterministic and its header is 8-byte aligned JSON', async 
   await withTempDir(async (dir) => {
     const tensors = { b: { shape: [1], data: new Float32Array([2]) }, a: { shape: [1], data: new Float32Array([1]) } };
     await writeSafetensors(join(dir, 'one.safetensors'), tensors);
-    await writeSafetensors(join(dir, 'two.safetensors'), new Map([['a', tensors.a], ['b', tensors.b]]));
+    await writeSafetensors(
+      join(dir, 'two.safetensors'),
+      new Map([
+        ['a', tensors.a],
+        ['b', tensors.b],
+      ]),
+    );
     const one = await readFile(join(dir, 'one.safetensors'));
     assert.deepEqual(one, await readFile(join(dir, 'two.safetensors')));
     const headerLength = Number(one.readBigUInt64LE(0));
@@ -147,34 +157,78 @@ test('a header that is JSON but not an object', async () => {
 });
 
 test('an unknown dtype', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'Q4', shape: [1], data_offsets: [0, 1] } }, 1), /tensor 'x' has unknown dtype 'Q4' \(expected one of F64, F32/));
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'Q4', shape: [1], data_offsets: [0, 1] } }, 1),
+      /tensor 'x' has unknown dtype 'Q4' \(expected one of F64, F32/,
+    ),
+  );
   await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { shape: [1], data_offsets: [0, 1] } }, 1), /tensor 'x' has unknown dtype nothing/));
 });
 
 test('a dtype the format knows but float32 cannot hold', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2), /tensor 'x' has dtype F8_E4M3, which cannot be read as float32/));
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2),
+      /tensor 'x' has dtype F8_E4M3, which cannot be read as float32/,
+    ),
+  );
 });
 
 test('shapes that are not arrays of non-negative integers', async () => {
   for (const shape of [[-1], [1.5], '4', [2 ** 53], null, [[2]]]) {
-    await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape, data_offsets: [0, 4] } }, 4), /tensor 'x' shape must be an array of non-negative integers/));
+    await withTempDir(async (dir) =>
+      expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape, data_offsets: [0, 4] } }, 4), /tensor 'x' shape must be an array of non-negative integers/),
+    );
   }
 });
 
 test('an absurd shape (2^40 elements) is refused without allocating', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [2 ** 20, 2 ** 20], data_offsets: [0, 16] } }, 16), /tensor 'x' shape \[1048576, 1048576\] of F32 needs more than the 16 bytes/));
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F64', shape: [2 ** 26, 2 ** 26, 2 ** 26, 2 ** 26], data_offsets: [0, 8] } }, 8), /needs more than the 8 bytes/));
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'F32', shape: [2 ** 20, 2 ** 20], data_offsets: [0, 16] } }, 16),
+      /tensor 'x' shape \[1048576, 1048576\] of F32 needs more than the 16 bytes/,
+    ),
+  );
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'F64', shape: [2 ** 26, 2 ** 26, 2 ** 26, 2 ** 26], data_offsets: [0, 8] } }, 8),
+      /needs more than the 8 bytes/,
+    ),
+  );
 });
 
 test('a shape whose bytes do not match its data_offsets', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 16] } }, 16), /tensor 'x' shape \[3\] of F32 needs 12 bytes but its data_offsets \[0, 16\] hold 16/));
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 16] } }, 16),
+      /tensor 'x' shape \[3\] of F32 needs 12 bytes but its data_offsets \[0, 16\] hold 16/,
+    ),
+  );
 });
 
 test('data_offsets out of range, reversed, or malformed', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [25], data_offsets: [0, 100] } }, 64), /tensor 'x' data_offsets \[0, 100\] exceed the data section \(64 bytes\)/));
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [0], data_offsets: [8, 4] } }, 8), /data_offsets \[8, 4\] end before they begin/));
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4), /data_offsets must be two non-negative integers/));
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, 4), /data_offsets must be two non-negative integers/));
+  await withTempDir(async (dir) =>
+    expectError(
+      dir,
+      craftSafetensors({ x: { dtype: 'F32', shape: [25], data_offsets: [0, 100] } }, 64),
+      /tensor 'x' data_offsets \[0, 100\] exceed the data section \(64 bytes\)/,
+    ),
+  );
+  await withTempDir(async (dir) =>
+    expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [0], data_offsets: [8, 4] } }, 8), /data_offsets \[8, 4\] end before they begin/),
+  );
+  await withTempDir(async (dir) =>
+    expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4), /data_offsets must be two non-negative integers/),
+  );
+  await withTempDir(async (dir) =>
+    expectError(dir, craftSafetensors({ x: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, 4), /data_offsets must be two non-negative integers/),
+  );
 });
 
 test('overlapping tensors', async () => {
@@ -186,8 +240,12 @@ test('overlapping tensors', async () => {
 });
 
 test('holes and trailing bytes in the data section', async () => {
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /bytes 0\.\.4 of the data section belong to no tensor/));
-  await withTempDir(async (dir) => expectError(dir, craftSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 12), /tensors cover 4 of the 12 bytes/));
+  await withTempDir(async (dir) =>
+    expectError(dir, craftSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /bytes 0\.\.4 of the data section belong to no tensor/),
+  );
+  await withTempDir(async (dir) =>
+    expectError(dir, craftSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 12), /tensors cover 4 of the 12 bytes/),
+  );
 });
 
 test('__metadata__ must be a map of strings', async () => {
@@ -202,7 +260,10 @@ test('names with newlines or huge lengths stay on one bounded line', async () =>
 
 test('a missing file and a folder give one-line errors', async () => {
   await withTempDir(async (dir) => {
-    await assert.rejects(SafetensorsFile.open(join(dir, 'absent.safetensors')), { name: 'InputError', message: `${join(dir, 'absent.safetensors')}: not found` });
+    await assert.rejects(SafetensorsFile.open(join(dir, 'absent.safetensors')), {
+      name: 'InputError',
+      message: `${join(dir, 'absent.safetensors')}: not found`,
+    });
     await assert.rejects(SafetensorsFile.open(dir), (error: Error) => error instanceof InputError && error.message.startsWith(`${dir}: `));
   });
 });

@@ -95,13 +95,17 @@ const mutations: Record<string, Mutation> = {
 test(`${MUTATIONS} seeded mutations of a valid file load or fail with a one-line error naming the file`, async (t) => {
   await withTempDir(async (dir) => {
     const valid = join(dir, 'valid.safetensors');
-    await writeSafetensors(valid, {
-      'embeddings.word_embeddings.weight': { shape: [5, 4], data: new Float32Array(20).map((_, i) => i / 7) },
-      'encoder.layer.0.output.dense.bias': { shape: [4], data: new Float32Array([1, 2, 3, 4]), dtype: 'F16' },
-      'pooler.dense.bias': { shape: [2, 2], data: new Float32Array([1, -1, 0.5, 8]), dtype: 'BF16' },
-      'embeddings.position_ids': { dtype: 'I64', shape: [1, 3], bytes: new Uint8Array(24) },
-      empty: { shape: [0], data: new Float32Array(0) },
-    }, { format: 'pt' });
+    await writeSafetensors(
+      valid,
+      {
+        'embeddings.word_embeddings.weight': { shape: [5, 4], data: new Float32Array(20).map((_, i) => i / 7) },
+        'encoder.layer.0.output.dense.bias': { shape: [4], data: new Float32Array([1, 2, 3, 4]), dtype: 'F16' },
+        'pooler.dense.bias': { shape: [2, 2], data: new Float32Array([1, -1, 0.5, 8]), dtype: 'BF16' },
+        'embeddings.position_ids': { dtype: 'I64', shape: [1, 3], bytes: new Uint8Array(24) },
+        empty: { shape: [0], data: new Float32Array(0) },
+      },
+      { format: 'pt' },
+    );
     const original = new Uint8Array(await readFile(valid));
     const kinds = Object.keys(mutations);
     const rng = new SeededRandom(20261130);

@@ -31,7 +31,16 @@ const stepsPerEpoch = () => Math.ceil(task.train.length / HP.batchSize);
 
 /** A runtime on `device` whose step number `failAt` gets a head weight one element short, which onnxruntime refuses. */
 function failingRuntime(device: 'webgpu' | 'cpu', failAt: number): PastaRuntime {
-  const runtime = new PastaRuntime({ config: base.config, weights: base.weights, task: 'token', numLabels: task.id2label.length, numSlots: 2, padTokenId: 0, device, threads: 1 });
+  const runtime = new PastaRuntime({
+    config: base.config,
+    weights: base.weights,
+    task: 'token',
+    numLabels: task.id2label.length,
+    numSlots: 2,
+    padTokenId: 0,
+    device,
+    threads: 1,
+  });
   runtimes.push(runtime);
   const realStep = runtime.trainStep.bind(runtime);
   let steps = 0;
@@ -53,28 +62,65 @@ test('a webgpu step that fails stops training with one line and the epoch checkp
   assert.ok(error instanceof DeviceFailure, String(error));
   const message = (error as Error).message;
   assert.doesNotMatch(message, /\n/);
-  assert.match(message, new RegExp(`^the webgpu device failed at epoch 2, step ${failAt} \\(a batch of \\d+ x \\d+ tokens\\): .+; the checkpoint of the last finished epoch is kept \\(`));
+  assert.match(
+    message,
+    new RegExp(
+      `^the webgpu device failed at epoch 2, step ${failAt} \\(a batch of \\d+ x \\d+ tokens\\): .+; the checkpoint of the last finished epoch is kept \\(`,
+    ),
+  );
   assert.ok(message.includes(join(dir, 'checkpoint.safetensors')), message);
   assert.match(message, /pasta train --resume --device cpu/);
   assert.equal((await loadTrainingCheckpoint(dir, 'run-1'))?.epoch, 1);
 
-  const cpu = new PastaRuntime({ config: base.config, weights: base.weights, task: 'token', numLabels: task.id2label.length, numSlots: 2, padTokenId: 0, device: 'cpu', threads: 1 });
+  const cpu = new PastaRuntime({
+    config: base.config,
+    weights: base.weights,
+    task: 'token',
+    numLabels: task.id2label.length,
+    numSlots: 2,
+    padTokenId: 0,
+    device: 'cpu',
+    threads: 1,
+  });
   runtimes.push(cpu);
   const events: TrainingEvent[] = [];
-  const resumed = await train({ runtime: cpu, task, hyperparameters: HP, checkpointDir: dir, runFingerprint: 'run-1', resume: true, onEvent: (e) => events.push(e) });
+  const resumed = await train({
+    runtime: cpu,
+    task,
+    hyperparameters: HP,
+    checkpointDir: dir,
+    runFingerprint: 'run-1',
+    resume: true,
+    onEvent: (e) => events.push(e),
+  });
   const start = events.find((e) => e.type === 'start');
   assert.equal(start?.type === 'start' && start.resumedFromEpoch, 1);
   assert.equal(start?.type === 'start' && start.device, 'cpu');
-  assert.deepEqual(events.flatMap((e) => (e.type === 'step' ? [e.step] : [])), Array.from({ length: stepsPerEpoch() }, (_, i) => stepsPerEpoch() + i + 1));
-  assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2]);
+  assert.deepEqual(
+    events.flatMap((e) => (e.type === 'step' ? [e.step] : [])),
+    Array.from({ length: stepsPerEpoch() }, (_, i) => stepsPerEpoch() + i + 1),
+  );
+  assert.deepEqual(
+    resumed.history.map((h) => h.epoch),
+    [1, 2],
+  );
   assert.equal(resumed.cancelled, false);
 });
 
 test('a webgpu failure before any epoch ends says there is no checkpoint', async (t) => {
   if (!(await webGpuAdapterOrSkip(t))) return;
-  const error = await train({ runtime: failingRuntime('webgpu', 2), task, hyperparameters: HP, checkpointDir: join(base.root, 'early'), runFingerprint: 'run-2' }).catch((e: unknown) => e);
+  const error = await train({
+    runtime: failingRuntime('webgpu', 2),
+    task,
+    hyperparameters: HP,
+    checkpointDir: join(base.root, 'early'),
+    runFingerprint: 'run-2',
+  }).catch((e: unknown) => e);
   assert.ok(error instanceof DeviceFailure, String(error));
-  assert.match((error as Error).message, /^the webgpu device failed at epoch 1, step 2 .*no epoch had finished, so there is no checkpoint: train again with --device cpu/);
+  assert.match(
+    (error as Error).message,
+    /^the webgpu device failed at epoch 1, step 2 .*no epoch had finished, so there is no checkpoint: train again with --device cpu/,
+  );
 });
 
 test('the same failure on the CPU is not a device failure: it stays an internal error', async () => {

@@ -59,14 +59,23 @@ test('an I- tag that continues nothing becomes the best valid reading instead of
     [0.05, 0.1, 0.8, 0.03, 0.02],
     [0.05, 0.05, 0.85, 0.03, 0.02],
   ].map((r) => Float32Array.from(r));
-  assert.deepEqual(decodeTags(rows, id2label, 'argmax').map((k) => id2label[k]), ['O', 'I-PER', 'I-PER']);
-  assert.deepEqual(decodeTags(rows, id2label).map((k) => id2label[k]), ['B-PER', 'I-PER', 'I-PER']);
+  assert.deepEqual(
+    decodeTags(rows, id2label, 'argmax').map((k) => id2label[k]),
+    ['O', 'I-PER', 'I-PER'],
+  );
+  assert.deepEqual(
+    decodeTags(rows, id2label).map((k) => id2label[k]),
+    ['B-PER', 'I-PER', 'I-PER'],
+  );
   // An I-LOC right after B-PER is never produced either.
   const switched = [
     [0.05, 0.9, 0.01, 0.02, 0.02],
     [0.05, 0.05, 0.3, 0.05, 0.55],
   ].map((r) => Float32Array.from(r));
-  assert.deepEqual(decodeTags(switched, id2label).map((k) => id2label[k]), ['B-PER', 'I-PER']);
+  assert.deepEqual(
+    decodeTags(switched, id2label).map((k) => id2label[k]),
+    ['B-PER', 'I-PER'],
+  );
 });
 
 test('empty input, and a tag set with an I- tag but no B- tag is refused', () => {

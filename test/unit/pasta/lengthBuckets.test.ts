@@ -14,7 +14,13 @@ test('length buckets hold every example once, in batches of similar length, in a
   const epochs = [lengthBuckets(examples, 4, random), lengthBuckets(examples, 4, random)];
   for (const batches of epochs) {
     assert.deepEqual(batches.map((b) => b.length).sort(), [3, 4, 4, 4, 4, 4]);
-    assert.deepEqual(batches.flat().map((e) => e.inputIds[0]).sort((a, b) => a - b), examples.map((_, i) => i));
+    assert.deepEqual(
+      batches
+        .flat()
+        .map((e) => e.inputIds[0])
+        .sort((a, b) => a - b),
+      examples.map((_, i) => i),
+    );
     // Sorted by length before cutting: batches do not interleave in length.
     const ranges = batches.map((b) => [Math.min(...b.map((e) => e.inputIds.length)), Math.max(...b.map((e) => e.inputIds.length))]).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i - 1][1] <= ranges[i][0], `batches ${JSON.stringify(ranges)}`);

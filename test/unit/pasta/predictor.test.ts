@@ -97,7 +97,11 @@ test('a long text split into windows gives the spans of one window large enough 
   const a = adapter('people', ['PER', 'LOC'], 2);
   const [whole] = await predictSpans(contextFree, base.tokenizer, [a], [text], { ...OPTIONS, maxLength: pieces + 2 });
   assert.ok(whole.length >= 10, `${whole.length} spans to compare`);
-  for (const [maxLength, stride] of [[16, 4], [33, 10], [64, 0]]) {
+  for (const [maxLength, stride] of [
+    [16, 4],
+    [33, 10],
+    [64, 0],
+  ]) {
     const [windowed] = await predictSpans(contextFree, base.tokenizer, [a], [text], { ...OPTIONS, maxLength, stride });
     assertSameSpans(windowed, whole, 1e-5);
   }

@@ -74,7 +74,10 @@ for (const task of ['token', 'sequence'] as const) {
     }
     assert.ok(Math.abs(whole.loss - loss) < 1e-5 * Math.abs(loss), `loss ${whole.loss} vs ${loss}`);
     flatten(whole.grads).forEach((g, k) => {
-      assert.ok(g.some((x) => Math.abs(x) > 1e-4), `gradient ${k} is not zero`);
+      assert.ok(
+        g.some((x) => Math.abs(x) > 1e-4),
+        `gradient ${k} is not zero`,
+      );
       assertClose(g, sum[k], 1e-4, `gradient ${k}`);
     });
   });
@@ -105,7 +108,10 @@ test('dropout zeroes the gradient of dropped vector elements, and dropped values
     }),
   );
   assert.ok(zeros > per / 4 && zeros < (3 * per * p.vectors.length) / 4, `about half of the elements dropped (${zeros})`);
-  assert.ok(step.grads.vectors.some((g, l) => g.some((x, j) => !dropped[l][j] && x !== 0)), 'kept elements have gradients');
+  assert.ok(
+    step.grads.vectors.some((g, l) => g.some((x, j) => !dropped[l][j] && x !== 0)),
+    'kept elements have gradients',
+  );
 
   // Whatever a dropped element holds, the step is the same; changing a kept element changes it.
   const poisoned: PastaParams = { ...p, vectors: p.vectors.map((v, l) => v.map((x, j) => (dropped[l][j] ? 1e3 : x))) };
@@ -126,7 +132,11 @@ test('predict with per-row heads of different label counts equals running each a
   ];
   const rows = examples('token', 3);
   const which = [0, 1, 1, 0];
-  const together = await runtime.predict(rows, which.map((a) => adapters[a].params), which.map((a) => adapters[a].labels));
+  const together = await runtime.predict(
+    rows,
+    which.map((a) => adapters[a].params),
+    which.map((a) => adapters[a].labels),
+  );
   const paddedLength = Math.max(...rows.map((r) => r.inputIds.length));
   for (const [b, row] of rows.entries()) {
     const { params: rowParams, labels } = adapters[which[b]];
@@ -148,7 +158,11 @@ test('the training loss is the cross-entropy of the inference probabilities', as
   const p = params(4, 6);
   const rows = examples('token', 4);
   const { loss } = await runtime.trainStep(rows, p);
-  const probs = await runtime.predict(rows, rows.map(() => p), rows.map(() => 4));
+  const probs = await runtime.predict(
+    rows,
+    rows.map(() => p),
+    rows.map(() => 4),
+  );
   let nll = 0;
   let count = 0;
   rows.forEach((row, b) =>
@@ -171,7 +185,12 @@ test('the inference and training graphs give the same logits', async () => {
   for (const mode of ['train', 'infer'] as const) {
     const graph = buildPastaGraph({ config, weights, task: 'token', numLabels, numSlots: 2, mode, headDropout: mode === 'train' });
     const { session } = await createSession(emitModel(graph), { device: 'cpu', threads: 1 });
-    const feeds = batchFeeds(rows, rows.map(() => p.vectors), options, 'token');
+    const feeds = batchFeeds(
+      rows,
+      rows.map(() => p.vectors),
+      options,
+      'token',
+    );
     const [batch, seq] = feeds[io.inputIds].dims as number[];
     const H = config.hidden_size;
     if (mode === 'train') {
@@ -213,7 +232,16 @@ test('a runtime asked for CUDA where it is missing runs on the CPU and keeps the
 for (const task of ['token', 'sequence'] as const) {
   test(`padding and the other rows of a batch do not change a row's probabilities (roberta, ${task})`, async () => {
     const model = await writeTinyModel(join(base.root, `roberta-${task}`), 'roberta');
-    const runtime = new PastaRuntime({ config: model.config, weights: model.weights, task, numLabels: 3, numSlots: 2, padTokenId: 1, device: 'cpu', threads: 1 });
+    const runtime = new PastaRuntime({
+      config: model.config,
+      weights: model.weights,
+      task,
+      numLabels: 3,
+      numSlots: 2,
+      padTokenId: 1,
+      device: 'cpu',
+      threads: 1,
+    });
     runtimes.push(runtime);
     const random = new SeededRandom(12);
     const p = initParams({ ...model.config, initializer_range: 0.5 }, 2, 3, random.next);
@@ -222,7 +250,11 @@ for (const task of ['token', 'sequence'] as const) {
       const ids = [0, ...Array.from({ length: n }, (_, i) => (b === 3 && i === 2 ? 1 : 5 + Math.floor(random.next() * 250))), 2];
       return { inputIds: ids, specialTokensMask: ids.map((_, i) => (i === 0 || i === n + 1 ? 1 : 0)) };
     });
-    const together = await runtime.predict(rows, rows.map(() => p), rows.map(() => 3));
+    const together = await runtime.predict(
+      rows,
+      rows.map(() => p),
+      rows.map(() => 3),
+    );
     for (const [b, row] of rows.entries()) {
       const [alone] = await runtime.predict([row], [p], [3]);
       const width = task === 'token' ? row.inputIds.length * 3 : 3;

@@ -49,7 +49,10 @@ export function syntheticNer(count: number, seed: number): NerDocument[] {
     const [person, place, filler, template] = [pick(PEOPLE), pick(PLACES), pick(FILLERS), pick(TEMPLATES)];
     const text = template(person, place, filler);
     const spans: Span[] = [];
-    for (const [entity, label] of [[person, 'PER'], [place, 'LOC']] as const) {
+    for (const [entity, label] of [
+      [person, 'PER'],
+      [place, 'LOC'],
+    ] as const) {
       const start = text.indexOf(entity);
       spans.push({ start, end: start + entity.length, label });
     }

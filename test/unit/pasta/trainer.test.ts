@@ -91,7 +91,10 @@ test('cancelled during epoch 2 (twice) and resumed from the epoch-1 checkpoint, 
   const [a, b] = [await checkpointIn(join(base.root, 'whole')), await checkpointIn(dir)];
   assert.equal(b.epoch, 3);
   assert.deepEqual(arrays(b.params), arrays(a.params));
-  assert.deepEqual(b.optimizer.expAvgSq.map((v) => Array.from(v)), a.optimizer.expAvgSq.map((v) => Array.from(v)));
+  assert.deepEqual(
+    b.optimizer.expAvgSq.map((v) => Array.from(v)),
+    a.optimizer.expAvgSq.map((v) => Array.from(v)),
+  );
   assert.equal(b.optimizer.step, a.optimizer.step);
 });
 
@@ -120,5 +123,8 @@ test('an empty training set is a clear error', async () => {
   const empty: PreparedTask = { ...task, train: [] };
   const runtime = tinyRuntime(base, task.id2label.length);
   runtimes.push(runtime);
-  await assert.rejects(train({ runtime, task: empty, hyperparameters: HP }), (err: unknown) => err instanceof TrainingError && /training set is empty/.test(err.message));
+  await assert.rejects(
+    train({ runtime, task: empty, hyperparameters: HP }),
+    (err: unknown) => err instanceof TrainingError && /training set is empty/.test(err.message),
+  );
 });

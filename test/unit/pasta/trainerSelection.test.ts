@@ -85,7 +85,10 @@ test('early stopping stops after `patience` epochs without an F1 gain', async ()
   assert.equal(task.calls, 4);
   assert.equal(result.history.length, 4);
   assert.equal(result.bestEpoch, 2);
-  assert.deepEqual(events.find((e) => e.type === 'early-stop'), { type: 'early-stop', epoch: 4, bestEpoch: 2 });
+  assert.deepEqual(
+    events.find((e) => e.type === 'early-stop'),
+    { type: 'early-stop', epoch: 4, bestEpoch: 2 },
+  );
 });
 
 test('after a resume, early stopping still counts the epochs without gain from before the interruption', async () => {
@@ -106,11 +109,24 @@ test('after a resume, early stopping still counts the epochs without gain from b
   assert.equal(first.calls, 3);
   const second = scriptedTask(script.slice(3));
   const events: TrainingEvent[] = [];
-  const result = await train({ runtime: runtime(), task: second, hyperparameters: { ...HP, patience: 2 }, checkpointDir: dir, resume: true, onEvent: (e) => events.push(e) });
+  const result = await train({
+    runtime: runtime(),
+    task: second,
+    hyperparameters: { ...HP, patience: 2 },
+    checkpointDir: dir,
+    resume: true,
+    onEvent: (e) => events.push(e),
+  });
   assert.equal(second.calls, 1);
-  assert.deepEqual(events.find((e) => e.type === 'early-stop'), { type: 'early-stop', epoch: 4, bestEpoch: 2 });
+  assert.deepEqual(
+    events.find((e) => e.type === 'early-stop'),
+    { type: 'early-stop', epoch: 4, bestEpoch: 2 },
+  );
   assert.equal(result.bestEpoch, 2);
-  assert.deepEqual(result.history.map((h) => h.dev.f1), [0.2, 0.5, 0.4, 0.3]);
+  assert.deepEqual(
+    result.history.map((h) => h.dev.f1),
+    [0.2, 0.5, 0.4, 0.3],
+  );
 });
 
 /** A real runtime whose n-th training step reports a NaN loss. */

@@ -59,9 +59,15 @@ test('files that are not training checkpoints are refused with an error naming t
   await saveTrainingCheckpoint(dir, checkpoint());
   const tensor = { x: { shape: [1], data: Float32Array.from([1]) } };
   await writeSafetensors(path, tensor);
-  await assert.rejects(loadTrainingCheckpoint(dir), (err: Error) => err.message === `${path}: not a PASTA training checkpoint (no pasta_training_state metadata)`);
+  await assert.rejects(
+    loadTrainingCheckpoint(dir),
+    (err: Error) => err.message === `${path}: not a PASTA training checkpoint (no pasta_training_state metadata)`,
+  );
   await writeSafetensors(path, tensor, { pasta_training_state: '{"epoch": 2,' });
-  await assert.rejects(loadTrainingCheckpoint(dir), (err: Error) => err.message.startsWith(`${path}: `) && /training state/.test(err.message) && !err.message.includes('\n'));
+  await assert.rejects(
+    loadTrainingCheckpoint(dir),
+    (err: Error) => err.message.startsWith(`${path}: `) && /training state/.test(err.message) && !err.message.includes('\n'),
+  );
   await saveTrainingCheckpoint(dir, checkpoint());
   const bytes = await readFile(path);
   await writeFile(path, bytes.subarray(0, bytes.length - 10));

@@ -22,7 +22,10 @@ after(async () => {
 
 async function pasta(args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', TEST_KEY: 'sk-loopback' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts'), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', TEST_KEY: 'sk-loopback' },
+    });
     return { status: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -50,10 +53,15 @@ describe('pasta preannotate on bad input', () => {
     });
     const down = await pasta(['preannotate', '--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--next', '5'], ws);
     assert.equal(down.status, 1);
-    assert.match(down.stderr, /^error: stopped: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions \(ECONNREFUSED\): is the server running\?; run the same command again to continue$/m);
+    assert.match(
+      down.stderr,
+      /^error: stopped: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions \(ECONNREFUSED\): is the server running\?; run the same command again to continue$/m,
+    );
     assert.equal(existsSync(join(ws, '.pasta')), false);
 
-    const server = await startLoopbackChat((request) => ({ content: JSON.stringify({ entities: [{ text: /^\w+/.exec(requestedText(request))![0], label: 'person' }] }) }));
+    const server = await startLoopbackChat((request) => ({
+      content: JSON.stringify({ entities: [{ text: /^\w+/.exec(requestedText(request))![0], label: 'person' }] }),
+    }));
     servers.push(server);
     const up = await pasta(['preannotate', '--endpoint', server.url, '--model', 'm', '--api-key-env', 'TEST_KEY', '--next', '5'], ws);
     assert.equal(up.status, 0, up.stderr);
@@ -66,7 +74,9 @@ describe('pasta preannotate on bad input', () => {
   it('reports a file whose answer is prose, writes the others, and exits 1', async () => {
     const ws = workspace('prose', { 'a.txt': 'Ada lives in London.\n', 'b.txt': 'Grace visits Paris.\n' });
     const server = await startLoopbackChat((request) =>
-      requestedText(request).startsWith('Ada') ? { content: 'I found Ada, a person, and London, a place.' } : { content: '{"entities": [{"text": "Paris", "label": "location"}]}' },
+      requestedText(request).startsWith('Ada')
+        ? { content: 'I found Ada, a person, and London, a place.' }
+        : { content: '{"entities": [{"text": "Paris", "label": "location"}]}' },
     );
     servers.push(server);
     const run = await pasta(['preannotate', '--endpoint', server.url, '--model', 'm', 'a.txt', 'b.txt'], ws);
@@ -81,7 +91,10 @@ describe('pasta preannotate on bad input', () => {
   it('refuses a missing endpoint, model or key variable, and --agreement before anything was accepted', async () => {
     const ws = workspace('usage', { 'a.txt': 'Ada.\n' });
     assert.match((await pasta(['preannotate', '--model', 'm', 'a.txt'], ws)).stderr, /--endpoint <url> is required/);
-    assert.match((await pasta(['preannotate', '--endpoint', 'http://127.0.0.1:9/v1', '--api-key-env', 'NOT_SET_ANYWHERE', '--model', 'm', 'a.txt'], ws)).stderr, /--api-key-env names NOT_SET_ANYWHERE, which is not set/);
+    assert.match(
+      (await pasta(['preannotate', '--endpoint', 'http://127.0.0.1:9/v1', '--api-key-env', 'NOT_SET_ANYWHERE', '--model', 'm', 'a.txt'], ws)).stderr,
+      /--api-key-env names NOT_SET_ANYWHERE, which is not set/,
+    );
     const agreement = await pasta(['preannotate', '--agreement'], ws);
     assert.equal(agreement.status, 1);
     assert.match(agreement.stderr, /^error: .*no file has both language-model suggestions and accepted annotations/);

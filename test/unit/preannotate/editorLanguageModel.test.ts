@@ -79,15 +79,21 @@ async function* pieces(...parts: string[]): AsyncIterable<string> {
 
 const labels = resolveLabels(['person', 'location']);
 
-describe('pre-annotation with the editor\'s language models (vscode.lm shapes)', () => {
+describe("pre-annotation with the editor's language models (vscode.lm shapes)", () => {
   it('sends the instructions as the first user message with a justification, reads the streamed answer and counts tokens', async () => {
     const parts = ['{"entities": [{"text": "Ada", ', '"label": "person"}, {"text": "Lo', 'ndon", "label": "location"}]}'];
     const model = fakeModel(() => pieces(...parts));
     const text = 'Ada moved to London.';
     const result = await preannotateText(new EditorLanguageModel(api, model), labels, text);
-    assert.deepEqual(result.spans, [{ start: 0, end: 3, label: 'person' }, { start: 13, end: 19, label: 'location' }]);
+    assert.deepEqual(result.spans, [
+      { start: 0, end: 3, label: 'person' },
+      { start: 13, end: 19, label: 'location' },
+    ]);
     const [sent] = model.sent;
-    assert.deepEqual(sent.messages.map((m) => m.role), [1, 1]);
+    assert.deepEqual(
+      sent.messages.map((m) => m.role),
+      [1, 1],
+    );
     assert.match(sent.messages[0].content[0].value, /^You annotate named entities/);
     assert.match(sent.options.justification!, /suggest entities/);
     const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
@@ -117,7 +123,11 @@ describe('pre-annotation with the editor\'s language models (vscode.lm shapes)',
   });
 
   for (const [name, error, expected] of [
-    ['consent refused', FakeError.NoPermissions('The user did not allow it'), /^Test Model: PASTA Studio may not use this language model \(consent not given\): The user did not allow it$/],
+    [
+      'consent refused',
+      FakeError.NoPermissions('The user did not allow it'),
+      /^Test Model: PASTA Studio may not use this language model \(consent not given\): The user did not allow it$/,
+    ],
     ['quota exhausted', FakeError.Blocked('Rate limited'), /^Test Model: the request was blocked \(quota or rate limit\): Rate limited$/],
     ['model gone', FakeError.NotFound('gone'), /^Test Model is no longer available: gone$/],
     ['anything else', new Error('socket hang up\nat line 2'), /^Test Model failed: socket hang up$/],

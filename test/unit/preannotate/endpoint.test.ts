@@ -18,7 +18,8 @@ async function serve(reply: (request: Parameters<Parameters<typeof startLoopback
 }
 
 const entities = (list: unknown[]) => JSON.stringify({ entities: list });
-const spansOf = (text: string, spans: { start: number; end: number; label: string }[]) => spans.map((s) => `${s.label}:${text.slice(s.start, s.end)}@${s.start}`);
+const spansOf = (text: string, spans: { start: number; end: number; label: string }[]) =>
+  spans.map((s) => `${s.label}:${text.slice(s.start, s.end)}@${s.start}`);
 
 describe('pre-annotation through an OpenAI-compatible endpoint', () => {
   it('asks for JSON with the labels, their descriptions and examples, and places a well-formed answer exactly', async () => {
@@ -123,7 +124,9 @@ describe('pre-annotation through an OpenAI-compatible endpoint', () => {
 
   it('waits as long as a 429 asks (retry-after) and then succeeds', async () => {
     const server = await serve((_, index) =>
-      index < 2 ? { status: 429, headers: { 'retry-after': '0' }, body: '{"error":{"message":"slow down"}}' } : { content: entities([{ text: 'Ada', label: 'person' }]) },
+      index < 2
+        ? { status: 429, headers: { 'retry-after': '0' }, body: '{"error":{"message":"slow down"}}' }
+        : { content: entities([{ text: 'Ada', label: 'person' }]) },
     );
     const result = await preannotateText(new ChatCompletionsEndpoint({ url: server.url, model: 'm' }), labels, 'Ada.');
     assert.equal(server.requests.length, 3);
@@ -138,7 +141,10 @@ describe('pre-annotation through an OpenAI-compatible endpoint', () => {
     );
     assert.equal(long.requests.length, 1);
     const endless = await serve(() => ({ status: 429, headers: { 'retry-after': '0' }, body: '{"error":{"message":"quota exceeded"}}' }));
-    await assert.rejects(new ChatCompletionsEndpoint({ url: endless.url, model: 'm', maxRetries: 2 }).complete([]), /rate limiting \(429\) after 3 tries: quota exceeded$/);
+    await assert.rejects(
+      new ChatCompletionsEndpoint({ url: endless.url, model: 'm', maxRetries: 2 }).complete([]),
+      /rate limiting \(429\) after 3 tries: quota exceeded$/,
+    );
     assert.equal(endless.requests.length, 3);
   });
 
@@ -167,11 +173,20 @@ describe('pre-annotation through an OpenAI-compatible endpoint', () => {
         probe.close(() => resolve(port));
       });
     });
-    await assert.rejects(new ChatCompletionsEndpoint({ url: `http://127.0.0.1:${port}/v1`, model: 'm' }).complete([]), /^PreannotateError: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions \(ECONNREFUSED\): is the server running\?$/);
+    await assert.rejects(
+      new ChatCompletionsEndpoint({ url: `http://127.0.0.1:${port}/v1`, model: 'm' }).complete([]),
+      /^PreannotateError: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions \(ECONNREFUSED\): is the server running\?$/,
+    );
     const refusing = await serve(() => ({ status: 401, body: '{"error":{"message":"Incorrect API key provided"}}' }));
-    await assert.rejects(new ChatCompletionsEndpoint({ url: refusing.url, model: 'm', apiKey: 'bad' }).complete([]), /refused the request \(401\); check the API key: Incorrect API key provided$/);
+    await assert.rejects(
+      new ChatCompletionsEndpoint({ url: refusing.url, model: 'm', apiKey: 'bad' }).complete([]),
+      /refused the request \(401\); check the API key: Incorrect API key provided$/,
+    );
     const unknown = await serve(() => ({ status: 404, body: '{"error":"model \\"m\\" not found"}' }));
-    await assert.rejects(new ChatCompletionsEndpoint({ url: unknown.url, model: 'm' }).complete([]), /has no chat completions or no model "m" \(404\): model "m" not found$/);
+    await assert.rejects(
+      new ChatCompletionsEndpoint({ url: unknown.url, model: 'm' }).complete([]),
+      /has no chat completions or no model "m" \(404\): model "m" not found$/,
+    );
   });
 
   it('asks again without response_format when the server refuses it, and leaves it out from then on', async () => {
@@ -181,6 +196,9 @@ describe('pre-annotation through an OpenAI-compatible endpoint', () => {
     const model = new ChatCompletionsEndpoint({ url: server.url, model: 'm' });
     await model.complete([]);
     await model.complete([]);
-    assert.deepEqual(server.requests.map((r) => r.response_format?.type ?? 'none'), ['json_object', 'none', 'none']);
+    assert.deepEqual(
+      server.requests.map((r) => r.response_format?.type ?? 'none'),
+      ['json_object', 'none', 'none'],
+    );
   });
 });

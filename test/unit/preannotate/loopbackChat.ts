@@ -9,10 +9,7 @@ export interface ChatRequest {
   response_format?: { type: string };
 }
 
-export type Reply =
-  | { content: string; usage?: Record<string, number> }
-  | { status: number; headers?: Record<string, string>; body: string }
-  | 'hang';
+export type Reply = { content: string; usage?: Record<string, number> } | { status: number; headers?: Record<string, string>; body: string } | 'hang';
 
 export interface LoopbackChat {
   /** The API base, e.g. http://127.0.0.1:1234/v1 */

@@ -6,21 +6,50 @@ import { SeededRandom } from '../../../src/core/util/random.js';
 
 const LABELS = new Set(['person', 'location', 'product']);
 
-describe('locating a model\'s entities in the text', () => {
+describe("locating a model's entities in the text", () => {
   it('places each occurrence the model meant among repeated words, and every occurrence when it names none', () => {
     const text = 'Paris Hilton flew to Paris. Paris, Texas is not Paris.';
-    const { spans, problems } = locateEntities(text, [{ text: 'Paris', label: 'location', occurrence: 2 }, { text: 'Paris', label: 'location', occurrence: 4 }, { text: 'Paris Hilton', label: 'person' }], LABELS);
+    const { spans, problems } = locateEntities(
+      text,
+      [
+        { text: 'Paris', label: 'location', occurrence: 2 },
+        { text: 'Paris', label: 'location', occurrence: 4 },
+        { text: 'Paris Hilton', label: 'person' },
+      ],
+      LABELS,
+    );
     assert.deepEqual(problems, []);
-    assert.deepEqual(spans.map((s) => [s.start, text.slice(s.start, s.end), s.label]), [[21, 'Paris', 'location'], [48, 'Paris', 'location'], [0, 'Paris Hilton', 'person']]);
+    assert.deepEqual(
+      spans.map((s) => [s.start, text.slice(s.start, s.end), s.label]),
+      [
+        [21, 'Paris', 'location'],
+        [48, 'Paris', 'location'],
+        [0, 'Paris Hilton', 'person'],
+      ],
+    );
     const every = locateEntities(text, [{ text: 'Paris', label: 'location' }], LABELS).spans;
-    assert.deepEqual(every.map((s) => s.start), [0, 21, 28, 48]);
+    assert.deepEqual(
+      every.map((s) => s.start),
+      [0, 21, 28, 48],
+    );
   });
 
   it('places an entity by the one occurrence of its context, and reports an ambiguous or missing context', () => {
     const text = 'Jordan met Jordan in Jordan.';
     const found = locateEntities(text, [{ text: 'Jordan', label: 'location', context: 'in Jordan' }], LABELS);
-    assert.deepEqual(found.spans.map((s) => s.start), [21]);
-    const bad = locateEntities(text, [{ text: 'Jordan', label: 'person', context: 'Jordan' }, { text: 'Jordan', label: 'person', context: 'Jordan met Jordan' }, { text: 'Jordan', label: 'person', context: 'Jordan ate' }], LABELS);
+    assert.deepEqual(
+      found.spans.map((s) => s.start),
+      [21],
+    );
+    const bad = locateEntities(
+      text,
+      [
+        { text: 'Jordan', label: 'person', context: 'Jordan' },
+        { text: 'Jordan', label: 'person', context: 'Jordan met Jordan' },
+        { text: 'Jordan', label: 'person', context: 'Jordan ate' },
+      ],
+      LABELS,
+    );
     assert.deepEqual(bad.spans, []);
     assert.deepEqual(bad.problems, [
       '"Jordan" (person): its context "Jordan" occurs 3 times',
@@ -31,15 +60,29 @@ describe('locating a model\'s entities in the text', () => {
 
   it('never places an entity inside a longer word, nor an occurrence the text does not hold', () => {
     const text = 'USA and US; Parisian US.';
-    const { spans, problems } = locateEntities(text, [{ text: 'US', label: 'location' }, { text: 'Paris', label: 'location' }, { text: 'US', label: 'location', occurrence: 3 }], LABELS);
-    assert.deepEqual(spans.map((s) => s.start), [8, 21]);
+    const { spans, problems } = locateEntities(
+      text,
+      [
+        { text: 'US', label: 'location' },
+        { text: 'Paris', label: 'location' },
+        { text: 'US', label: 'location', occurrence: 3 },
+      ],
+      LABELS,
+    );
+    assert.deepEqual(
+      spans.map((s) => s.start),
+      [8, 21],
+    );
     assert.deepEqual(problems, ['"Paris" (location) occurs only inside other words', '"US" (location): occurrence 3, but the text holds it 2 times']);
   });
 
-  it('trims punctuation at the edges, as a person\'s selection is snapped', () => {
+  it("trims punctuation at the edges, as a person's selection is snapped", () => {
     const text = 'He said "Ada Lovelace." twice.';
     const { spans } = locateEntities(text, [{ text: '"Ada Lovelace."', label: 'person' }], LABELS);
-    assert.deepEqual(spans.map((s) => text.slice(s.start, s.end)), ['Ada Lovelace']);
+    assert.deepEqual(
+      spans.map((s) => text.slice(s.start, s.end)),
+      ['Ada Lovelace'],
+    );
   });
 
   it('lands exactly on Unicode (astral, combining, CJK, RTL) and CRLF text', () => {
@@ -53,7 +96,10 @@ describe('locating a model\'s entities in the text', () => {
     ];
     const { spans, problems } = locateEntities(text, entities, LABELS);
     assert.deepEqual(problems, []);
-    assert.deepEqual(spans.map((s) => text.slice(s.start, s.end)), ['Zoë', 'Björn', 'Björn', '東京', 'ناصر', 'Zoë\u0301']);
+    assert.deepEqual(
+      spans.map((s) => text.slice(s.start, s.end)),
+      ['Zoë', 'Björn', 'Björn', '東京', 'ناصر', 'Zoë\u0301'],
+    );
     assert.equal(wholeWordOccurrences(text, 'Zoë').length, 1, 'Zoë followed by a combining accent is another word');
   });
 

@@ -24,14 +24,26 @@ test('a CoNLL file becomes .pasta/datasets/<name>.jsonl and project.json dataSou
     assert.equal(result.relativeTarget, '.pasta/datasets/news.jsonl');
     assert.equal(result.documents, 2);
     assert.equal(result.addedToDataSources, true);
-    const lines = readFileSync(result.target, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines[0], { text: 'Tim Cook visited Berlin .', spans: [{ start: 0, end: 8, label: 'person' }, { start: 17, end: 23, label: 'location' }] });
+    const lines = readFileSync(result.target, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(lines[0], {
+      text: 'Tim Cook visited Berlin .',
+      spans: [
+        { start: 0, end: 8, label: 'person' },
+        { start: 17, end: 23, label: 'location' },
+      ],
+    });
     assert.deepEqual(lines[1], { text: 'Hello', spans: [] });
     assert.deepEqual(JSON.parse(readFileSync(join(root, '.pasta', 'project.json'), 'utf8')).dataSources, ['.pasta/annotations', '.pasta/datasets/news.jsonl']);
     assert.equal(readFileSync(input, 'utf8'), CONLL);
     await assert.rejects(importNerDataset(root, input, { name: 'news' }), /news\.jsonl: already exists/);
     writeFileSync(input, 'Tim\tI-person\nCook\tX-person\n');
-    await assert.rejects(importNerDataset(root, input, { name: 'bad', force: true }), (err: Error) => err.message.startsWith(`${input}:`) && !err.message.includes('\n'));
+    await assert.rejects(
+      importNerDataset(root, input, { name: 'bad', force: true }),
+      (err: Error) => err.message.startsWith(`${input}:`) && !err.message.includes('\n'),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -41,11 +53,21 @@ test('workspace annotations export to CoNLL BIOES and doccano JSONL', async () =
   const root = workspace();
   try {
     writeFileSync(join(root, 'a.txt'), 'Tim Cook visited Berlin.\n');
-    await new AnnotationStore(root).save('a.txt', 'Tim Cook visited Berlin.\n', [{ start: 0, end: 8, label: 'person' }, { start: 17, end: 23, label: 'location' }]);
+    await new AnnotationStore(root).save('a.txt', 'Tim Cook visited Berlin.\n', [
+      { start: 0, end: 8, label: 'person' },
+      { start: 17, end: 23, label: 'location' },
+    ]);
     const conll = await exportWorkspaceAnnotations(root, { kind: 'conll', scheme: 'BIOES' });
     assert.equal(conll.text, 'Tim\tB-person\nCook\tE-person\nvisited\tO\nBerlin\tS-location\n.\tO\n\n');
     const jsonl = await exportWorkspaceAnnotations(root, { kind: 'jsonl', style: 'doccano' });
-    assert.deepEqual(JSON.parse(jsonl.text), { text: 'Tim Cook visited Berlin.\n', label: [[0, 8, 'person'], [17, 23, 'location']], meta: { file: 'a.txt' } });
+    assert.deepEqual(JSON.parse(jsonl.text), {
+      text: 'Tim Cook visited Berlin.\n',
+      label: [
+        [0, 8, 'person'],
+        [17, 23, 'location'],
+      ],
+      meta: { file: 'a.txt' },
+    });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -15,9 +15,12 @@ function memento(): StateStore {
 
 test('the review list leaves out rejected and already annotated predictions and shows the line around each', () => {
   const predicted = [span('Berlin', 'location', 0.8), span('Tim Cook', 'person', 0.95), span('Apple', 'corporation', 0.4)];
-  const items = reviewItems(TEXT, predicted, [{ start: TEXT.indexOf('Berlin'), end: TEXT.indexOf('Berlin') + 6, label: 'location' }], [
-    { ...span('Apple', 'corporation'), text: 'Apple' },
-  ]);
+  const items = reviewItems(
+    TEXT,
+    predicted,
+    [{ start: TEXT.indexOf('Berlin'), end: TEXT.indexOf('Berlin') + 6, label: 'location' }],
+    [{ ...span('Apple', 'corporation'), text: 'Apple' }],
+  );
   assert.deepEqual(items, [{ start: 0, end: 8, label: 'person', confidence: 0.95, text: 'Tim Cook', before: '', after: ' visited Berlin.', line: 1 }]);
 });
 
@@ -44,7 +47,14 @@ test('documents are ranked least certain first; documents without predictions la
     { file: 'a.txt', spans: [] },
     { file: 'c.txt', spans: [{ confidence: 0.3 }] },
   ]);
-  assert.deepEqual(ranked.map((r) => [r.file, r.meanConfidence]), [['c.txt', 0.3], ['b.txt', 0.8], ['a.txt', undefined]]);
+  assert.deepEqual(
+    ranked.map((r) => [r.file, r.meanConfidence]),
+    [
+      ['c.txt', 0.3],
+      ['b.txt', 0.8],
+      ['a.txt', undefined],
+    ],
+  );
 });
 
 test('messages are validated on receipt', () => {

@@ -14,14 +14,19 @@ test('spans before an edit stay, spans after it move, spans it touches are dropp
   assert.deepEqual(same.spans, spans);
   // Typing inside "Berlin" drops it; everything after moves by +3.
   const typed = shiftSpans(spans, [{ rangeOffset: TEXT.indexOf('Berlin') + 3, rangeLength: 0, text: 'xyz' }]);
-  assert.deepEqual(typed.spans.map((s) => s.label), ['Tim Cook', 'Angela Merkel', 'Apple']);
+  assert.deepEqual(
+    typed.spans.map((s) => s.label),
+    ['Tim Cook', 'Angela Merkel', 'Apple'],
+  );
   assert.equal(typed.spans[1].start, at('Angela Merkel').start + 3);
   assert.deepEqual(typed.changed, [{ start: TEXT.indexOf('Berlin') + 3, end: TEXT.indexOf('Berlin') + 6 }]);
 });
 
 test('an insertion at a span start moves it; one at its end leaves it', () => {
   const berlin = at('Berlin');
-  assert.deepEqual(shiftSpans([berlin], [{ rangeOffset: berlin.start, rangeLength: 0, text: 'Old ' }]).spans, [{ ...berlin, start: berlin.start + 4, end: berlin.end + 4 }]);
+  assert.deepEqual(shiftSpans([berlin], [{ rangeOffset: berlin.start, rangeLength: 0, text: 'Old ' }]).spans, [
+    { ...berlin, start: berlin.start + 4, end: berlin.end + 4 },
+  ]);
   assert.deepEqual(shiftSpans([berlin], [{ rangeOffset: berlin.end, rangeLength: 0, text: 's' }]).spans, [berlin]);
 });
 
@@ -32,14 +37,33 @@ test('several edits of one event (multi-cursor) apply from the last to the first
     { rangeOffset: TEXT.indexOf('Angela'), rangeLength: 0, text: '>> ' },
   ];
   const { spans: out, changed } = shiftSpans(spans, edits);
-  assert.deepEqual(out.map((s) => [s.start, s.end]), [[3, 11], [at('Angela Merkel').start + 6, at('Angela Merkel').end + 6], [at('Apple').start + 6, at('Apple').end + 6]]);
-  assert.deepEqual(changed.sort((a, b) => a.start - b.start), [{ start: 0, end: 3 }, { start: at('Angela Merkel').start + 3, end: at('Angela Merkel').start + 6 }]);
+  assert.deepEqual(
+    out.map((s) => [s.start, s.end]),
+    [
+      [3, 11],
+      [at('Angela Merkel').start + 6, at('Angela Merkel').end + 6],
+      [at('Apple').start + 6, at('Apple').end + 6],
+    ],
+  );
+  assert.deepEqual(
+    changed.sort((a, b) => a.start - b.start),
+    [
+      { start: 0, end: 3 },
+      { start: at('Angela Merkel').start + 3, end: at('Angela Merkel').start + 6 },
+    ],
+  );
 });
 
 test('the lines an edit touches are the ones predicted again', () => {
   const units = lineUnits(TEXT);
-  assert.deepEqual(units.map((u) => TEXT.slice(u.start, u.end)), ['Tim Cook visited Berlin.', 'Angela Merkel met Apple.']);
+  assert.deepEqual(
+    units.map((u) => TEXT.slice(u.start, u.end)),
+    ['Tim Cook visited Berlin.', 'Angela Merkel met Apple.'],
+  );
   assert.deepEqual(unitsTouching(units, [{ start: TEXT.indexOf('Merkel'), end: TEXT.indexOf('Merkel') }]), [units[1]]);
   assert.deepEqual(unitsTouching(units, [{ start: 25, end: 25 }]), []);
-  assert.deepEqual(lineUnits('a\r\n  \r\nb'), [{ start: 0, end: 1 }, { start: 7, end: 8 }]);
+  assert.deepEqual(lineUnits('a\r\n  \r\nb'), [
+    { start: 0, end: 1 },
+    { start: 7, end: 8 },
+  ]);
 });

@@ -20,7 +20,10 @@ function workspace(): string {
 describe('labels written as names', () => {
   it('get distinct palette colours and the keys 1, 2, 3, ... in order', () => {
     const labels = resolveLabels(['PER', 'ORG', 'LOC', 'MISC']);
-    assert.deepEqual(labels.map((l) => l.key), ['1', '2', '3', '4']);
+    assert.deepEqual(
+      labels.map((l) => l.key),
+      ['1', '2', '3', '4'],
+    );
     assert.equal(new Set(labels.map((l) => l.color)).size, 4);
     for (const l of labels) assert.ok(LABEL_PALETTE.includes(l.color), l.color);
   });
@@ -55,7 +58,13 @@ describe('labels written as names', () => {
   it('are accepted by project.json, mixed with objects; duplicates are refused with their line', () => {
     const text = '{\n  "labels": [\n    "PER",\n    {"name": "drug", "color": "#aa0000", "key": "d"}\n  ]\n}\n';
     const { project } = parseProjectFile(text, '/p/project.json');
-    assert.deepEqual(project.labels.map((l) => [l.name, l.key]), [['PER', '1'], ['drug', 'd']]);
+    assert.deepEqual(
+      project.labels.map((l) => [l.name, l.key]),
+      [
+        ['PER', '1'],
+        ['drug', 'd'],
+      ],
+    );
     assert.throws(() => parseProjectFile('{\n  "labels": [\n    "PER",\n    "PER"\n  ]\n}\n', '/p/project.json'), {
       message: '/p/project.json:4: labels[1] "PER" is already the name of labels[0]',
     });
@@ -66,15 +75,29 @@ describe('labels written as names', () => {
 
 describe('labels that say what they cover', () => {
   it('keep a description and examples, and get a colour and key like a name when they leave them out', () => {
-    const text = JSON.stringify({ labels: ['PER', { name: 'drug', description: 'medicines and active substances', examples: ['ibuprofen', 'aspirin'] }, { name: 'dose', key: 'd' }] }, null, 2);
+    const text = JSON.stringify(
+      { labels: ['PER', { name: 'drug', description: 'medicines and active substances', examples: ['ibuprofen', 'aspirin'] }, { name: 'dose', key: 'd' }] },
+      null,
+      2,
+    );
     const { project } = parseProjectFile(text, '/ws/.pasta/project.json');
-    assert.deepEqual(project.labels[1], { ...resolveLabels(['PER', 'drug'])[1], description: 'medicines and active substances', examples: ['ibuprofen', 'aspirin'] });
-    assert.deepEqual(project.labels.map((l) => l.key), ['1', '2', 'd']);
+    assert.deepEqual(project.labels[1], {
+      ...resolveLabels(['PER', 'drug'])[1],
+      description: 'medicines and active substances',
+      examples: ['ibuprofen', 'aspirin'],
+    });
+    assert.deepEqual(
+      project.labels.map((l) => l.key),
+      ['1', '2', 'd'],
+    );
   });
 
   it('refuses an empty description or an example that is not text, naming the line', () => {
     const text = '{\n  "labels": [\n    { "name": "drug", "examples": ["aspirin", 3] }\n  ]\n}\n';
-    assert.throws(() => parseProjectFile(text, '/ws/.pasta/project.json'), /^InputError: \/ws\/\.pasta\/project\.json:3: labels\[0\]\.examples\[1\] must be a string, found 3$/);
+    assert.throws(
+      () => parseProjectFile(text, '/ws/.pasta/project.json'),
+      /^InputError: \/ws\/\.pasta\/project\.json:3: labels\[0\]\.examples\[1\] must be a string, found 3$/,
+    );
     const empty = '{ "labels": [{ "name": "drug", "description": "" }] }';
     assert.throws(() => parseProjectFile(empty, '/ws/.pasta/project.json'), /labels\[0\]\.description must not be empty/);
   });
@@ -116,9 +139,29 @@ describe('adding labels to the project', () => {
   it('counts the spans whose labels the project lacks', async () => {
     const { project } = await readProjectFile(workspace());
     const missing = missingLabels(project, [
-      { id: 'a', text: 'Ada at ACME', spans: [{ start: 0, end: 3, label: 'PER' }, { start: 7, end: 11, label: 'ORG' }] },
-      { id: 'b', text: 'Bo', spans: [{ start: 0, end: 2, label: 'PER' }, { start: 0, end: 2, label: 'person' }] },
+      {
+        id: 'a',
+        text: 'Ada at ACME',
+        spans: [
+          { start: 0, end: 3, label: 'PER' },
+          { start: 7, end: 11, label: 'ORG' },
+        ],
+      },
+      {
+        id: 'b',
+        text: 'Bo',
+        spans: [
+          { start: 0, end: 2, label: 'PER' },
+          { start: 0, end: 2, label: 'person' },
+        ],
+      },
     ]);
-    assert.deepEqual([...missing], [['PER', 2], ['ORG', 1]]);
+    assert.deepEqual(
+      [...missing],
+      [
+        ['PER', 2],
+        ['ORG', 1],
+      ],
+    );
   });
 });

@@ -25,7 +25,11 @@ test('skips by itself', (t) => t.skip('not applicable here'));
 function runNodeTest(env: { CI?: string; PASTA_STRICT_TESTS?: string }, extraArgs: string[] = []) {
   // NODE_TEST_CONTEXT would make the child report to this test runner instead of printing its own report.
   const { CI: _ci, PASTA_STRICT_TESTS: _strict, NODE_TEST_CONTEXT: _context, ...rest } = process.env;
-  return spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', '--test-reporter-destination', 'stdout', ...extraArgs, fixture], { cwd: REPO, env: { ...rest, ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter', 'tap', '--test-reporter-destination', 'stdout', ...extraArgs, fixture], {
+    cwd: REPO,
+    env: { ...rest, ...env },
+    encoding: 'utf8',
+  });
 }
 
 test('without the flag a missing requirement skips the test with its reason', () => {

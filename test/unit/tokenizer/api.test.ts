@@ -15,7 +15,10 @@ const load = (name: string) => loadTokenizer(join(FIXTURES, name));
 test('MiniLM (vocab.txt + tokenizer_config.json): special tokens and vocabulary size from the files', async () => {
   const tokenizer = await load('minilm');
   assert.deepStrictEqual(tokenizer.specialTokens, { cls: 101, sep: 102, pad: 0, unk: 100, mask: 103 });
-  assert.deepStrictEqual([...tokenizer.specialTokenIds].sort((a, b) => a - b), [0, 100, 101, 102, 103]);
+  assert.deepStrictEqual(
+    [...tokenizer.specialTokenIds].sort((a, b) => a - b),
+    [0, 100, 101, 102, 103],
+  );
   assert.equal(tokenizer.vocabSize, 30522);
   assert.equal(tokenizer.modelMaxLength, 512);
   assert.equal(tokenizer.numSpecialTokensToAdd(false), 2);

@@ -36,21 +36,49 @@ test('tokenizer.json: not JSON, with the line of the error', async () => {
 test('tokenizer.json: structure and types', async () => {
   await rejects({ 'tokenizer.json': '[1, 2]' }, 'tokenizer.json', /expected a JSON object/);
   await rejects({ 'tokenizer.json': '{"version": "1.0"}' }, 'tokenizer.json', /model: missing/);
-  await rejects({ 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => (m.vocab = ['a', 'b'])) }, 'tokenizer.json', /model\.vocab: expected an object, found an array/);
+  await rejects(
+    { 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => (m.vocab = ['a', 'b'])) },
+    'tokenizer.json',
+    /model\.vocab: expected an object, found an array/,
+  );
   await rejects({ 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => (m.vocab = {})) }, 'tokenizer.json', /model\.vocab: the vocabulary is empty/);
-  await rejects({ 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => ((m.vocab as Record<string, unknown>).hello = 'five')) }, 'tokenizer.json', /model\.vocab\.hello: expected an integer/);
-  await rejects({ 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => ((m.vocab as Record<string, unknown>).hello = -1)) }, 'tokenizer.json', /model\.vocab\.hello: expected an integer/);
-  await rejects({ 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => (m.unk_token = '<nope>')) }, 'tokenizer.json', /unk token '<nope>' is not in the vocabulary/);
+  await rejects(
+    { 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => ((m.vocab as Record<string, unknown>).hello = 'five')) },
+    'tokenizer.json',
+    /model\.vocab\.hello: expected an integer/,
+  );
+  await rejects(
+    { 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => ((m.vocab as Record<string, unknown>).hello = -1)) },
+    'tokenizer.json',
+    /model\.vocab\.hello: expected an integer/,
+  );
+  await rejects(
+    { 'tokenizer.json': withModel(tinyWordPieceJson(), (m) => (m.unk_token = '<nope>')) },
+    'tokenizer.json',
+    /unk token '<nope>' is not in the vocabulary/,
+  );
   const badAdded = tinyWordPieceJson();
   (badAdded.added_tokens as Record<string, unknown>[])[0].id = 'zero';
   await rejects({ 'tokenizer.json': json(badAdded) }, 'tokenizer.json', /added_tokens\[0\]\.id: expected an integer/);
 });
 
 test('tokenizer.json: BPE merges that reference unknown tokens', async () => {
-  await rejects({ 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = ['h e', 'x y'])) }, 'tokenizer.json', /model\.merges\[1\]: merge 'x y' uses 'x', which is not in the vocabulary/);
-  await rejects({ 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = ['e h'])) }, 'tokenizer.json', /merge 'e h' makes 'eh', which is not in the vocabulary/);
+  await rejects(
+    { 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = ['h e', 'x y'])) },
+    'tokenizer.json',
+    /model\.merges\[1\]: merge 'x y' uses 'x', which is not in the vocabulary/,
+  );
+  await rejects(
+    { 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = ['e h'])) },
+    'tokenizer.json',
+    /merge 'e h' makes 'eh', which is not in the vocabulary/,
+  );
   await rejects({ 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = ['h e l'])) }, 'tokenizer.json', /model\.merges\[0\]: expected "left right"/);
-  await rejects({ 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = [['h', 'e'], ['l']])) }, 'tokenizer.json', /model\.merges\[1\]: expected \[left, right\]/);
+  await rejects(
+    { 'tokenizer.json': withModel(tinyBpeJson(), (m) => (m.merges = [['h', 'e'], ['l']])) },
+    'tokenizer.json',
+    /model\.merges\[1\]: expected \[left, right\]/,
+  );
 });
 
 test('tokenizer.json: unsupported components are named', async () => {
@@ -61,8 +89,15 @@ test('tokenizer.json: unsupported components are named', async () => {
   const prepend = { ...tinyWordPieceJson(), normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '_' }] } };
   await rejects({ 'tokenizer.json': json(prepend) }, 'tokenizer.json', /normalizer\.normalizers\[0\]\.type: normalizer 'Prepend' is not supported/);
   const scripts = { ...tinyWordPieceJson(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'UnicodeScripts' }] } };
-  await rejects({ 'tokenizer.json': json(scripts) }, 'tokenizer.json', /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'UnicodeScripts' is not supported/);
-  const template = { ...tinyWordPieceJson(), post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[X]', type_id: 0 } }], pair: [], special_tokens: {} } };
+  await rejects(
+    { 'tokenizer.json': json(scripts) },
+    'tokenizer.json',
+    /pre_tokenizer\.pretokenizers\[0\]\.type: pre_tokenizer 'UnicodeScripts' is not supported/,
+  );
+  const template = {
+    ...tinyWordPieceJson(),
+    post_processor: { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '[X]', type_id: 0 } }], pair: [], special_tokens: {} },
+  };
   await rejects({ 'tokenizer.json': json(template) }, 'tokenizer.json', /'\[X\]' is not in special_tokens/);
 });
 
@@ -81,7 +116,7 @@ test('tokenizer.json: Unigram vocabularies with broken scores, shapes or unk_id'
   await rejects({ [file]: piece({ a: -1 }) }, file, /model\.vocab\[5\]: expected an array, found an object/);
   const infinite = piece(['a', 12345]).replace('12345', '1e999');
   await rejects({ [file]: infinite }, file, /model\.vocab\[5\]\[1\]: expected a finite score, found Infinity/);
-  const size = ((unigram.model as { vocab: unknown[] }).vocab).length;
+  const size = (unigram.model as { vocab: unknown[] }).vocab.length;
   const outside = withModel(unigram, (m) => (m.unk_id = size));
   await rejects({ [file]: outside }, file, new RegExp(`model\\.unk_id: expected an integer in \\[0, ${size}\\), found number ${size}`));
   await rejects({ [file]: withModel(unigram, (m) => (m.unk_id = null)) }, file, /model\.unk_id: missing \(a Unigram model needs an unknown token/);
@@ -125,10 +160,18 @@ test('tokenizer.json: broken Metaspace, Punctuation and Replace fields', async (
   const file = 'tokenizer.json';
   const withPre = (pre: Record<string, unknown>) => json({ ...tinyUnigramJson(), pre_tokenizer: { type: 'Metaspace', replacement: '▁', ...pre } });
   await rejects({ [file]: withPre({ replacement: '▁▁' }) }, file, /pre_tokenizer\.replacement: expected one character/);
-  await rejects({ [file]: withPre({ prepend_scheme: 'sometimes' }) }, file, /pre_tokenizer\.prepend_scheme: expected "always", "first" or "never", found "sometimes"/);
+  await rejects(
+    { [file]: withPre({ prepend_scheme: 'sometimes' }) },
+    file,
+    /pre_tokenizer\.prepend_scheme: expected "always", "first" or "never", found "sometimes"/,
+  );
   await rejects({ [file]: withPre({ add_prefix_space: false }) }, file, /pre_tokenizer\.add_prefix_space: false does not match prepend_scheme "always"/);
   const punctuation = json({ ...tinyUnigramJson(), pre_tokenizer: { type: 'Punctuation', behavior: 'isolated' } });
-  await rejects({ [file]: punctuation }, file, /pre_tokenizer\.behavior: expected one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous, found "isolated"/);
+  await rejects(
+    { [file]: punctuation },
+    file,
+    /pre_tokenizer\.behavior: expected one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous, found "isolated"/,
+  );
   const badRegex = { ...tinyUnigramJson(), normalizer: { type: 'Replace', pattern: { Regex: '( {2,}' }, content: '▁' } };
   await rejects({ [file]: json(badRegex) }, file, /normalizer\.pattern\.Regex: not a regular expression this tokenizer can run/);
 });
@@ -149,7 +192,11 @@ test('vocab.json + merges.txt: bad merge lines and unknown tokens carry the line
 
 test('config files: named tokens must exist; broken JSON is reported', async () => {
   const vocab = '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n';
-  await rejects({ 'vocab.txt': vocab, 'tokenizer_config.json': '{"pad_token": "[NOPE]"}' }, 'tokenizer_config.json', /pad_token '\[NOPE\]' is not in the vocabulary/);
+  await rejects(
+    { 'vocab.txt': vocab, 'tokenizer_config.json': '{"pad_token": "[NOPE]"}' },
+    'tokenizer_config.json',
+    /pad_token '\[NOPE\]' is not in the vocabulary/,
+  );
   await rejects({ 'vocab.txt': vocab, 'special_tokens_map.json': '{"cls_token": 5}' }, 'special_tokens_map.json', /cls_token\.content|expected an object/);
   await rejects({ 'vocab.txt': vocab, 'tokenizer_config.json': '{"do_lower_case": "yes"}' }, 'tokenizer_config.json', /do_lower_case: expected true or false/);
   await rejects({ 'vocab.txt': vocab, 'tokenizer_config.json': '{,}' }, 'tokenizer_config.json', /not valid JSON/);
@@ -165,14 +212,36 @@ test('folders without a supported tokenizer', async () => {
 test('tiny tokenizer.json files load and encode as Python tokenizers does', async () => {
   const bpe = await loadTokenizer(writeFolder({ 'tokenizer.json': json(tinyBpeJson()) }));
   assert.deepStrictEqual(bpe.encode('hello world').tokens, ['<s>', 'Ġ', 'hello', 'Ġworld', '</s>']);
-  assert.deepStrictEqual(bpe.encode('hello world').offsets, [[0, 0], [0, 0], [0, 5], [6, 11], [0, 0]]);
+  assert.deepStrictEqual(bpe.encode('hello world').offsets, [
+    [0, 0],
+    [0, 0],
+    [0, 5],
+    [6, 11],
+    [0, 0],
+  ]);
   // add_prefix_space gives "world" after an added token a space too; Python then trims it off the real
   // text, giving 'Ġworld' [13, 17] ("orld"). We keep [12, 17]: the one deliberate difference.
   const masked = bpe.encode('hello <mask>world');
   assert.deepStrictEqual(masked.tokens, ['<s>', 'Ġ', 'hello', ' <mask>', 'Ġworld', '</s>']);
-  assert.deepStrictEqual(masked.offsets, [[0, 0], [0, 0], [0, 5], [6, 12], [12, 17], [0, 0]]);
+  assert.deepStrictEqual(masked.offsets, [
+    [0, 0],
+    [0, 0],
+    [0, 5],
+    [6, 12],
+    [12, 17],
+    [0, 0],
+  ]);
   const wordPiece = await loadTokenizer(writeFolder({ 'tokenizer.json': json(tinyWordPieceJson()) }));
   const encoding = wordPiece.encode('Hello, wörld! café');
   assert.deepStrictEqual(encoding.tokens, ['[CLS]', 'hello', '[UNK]', 'world', '!', 'caf', '##e', '[SEP]']);
-  assert.deepStrictEqual(encoding.offsets, [[0, 0], [0, 5], [5, 6], [7, 12], [12, 13], [14, 17], [17, 18], [0, 0]]);
+  assert.deepStrictEqual(encoding.offsets, [
+    [0, 0],
+    [0, 5],
+    [5, 6],
+    [7, 12],
+    [12, 13],
+    [14, 17],
+    [17, 18],
+    [0, 0],
+  ]);
 });

@@ -64,7 +64,17 @@ function checkEncoding(tokenizer: Tokenizer, encoding: Encoding, texts: string[]
   }
 }
 
-const FOLDERS = ['minilm', 'wordpiece-cased', 'wordpiece-sequence', 'bpe', 'bpe-prefix-space', 'unigram-xlmr', 'unigram-deberta-v3-converter', 'unigram-byte-fallback', 'unigram-tiny'];
+const FOLDERS = [
+  'minilm',
+  'wordpiece-cased',
+  'wordpiece-sequence',
+  'bpe',
+  'bpe-prefix-space',
+  'unigram-xlmr',
+  'unigram-deberta-v3-converter',
+  'unigram-byte-fallback',
+  'unigram-tiny',
+];
 
 test('random text from every plane encodes without throwing; offsets in bounds and in order', async () => {
   for (const [f, folder] of FOLDERS.entries()) {

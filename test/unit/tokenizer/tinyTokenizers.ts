@@ -19,7 +19,13 @@ export function removeFolders(): void {
 }
 
 const special = (id: number, content: string, lstrip = false) => ({
-  id, content, single_word: false, lstrip, rstrip: false, normalized: false, special: true,
+  id,
+  content,
+  single_word: false,
+  lstrip,
+  rstrip: false,
+  normalized: false,
+  special: true,
 });
 
 export function tinyWordPieceJson(): Record<string, unknown> {
@@ -44,7 +50,30 @@ export function tinyWordPieceJson(): Record<string, unknown> {
 }
 
 export function tinyBpeJson(): Record<string, unknown> {
-  const tokens = ['<s>', '<pad>', '</s>', '<unk>', '<mask>', 'h', 'e', 'l', 'o', 'w', 'r', 'd', 'Ġ', 'he', 'll', 'hell', 'hello', 'Ġw', 'or', 'Ġwor', 'ld', 'Ġworld'];
+  const tokens = [
+    '<s>',
+    '<pad>',
+    '</s>',
+    '<unk>',
+    '<mask>',
+    'h',
+    'e',
+    'l',
+    'o',
+    'w',
+    'r',
+    'd',
+    'Ġ',
+    'he',
+    'll',
+    'hell',
+    'hello',
+    'Ġw',
+    'or',
+    'Ġwor',
+    'ld',
+    'Ġworld',
+  ];
   return {
     version: '1.0',
     truncation: null,

@@ -13,7 +13,26 @@ import { graphemes } from '../../../src/core/model/tokenizer/precompiled';
 import { SeededRandom } from '../../../src/core/util/random';
 import { FIXTURES } from './fixtures';
 
-const PIECES = ['🇺🇸', '🇫', '👨\u200d👩\u200d👧', '👍🏽', '\u200d', '\ufe0f', 'e\u0301\u0302', '\u1100\u1161\u11a8', '각', 'क्ष', 'ि', '\r\n', '\r', 'a', ' ', '1\ufe0f\u20e3', '\u0600', '\ud800'];
+const PIECES = [
+  '🇺🇸',
+  '🇫',
+  '👨\u200d👩\u200d👧',
+  '👍🏽',
+  '\u200d',
+  '\ufe0f',
+  'e\u0301\u0302',
+  '\u1100\u1161\u11a8',
+  '각',
+  'क्ष',
+  'ि',
+  '\r\n',
+  '\r',
+  'a',
+  ' ',
+  '1\ufe0f\u20e3',
+  '\u0600',
+  '\ud800',
+];
 
 function wholeText(chars: number[]): [number, number][] {
   const out: [number, number][] = [];
@@ -45,26 +64,80 @@ test('Unigram: unknown runs fuse into one token with its text; byte fallback giv
   const unknown = xlmr.encode('中文字符', undefined, { addSpecialTokens: false });
   assert.deepStrictEqual(unknown.tokens, ['▁', '中文字符']);
   assert.deepStrictEqual(unknown.ids, [xlmr.tokenToId('▁'), xlmr.specialTokens.unk]);
-  assert.deepStrictEqual(unknown.offsets, [[0, 1], [0, 4]]);
+  assert.deepStrictEqual(unknown.offsets, [
+    [0, 1],
+    [0, 4],
+  ]);
 
   const bytes = await loadTokenizer(join(FIXTURES, 'unigram-byte-fallback'));
   const fallback = bytes.encode('中', undefined, { addSpecialTokens: false });
   assert.deepStrictEqual(fallback.tokens, ['<0xE4>', '<0xB8>', '<0xAD>']);
-  assert.deepStrictEqual(fallback.offsets, [[0, 1], [0, 1], [0, 1]]);
+  assert.deepStrictEqual(fallback.offsets, [
+    [0, 1],
+    [0, 1],
+    [0, 1],
+  ]);
 });
 
 test('Punctuation splits as Python tokenizers does with each behaviour', () => {
   // pre_tokenizers.Punctuation(behavior).pre_tokenize_str(text) in tokenizers 0.23.3.
   const text = '-the-final--countdown!?x.';
   const expected: Record<DelimiterBehavior, [string, number, number][]> = {
-    Removed: [['the', 1, 4], ['final', 5, 10], ['countdown', 12, 21], ['x', 23, 24]],
-    Isolated: [['-', 0, 1], ['the', 1, 4], ['-', 4, 5], ['final', 5, 10], ['-', 10, 11], ['-', 11, 12], ['countdown', 12, 21], ['!', 21, 22], ['?', 22, 23], ['x', 23, 24], ['.', 24, 25]],
-    MergedWithPrevious: [['-', 0, 1], ['the-', 1, 5], ['final-', 5, 11], ['-', 11, 12], ['countdown!', 12, 22], ['?', 22, 23], ['x.', 23, 25]],
-    MergedWithNext: [['-the', 0, 4], ['-final', 4, 10], ['-', 10, 11], ['-countdown', 11, 21], ['!', 21, 22], ['?x', 22, 24], ['.', 24, 25]],
-    Contiguous: [['-', 0, 1], ['the', 1, 4], ['-', 4, 5], ['final', 5, 10], ['--', 10, 12], ['countdown', 12, 21], ['!?', 21, 23], ['x', 23, 24], ['.', 24, 25]],
+    Removed: [
+      ['the', 1, 4],
+      ['final', 5, 10],
+      ['countdown', 12, 21],
+      ['x', 23, 24],
+    ],
+    Isolated: [
+      ['-', 0, 1],
+      ['the', 1, 4],
+      ['-', 4, 5],
+      ['final', 5, 10],
+      ['-', 10, 11],
+      ['-', 11, 12],
+      ['countdown', 12, 21],
+      ['!', 21, 22],
+      ['?', 22, 23],
+      ['x', 23, 24],
+      ['.', 24, 25],
+    ],
+    MergedWithPrevious: [
+      ['-', 0, 1],
+      ['the-', 1, 5],
+      ['final-', 5, 11],
+      ['-', 11, 12],
+      ['countdown!', 12, 22],
+      ['?', 22, 23],
+      ['x.', 23, 25],
+    ],
+    MergedWithNext: [
+      ['-the', 0, 4],
+      ['-final', 4, 10],
+      ['-', 10, 11],
+      ['-countdown', 11, 21],
+      ['!', 21, 22],
+      ['?x', 22, 24],
+      ['.', 24, 25],
+    ],
+    Contiguous: [
+      ['-', 0, 1],
+      ['the', 1, 4],
+      ['-', 4, 5],
+      ['final', 5, 10],
+      ['--', 10, 12],
+      ['countdown', 12, 21],
+      ['!?', 21, 23],
+      ['x', 23, 24],
+      ['.', 24, 25],
+    ],
   };
   for (const [behavior, words] of Object.entries(expected)) {
     const split = punctuation(behavior as DelimiterBehavior)(NormalizedString.fromText(text));
-    assert.deepStrictEqual(split.map((w) => [w.toString(), ...w.originalSpan(0, w.length)]), words, behavior);
+    assert.deepStrictEqual(
+      split.map((w) => [w.toString(), ...w.originalSpan(0, w.length)]),
+      words,
+      behavior,
+    );
   }
 });

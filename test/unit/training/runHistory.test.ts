@@ -9,7 +9,15 @@ const at = new Date('2026-01-01T00:00:00Z');
 
 test('a run folds start, steps and epochs into what the dashboard draws', () => {
   let run = newRun('ner', undefined, at);
-  run = applyEvent(run, { type: 'start', device: 'cpu', fallbackReason: 'cuda: not installed', trainExamples: 90, devExamples: 10, totalSteps: 4, trainableParameters: 9613 });
+  run = applyEvent(run, {
+    type: 'start',
+    device: 'cpu',
+    fallbackReason: 'cuda: not installed',
+    trainExamples: 90,
+    devExamples: 10,
+    totalSteps: 4,
+    trainableParameters: 9613,
+  });
   run = applyEvent(run, { type: 'step', epoch: 1, step: 1, totalSteps: 4, loss: 2.5, learningRate: 1e-3, tokensPerSecond: 800, etaSeconds: 9 });
   run = applyEvent(run, { type: 'step', epoch: 1, step: 2, totalSteps: 4, loss: 2.0, learningRate: 1e-3, tokensPerSecond: 850, etaSeconds: 6 });
   run = applyEvent(run, { type: 'epoch', epoch: 1, trainLoss: 2.25, dev: dev(0.3), best: true, secondsPerEpoch: 3, devSeconds: 0.5 });
@@ -18,8 +26,17 @@ test('a run folds start, steps and epochs into what the dashboard draws', () => 
   run = applyEvent(run, { type: 'info', message: 'ignored' });
   assert.equal(run.device, 'cpu');
   assert.equal(run.fallbackReason, 'cuda: not installed');
-  assert.deepEqual(run.losses, [{ step: 1, loss: 2.5 }, { step: 2, loss: 2.0 }]);
-  assert.deepEqual(run.epochs.map((e) => [e.epoch, e.f1, e.best]), [[1, 0.3, false], [2, 0.5, true]]);
+  assert.deepEqual(run.losses, [
+    { step: 1, loss: 2.5 },
+    { step: 2, loss: 2.0 },
+  ]);
+  assert.deepEqual(
+    run.epochs.map((e) => [e.epoch, e.f1, e.best]),
+    [
+      [1, 0.3, false],
+      [2, 0.5, true],
+    ],
+  );
   assert.equal(bestRow(run)?.epoch, 2);
   assert.equal(run.latest?.tokensPerSecond, 850);
   assert.equal(run.checkpoint, '/ws/.pasta/checkpoints/ner/checkpoint.safetensors');
@@ -34,8 +51,24 @@ test('a run folds start, steps and epochs into what the dashboard draws', () => 
 });
 
 test('a resumed run starts with the epochs of its checkpoint', () => {
-  const run = newRun('ner', { bestEpoch: 1, history: [{ epoch: 1, trainLoss: 2, dev: dev(0.4) }, { epoch: 2, trainLoss: 1.8, dev: dev(0.35) }] }, at);
-  assert.deepEqual(run.epochs.map((e) => [e.epoch, e.best]), [[1, true], [2, false]]);
+  const run = newRun(
+    'ner',
+    {
+      bestEpoch: 1,
+      history: [
+        { epoch: 1, trainLoss: 2, dev: dev(0.4) },
+        { epoch: 2, trainLoss: 1.8, dev: dev(0.35) },
+      ],
+    },
+    at,
+  );
+  assert.deepEqual(
+    run.epochs.map((e) => [e.epoch, e.best]),
+    [
+      [1, true],
+      [2, false],
+    ],
+  );
   assert.equal(bestRow(run)?.f1, 0.4);
   const start = { type: 'start', device: 'cpu', trainExamples: 9, devExamples: 1, totalSteps: 40, trainableParameters: 10 } as const;
   assert.equal(applyEvent(run, { ...start, resumedFromEpoch: 2 }).epochs.length, 2);

@@ -84,8 +84,15 @@ test('a worker that dies of an uncaught error is reported with that error', asyn
   try {
     const script = join(dir, 'crashingWorker.js');
     writeFileSync(script, "process.on('message', () => { throw new RangeError('Array buffer allocation failed'); });\n");
-    const result = await startTrainingWorker({ workerPath: script, request: { workspaceRoot: dir, adapterName: 'ner', overrides: {}, resume: false }, onEvent: () => undefined }).result;
-    assert.deepEqual(result, { kind: 'crashed', reason: 'the training worker exited with code 1 before it finished: RangeError: Array buffer allocation failed' });
+    const result = await startTrainingWorker({
+      workerPath: script,
+      request: { workspaceRoot: dir, adapterName: 'ner', overrides: {}, resume: false },
+      onEvent: () => undefined,
+    }).result;
+    assert.deepEqual(result, {
+      kind: 'crashed',
+      reason: 'the training worker exited with code 1 before it finished: RangeError: Array buffer allocation failed',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

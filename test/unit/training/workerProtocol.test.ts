@@ -30,7 +30,7 @@ test('the worker rejects malformed or unknown messages with a reason', () => {
   }
 });
 
-test('the host accepts the worker\'s events, outcome and errors', () => {
+test("the host accepts the worker's events, outcome and errors", () => {
   const step = { type: 'step', epoch: 1, step: 3, totalSteps: 12, loss: Number.NaN, learningRate: 1e-3, tokensPerSecond: 900, etaSeconds: 4 };
   assert.deepEqual(parseWorkerToHost({ type: 'event', event: step }), { type: 'event', event: step });
   const epoch = { type: 'epoch', epoch: 1, trainLoss: 2, dev: scores, best: true, secondsPerEpoch: 3, devSeconds: 0.5 };
@@ -44,7 +44,10 @@ test('the host rejects forged or malformed worker messages', () => {
   const cases: [unknown, RegExp][] = [
     [{ type: 'event', event: { type: 'step', epoch: 1 } }, /malformed step event/],
     [{ type: 'event', event: { type: 'toString' } }, /unknown event type/],
-    [{ type: 'event', event: { type: 'epoch', epoch: 1, trainLoss: 2, dev: { f1: 'high' }, best: true, secondsPerEpoch: 1, devSeconds: 0.2 } }, /malformed epoch/],
+    [
+      { type: 'event', event: { type: 'epoch', epoch: 1, trainLoss: 2, dev: { f1: 'high' }, best: true, secondsPerEpoch: 1, devSeconds: 0.2 } },
+      /malformed epoch/,
+    ],
     [{ type: 'done', outcome: { cancelled: false, bestEpoch: 1, task: 'vision' } }, /malformed outcome/],
     [{ type: 'done', outcome: { cancelled: false, bestEpoch: 1, task: 'token', adapterDir: 42 } }, /adapterDir/],
     [{ type: 'error', kind: 'fatal', message: 'x' }, /unknown kind/],

@@ -27,7 +27,10 @@ export async function exportWorkspaceAnnotations(workspaceRoot: string, format: 
   }
   const text =
     format.kind === 'conll'
-      ? formatConll(documents.flatMap((d) => splitIntoLines(separateEntityWords(d))), { scheme: format.scheme })
+      ? formatConll(
+          documents.flatMap((d) => splitIntoLines(separateEntityWords(d))),
+          { scheme: format.scheme },
+        )
       : formatNerJsonl(
           documents.map((d): JsonlNerDocument => ({ ...d, format: format.style, source: { line: 0, record: { meta: { file: d.id } } } })),
           { format: format.style },

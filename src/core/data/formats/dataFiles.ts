@@ -20,7 +20,11 @@ export function fileKind(file: string, text: string, requested: InputFormat): 'c
   const extension = extname(file).toLowerCase();
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   if (CONLL_EXTENSIONS.has(extension)) return 'conll';
-  const firstLine = text.replace(/^\uFEFF/, '').split('\n').find((line) => line.trim() !== '') ?? '';
+  const firstLine =
+    text
+      .replace(/^\uFEFF/, '')
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? '';
   return firstLine.trimStart().startsWith('{') ? 'jsonl' : 'conll';
 }
 

@@ -45,7 +45,9 @@ export interface NerImportResult {
 
 /** A dataset name from a file name: its stem with characters a name may not hold replaced. */
 export function datasetNameFor(input: string): string {
-  const stem = basename(input, extname(input)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const stem = basename(input, extname(input))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return stem === '' ? 'imported' : stem.slice(0, 100);
 }
 
@@ -61,14 +63,24 @@ export function coversDataset(source: unknown, relativeTarget: string): boolean 
 export async function importNerDataset(workspaceRoot: string, input: string, options: NerImportOptions = {}): Promise<NerImportResult> {
   const file = resolve(input);
   const name = options.name ?? datasetNameFor(file);
-  if (!DATASET_NAME.test(name)) throw new InputError(file, undefined, `dataset name ${JSON.stringify(name)} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'`);
+  if (!DATASET_NAME.test(name))
+    throw new InputError(
+      file,
+      undefined,
+      `dataset name ${JSON.stringify(name)} must start with a letter or digit and hold only letters, digits, '.', '_' and '-'`,
+    );
   const relativeTarget = `${DATASETS_DIR.split('\\').join('/')}/${name}.jsonl`;
   const target = join(resolve(workspaceRoot), DATASETS_DIR, `${name}.jsonl`);
   if (target === file) throw new InputError(file, undefined, 'is the dataset it would be imported into; import from another file');
   if (!options.force && (await pathExists(target))) throw new InputError(target, undefined, 'already exists; choose another name or replace it');
 
   const { raw } = await readProjectFile(workspaceRoot);
-  const { documents, kind } = await readNerFile(file, { format: options.format ?? 'auto', scheme: options.scheme, multiTag: options.multiTag, strict: options.strict });
+  const { documents, kind } = await readNerFile(file, {
+    format: options.format ?? 'auto',
+    scheme: options.scheme,
+    multiTag: options.multiTag,
+    strict: options.strict,
+  });
   const problems = validateNerDocuments(documents, { file });
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -77,7 +89,10 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   if (documents.length === 0) throw new InputError(file, undefined, 'holds no sentences or records to import');
   // A CoNLL sentence without entities is annotated as having none: "spans": [] says so, where a record without
   // "spans" would read as text still waiting for annotation.
-  const records = kind === 'conll' ? documents.map((d): JsonlNerDocument => ({ ...d, format: 'prodigy', source: { line: 0, record: { text: d.text, spans: [] } } })) : documents;
+  const records =
+    kind === 'conll'
+      ? documents.map((d): JsonlNerDocument => ({ ...d, format: 'prodigy', source: { line: 0, record: { text: d.text, spans: [] } } }))
+      : documents;
   await fs.mkdir(join(resolve(workspaceRoot), DATASETS_DIR), { recursive: true });
   await writeFileAtomic(target, formatNerJsonl(records, { format: 'prodigy' }));
 
@@ -94,4 +109,3 @@ export async function importNerDataset(workspaceRoot: string, input: string, opt
   const addedLabels = await addProjectLabels(workspaceRoot, [...entities.keys()]);
   return { target, relativeTarget, documents: documents.length, entities, addedLabels, addedToDataSources };
 }
-

@@ -96,7 +96,8 @@ export function parseNerJsonl(text: string, file: string, options: NerJsonlReadO
       return converted;
     };
     const readLabel = (value: unknown, index: number, item = 'span'): string => {
-      if (typeof value !== 'string' || value === '') throw new InputError(file, line, `${item} ${index}: the label must be a non-empty string, found ${describe(value)}`);
+      if (typeof value !== 'string' || value === '')
+        throw new InputError(file, line, `${item} ${index}: the label must be a non-empty string, found ${describe(value)}`);
       if (known && !known.has(value)) throw new InputError(file, line, `${item} ${index}: label "${value}" is not one of ${[...known].join(', ')}`);
       return value;
     };
@@ -125,7 +126,8 @@ export function parseNerJsonl(text: string, file: string, options: NerJsonlReadO
         const name = readLabel(label, i, 'entity');
         const start = toUtf16(start_offset, 'start_offset', i, name, 'entity');
         const end = toUtf16(end_offset, 'end_offset', i, name, 'entity');
-        if (end < start) throw new InputError(file, line, `entity ${i} (${name}): end_offset ${String(end_offset)} is before start_offset ${String(start_offset)}`);
+        if (end < start)
+          throw new InputError(file, line, `entity ${i} (${name}): end_offset ${String(end_offset)} is before start_offset ${String(start_offset)}`);
         return { start, end, label: name };
       });
     } else if (Array.isArray(record.label) && record.label.every(Array.isArray)) {
@@ -153,12 +155,21 @@ function readTexts(record: JsonObject, file: string, line: number): { text: stri
   if (namings.length === 0) throw new InputError(file, line, `"text" must be a string, found nothing`);
   if (namings.length > 1) {
     const fields = namings.map((n) => (n in record ? n : PAIR_FIELD_OF[n]));
-    throw new InputError(file, line, `mixes "${fields[0]}" and "${fields[1]}"; a record uses one naming: text/text_pair, sentence1/sentence2 or premise/hypothesis`);
+    throw new InputError(
+      file,
+      line,
+      `mixes "${fields[0]}" and "${fields[1]}"; a record uses one naming: text/text_pair, sentence1/sentence2 or premise/hypothesis`,
+    );
   }
   const textFields = namings[0];
   const pairField = PAIR_FIELD_OF[textFields];
   const text = record[textFields];
-  if (typeof text !== 'string') throw new InputError(file, line, `"${textFields}" must be a string, found ${describe(text)}${text === undefined ? ` (a record with "${pairField}" needs "${textFields}" too)` : ''}`);
+  if (typeof text !== 'string')
+    throw new InputError(
+      file,
+      line,
+      `"${textFields}" must be a string, found ${describe(text)}${text === undefined ? ` (a record with "${pairField}" needs "${textFields}" too)` : ''}`,
+    );
   if (!(pairField in record)) return { text, textFields };
   const textPair = record[pairField];
   if (typeof textPair !== 'string') throw new InputError(file, line, `"${pairField}" must be a string, found ${describe(textPair)}`);
@@ -179,7 +190,11 @@ export function checkTextPairs(records: readonly ClassificationRecord[]): boolea
     const where = locationFromId(r) ?? { file: r.id, line: undefined };
     const firstWhere = locationFromId(first);
     const other = firstWhere ? (firstWhere.file === where.file ? `line ${firstWhere.line}` : `${firstWhere.file}:${firstWhere.line}`) : first.id;
-    throw new InputError(where.file, where.line, `is ${kind(!isPair)}, but ${other} is ${kind(isPair)}; a dataset holds single texts or sentence pairs, not both`);
+    throw new InputError(
+      where.file,
+      where.line,
+      `is ${kind(!isPair)}, but ${other} is ${kind(isPair)}; a dataset holds single texts or sentence pairs, not both`,
+    );
   }
   return isPair;
 }

@@ -4,7 +4,15 @@
 import { isObject } from '../../util/isObject.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { offsetConverter } from './codePointOffsets.js';
-import { PAIR_FIELD_OF, type JsonObject, type JsonlClassificationRecord, type JsonlNerDocument, type JsonlSource, type NerJsonlFormat, type TextFieldNames } from './jsonl.js';
+import {
+  PAIR_FIELD_OF,
+  type JsonObject,
+  type JsonlClassificationRecord,
+  type JsonlNerDocument,
+  type JsonlSource,
+  type NerJsonlFormat,
+  type TextFieldNames,
+} from './jsonl.js';
 import { InputError, type ClassificationRecord, type NerDocument, type Span } from '../types.js';
 
 export interface NerJsonlWriteOptions {
@@ -23,7 +31,10 @@ export interface ClassificationJsonlWriteOptions {
   textFields?: TextFieldNames;
 }
 
-export function formatClassificationJsonl(records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: ClassificationJsonlWriteOptions = {}): string {
+export function formatClassificationJsonl(
+  records: readonly (ClassificationRecord | JsonlClassificationRecord)[],
+  options: ClassificationJsonlWriteOptions = {},
+): string {
   return records.map((r) => JSON.stringify(classificationRecord(r, options)) + '\n').join('');
 }
 
@@ -50,7 +61,11 @@ export async function writeNerJsonl(path: string, documents: readonly (NerDocume
   await writeFileAtomic(path, formatNerJsonl(documents, options));
 }
 
-export async function writeClassificationJsonl(path: string, records: readonly (ClassificationRecord | JsonlClassificationRecord)[], options: ClassificationJsonlWriteOptions = {}): Promise<void> {
+export async function writeClassificationJsonl(
+  path: string,
+  records: readonly (ClassificationRecord | JsonlClassificationRecord)[],
+  options: ClassificationJsonlWriteOptions = {},
+): Promise<void> {
   await writeFileAtomic(path, formatClassificationJsonl(records, options));
 }
 

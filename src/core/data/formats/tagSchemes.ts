@@ -61,7 +61,10 @@ export function tagsToSpans(tags: readonly string[], scheme: TagScheme, options:
     const previous = i === 0 ? 'O' : tags[i - 1];
     const continues = open >= 0 && spans[open].label === label;
     if (scheme === 'BIOES' && strict && open >= 0 && prefix !== 'I' && prefix !== 'E') {
-      throw new TagSequenceError(i, `tag "${tag}" follows "${previous}": the entity opened by "${tags[spans[open].start]}" was not closed with E-${spans[open].label}`);
+      throw new TagSequenceError(
+        i,
+        `tag "${tag}" follows "${previous}": the entity opened by "${tags[spans[open].start]}" was not closed with E-${spans[open].label}`,
+      );
     }
     switch (prefix) {
       case 'O':
@@ -92,7 +95,10 @@ export function tagsToSpans(tags: readonly string[], scheme: TagScheme, options:
   }
   if (scheme === 'BIOES' && strict && open >= 0) {
     const last = tags.length - 1;
-    throw new TagSequenceError(last, `tag "${tags[last]}" ends the sentence: the entity opened by "${tags[spans[open].start]}" was not closed with E-${spans[open].label}`);
+    throw new TagSequenceError(
+      last,
+      `tag "${tags[last]}" ends the sentence: the entity opened by "${tags[spans[open].start]}" was not closed with E-${spans[open].label}`,
+    );
   }
   return spans;
 }

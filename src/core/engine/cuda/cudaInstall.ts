@@ -113,7 +113,11 @@ export async function installCudaProvider(options: CudaInstallOptions = {}): Pro
   }
 
   progress({ phase: 'extract' });
-  const placed = pkg.files.map((entry) => ({ entry, final: join(targetDir, basename(entry)), temporary: join(targetDir, `.${basename(entry)}.${process.pid}.tmp`) }));
+  const placed = pkg.files.map((entry) => ({
+    entry,
+    final: join(targetDir, basename(entry)),
+    temporary: join(targetDir, `.${basename(entry)}.${process.pid}.tmp`),
+  }));
   try {
     await extractEntries(nupkg, new Map(placed.map((p) => [p.entry, p.temporary])));
     // The CUDA library last: its presence is what says "installed" (device.ts), so it must not precede _shared.

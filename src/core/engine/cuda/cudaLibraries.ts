@@ -67,7 +67,9 @@ export interface CudaLibraryReport {
 
 export function readLdconfigCache(): Promise<string> {
   return new Promise((resolve) => {
-    execFile('ldconfig', ['-p'], { timeout: 10_000, env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/sbin:/usr/sbin` } }, (error, stdout) => resolve(error ? '' : stdout));
+    execFile('ldconfig', ['-p'], { timeout: 10_000, env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/sbin:/usr/sbin` } }, (error, stdout) =>
+      resolve(error ? '' : stdout),
+    );
   });
 }
 
@@ -78,7 +80,9 @@ export function usualCudaFolders(env: NodeJS.ProcessEnv = process.env): string[]
     for (const name of safeList(root)) if (/^cuda-12/.test(name)) folders.push(join(root, name, 'lib64'));
   }
   if (env.CUDA_PATH) folders.push(join(env.CUDA_PATH, 'lib64'), join(env.CUDA_PATH, 'bin'));
-  const prefixes = [env.VIRTUAL_ENV, env.CONDA_PREFIX, '/usr/local', '/usr', '/opt/conda', env.HOME && join(env.HOME, '.local')].filter((p): p is string => !!p);
+  const prefixes = [env.VIRTUAL_ENV, env.CONDA_PREFIX, '/usr/local', '/usr', '/opt/conda', env.HOME && join(env.HOME, '.local')].filter(
+    (p): p is string => !!p,
+  );
   for (const prefix of prefixes) {
     for (const python of safeList(join(prefix, 'lib')).filter((n) => /^python3/.test(n))) {
       for (const packages of ['site-packages', 'dist-packages']) {
@@ -112,7 +116,7 @@ export async function checkCudaLibraries(search: CudaLibrarySearch = {}): Promis
   const env = search.env ?? process.env;
   const wanted = CUDA_LIBRARIES[platform] ?? [];
   const windows = platform === 'win32';
-  const pathFolders = (windows ? env.PATH ?? env.Path : env.LD_LIBRARY_PATH)?.split(windows ? ';' : delimiter).filter(Boolean) ?? [];
+  const pathFolders = (windows ? (env.PATH ?? env.Path) : env.LD_LIBRARY_PATH)?.split(windows ? ';' : delimiter).filter(Boolean) ?? [];
   const cache = windows ? '' : (search.ldconfigCache ?? (await readLdconfigCache()));
   const systemFolders = search.systemFolders ?? (windows ? [join(env.SystemRoot ?? 'C:\\Windows', 'System32')] : ['/lib', '/usr/lib', '/lib64', '/usr/lib64']);
   const extra = search.extraFolders ?? usualCudaFolders(env);
@@ -138,7 +142,12 @@ export function describeCudaLibraries(report: CudaLibraryReport, platform: NodeJ
   if (report.libraries.length === 0) return `no CUDA libraries to check on ${platform}`;
   if (report.missing.length === 0) return 'CUDA 12 and cuDNN 9 libraries found';
   const variable = platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH';
-  const parts = report.missing.map((l) => (l.path ? `${l.file} (${l.component}) is in ${l.path} where the loader does not look` : `${l.file} (${l.component}) not found`));
-  const fix = report.folderHints.length > 0 ? `; add ${report.folderHints.join(platform === 'win32' ? ';' : ':')} to ${variable} before starting` : '; install CUDA 12 and cuDNN 9 (or put their folders on ' + variable + ')';
+  const parts = report.missing.map((l) =>
+    l.path ? `${l.file} (${l.component}) is in ${l.path} where the loader does not look` : `${l.file} (${l.component}) not found`,
+  );
+  const fix =
+    report.folderHints.length > 0
+      ? `; add ${report.folderHints.join(platform === 'win32' ? ';' : ':')} to ${variable} before starting`
+      : '; install CUDA 12 and cuDNN 9 (or put their folders on ' + variable + ')';
   return `${parts.join('; ')}${fix}`;
 }

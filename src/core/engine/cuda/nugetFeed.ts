@@ -66,14 +66,18 @@ export async function packageUrl(feed: NugetFeed, id: string, version: string, r
   const lowerVersion = version.toLowerCase();
   const versions = (await getJson(`${feed.packageBaseAddress}${lowerId}/index.json`, request, `package ${id}`)).versions;
   if (!Array.isArray(versions) || !versions.includes(lowerVersion)) {
-    throw new CudaInstallError('not-found', `${feed.indexUrl} has no ${id} ${version} (it lists ${Array.isArray(versions) ? versions.slice(-3).join(', ') || 'no version' : 'no versions'})`);
+    throw new CudaInstallError(
+      'not-found',
+      `${feed.indexUrl} has no ${id} ${version} (it lists ${Array.isArray(versions) ? versions.slice(-3).join(', ') || 'no version' : 'no versions'})`,
+    );
   }
   return `${feed.packageBaseAddress}${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`;
 }
 
 /** The SHA-512 (base64) the feed's catalog publishes for the package, from registration leaf -> catalog leaf. */
 export async function publishedSha512(feed: NugetFeed, id: string, version: string, request: FeedRequest): Promise<string> {
-  if (!feed.registrationsBaseUrl) throw new CudaInstallError('protocol', `${feed.indexUrl} names no RegistrationsBaseUrl resource, so no published hash to check ${id} ${version} against`);
+  if (!feed.registrationsBaseUrl)
+    throw new CudaInstallError('protocol', `${feed.indexUrl} names no RegistrationsBaseUrl resource, so no published hash to check ${id} ${version} against`);
   const leaf = await getJson(`${feed.registrationsBaseUrl}${id.toLowerCase()}/${version.toLowerCase()}.json`, request, `the registration of ${id} ${version}`);
   const catalogUrl = typeof leaf.catalogEntry === 'string' ? leaf.catalogEntry : (leaf.catalogEntry as Record<string, unknown> | undefined)?.['@id'];
   if (typeof catalogUrl !== 'string') throw new CudaInstallError('protocol', `the registration of ${id} ${version} has no catalogEntry`);

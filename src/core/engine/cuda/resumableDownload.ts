@@ -120,7 +120,8 @@ export async function downloadResumable(download: ResumableDownload): Promise<vo
       if (status !== 200 && status !== 206) {
         response.resume();
         if (status === 404) throw new CudaInstallError('not-found', `${download.url} not found (HTTP 404)`);
-        if (status === 416) await rm(partial, { force: true }); // ours is longer than theirs: start over
+        if (status === 416)
+          await rm(partial, { force: true }); // ours is longer than theirs: start over
         else if (status < 500) throw new CudaInstallError('protocol', `${download.url} answered HTTP ${status}`);
         problem = `HTTP ${status}`;
       } else {

@@ -18,7 +18,13 @@ type KeepDims = { keepdims: { int: number } };
 
 /** Spreads the gradient of a reduction back over the reduced axes of x. */
 export function broadcastBack(g: Graph, gy: Value, x: Value, axes: readonly number[], keepdims: boolean): Value {
-  const kept = keepdims ? gy : unsqueeze(g, gy, axes.map((a) => normalizeAxis(a, x.shape.length)).sort((a, b) => a - b));
+  const kept = keepdims
+    ? gy
+    : unsqueeze(
+        g,
+        gy,
+        axes.map((a) => normalizeAxis(a, x.shape.length)).sort((a, b) => a - b),
+      );
   return expandLike(g, kept, x);
 }
 

@@ -31,10 +31,7 @@ export const sub = (g: Graph, a: Value, b: Value) => binary(g, Sub, a, b);
 
 const Mul: Op = {
   opType: 'Mul',
-  vjp: (g, { inputs: [a, b] }, [gy], [na, nb]) => [
-    na ? sumToShape(g, mul(g, gy!, b), a) : undefined,
-    nb ? sumToShape(g, mul(g, gy!, a), b) : undefined,
-  ],
+  vjp: (g, { inputs: [a, b] }, [gy], [na, nb]) => [na ? sumToShape(g, mul(g, gy!, b), a) : undefined, nb ? sumToShape(g, mul(g, gy!, a), b) : undefined],
 };
 export const mul = (g: Graph, a: Value, b: Value) => binary(g, Mul, a, b);
 

@@ -39,10 +39,7 @@ const OneHot: Op<Axis> = { opType: 'OneHot' };
 
 /** One-hot over the last axis: indices [...] -> [..., depth] of the given float type. */
 export function oneHot(g: Graph, indices: Value, depth: number, dtype: DType): Value {
-  return g.node(
-    OneHot,
-    [indices, g.constant('int64', [1], [depth]), g.constant(dtype, [2], [0, 1])],
-    [{ dtype, shape: [...indices.shape, depth] }],
-    { axis: { int: -1 } },
-  )[0];
+  return g.node(OneHot, [indices, g.constant('int64', [1], [depth]), g.constant(dtype, [2], [0, 1])], [{ dtype, shape: [...indices.shape, depth] }], {
+    axis: { int: -1 },
+  })[0];
 }

@@ -26,6 +26,11 @@ export function reduceMean(g: Graph, x: Value, axes: number[], keepdims: boolean
 
 function reducedCount(g: Graph, x: Value, axes: readonly number[]): Value {
   const dims = axes.map((a) => x.shape[normalizeAxis(a, x.shape.length)]);
-  if (dims.every((d): d is number => typeof d === 'number')) return scalarLike(g, x, dims.reduce((p, d) => p * d, 1));
+  if (dims.every((d): d is number => typeof d === 'number'))
+    return scalarLike(
+      g,
+      x,
+      dims.reduce((p, d) => p * d, 1),
+    );
   return axes.map((a) => cast(g, dimOf(g, x, a), x.dtype)).reduce((p, d) => mul(g, p, d));
 }

@@ -99,7 +99,7 @@ export async function downloadBlob(download: BlobDownload): Promise<void> {
       }
       // A server that ignores Range answers 200 with the whole file: start over rather than append.
       const start = response.status === 200 ? 0 : contentRangeStart(response);
-      if (start === undefined || start !== 0 && start !== offset) {
+      if (start === undefined || (start !== 0 && start !== offset)) {
         await response.body?.cancel();
         await rm(incomplete, { force: true }); // what we hold does not match what the server offers: start over
         problem = `the server refused to resume at byte ${offset} (HTTP ${response.status})`;
@@ -122,10 +122,7 @@ export async function downloadBlob(download: BlobDownload): Promise<void> {
     failures++;
     if (failures > download.retries) {
       const have = await sizeOf(incomplete);
-      throw new HubError(
-        'network',
-        `download of ${ctx.repoId}/${file} interrupted at ${have} of ${size} bytes (${problem}); run again to resume`,
-      );
+      throw new HubError('network', `download of ${ctx.repoId}/${file} interrupted at ${have} of ${size} bytes (${problem}); run again to resume`);
     }
     await sleep(download.retryDelayMs * failures);
     if (ctx.signal?.aborted) throw abortReason(ctx.signal);

@@ -31,7 +31,8 @@ const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS
 /** Why a connection failed, in words, and what to do about it. */
 export function connectionFailure(error: unknown): { reason: string; advice: string } {
   const code = describeNetworkError(error);
-  if (/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/.test(code)) return { reason: `its host name does not resolve (${code}): offline, or a wrong HF_ENDPOINT`, advice: OFFLINE_ADVICE };
+  if (/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/.test(code))
+    return { reason: `its host name does not resolve (${code}): offline, or a wrong HF_ENDPOINT`, advice: OFFLINE_ADVICE };
   if (code === 'ECONNREFUSED') return { reason: 'the connection was refused (ECONNREFUSED)', advice: OFFLINE_ADVICE };
   if (/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN|EHOSTDOWN)$/.test(code)) return { reason: `the network is unreachable (${code}): offline`, advice: OFFLINE_ADVICE };
   if (/TIMEOUT|ETIMEDOUT/.test(code)) return { reason: `the connection timed out (${code})`, advice: OFFLINE_ADVICE };

@@ -23,9 +23,7 @@ export const DTYPE_BYTES = {
 export type Dtype = keyof typeof DTYPE_BYTES;
 
 /** The dtypes that decodeToFloat32 reads. Integer tensors are read as numbers too (exact below 2^24). */
-export const FLOAT32_READABLE: ReadonlySet<Dtype> = new Set<Dtype>([
-  'F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U64', 'U32', 'U16', 'U8', 'BOOL',
-]);
+export const FLOAT32_READABLE: ReadonlySet<Dtype> = new Set<Dtype>(['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U64', 'U32', 'U16', 'U8', 'BOOL']);
 
 export const FLOAT_DTYPES: ReadonlySet<Dtype> = new Set<Dtype>(['F64', 'F32', 'F16', 'BF16']);
 
@@ -71,7 +69,7 @@ export function numberToFloat16Bits(value: number): number {
     // Normal half: keep 10 mantissa bits, round the dropped 13 to nearest even; a carry may bump the exponent.
     let half = ((unbiased + 15) << 10) | (mantissa >> 13);
     const dropped = mantissa & 0x1fff;
-    if (dropped > 0x1000 || (dropped === 0x1000 && (half & 1))) half += 1;
+    if (dropped > 0x1000 || (dropped === 0x1000 && half & 1)) half += 1;
     return sign | half;
   }
   if (unbiased < -25) return sign;
@@ -81,7 +79,7 @@ export function numberToFloat16Bits(value: number): number {
   let half = mantissa >> shift;
   const dropped = mantissa & ((1 << shift) - 1);
   const halfway = 1 << (shift - 1);
-  if (dropped > halfway || (dropped === halfway && (half & 1))) half += 1;
+  if (dropped > halfway || (dropped === halfway && half & 1)) half += 1;
   return sign | half;
 }
 
@@ -100,9 +98,8 @@ export function numberToBFloat16Bits(value: number): number {
  */
 export function decodeToFloat32(dtype: Dtype, bytes: Uint8Array, count: number): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = dtype === 'F32' && LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0
-    ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
-    : new Float32Array(count);
+  const out =
+    dtype === 'F32' && LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(count);
   switch (dtype) {
     case 'F32':
       if (out.buffer !== bytes.buffer) for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);

@@ -75,7 +75,7 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataBytes:
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw fileError(file, `${what} is not a JSON object`);
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
   if (!isDtype(dtype)) {
-    const shown = typeof dtype === 'string' ? quoteName(dtype) : JSON.stringify(dtype) ?? 'nothing';
+    const shown = typeof dtype === 'string' ? quoteName(dtype) : (JSON.stringify(dtype) ?? 'nothing');
     throw fileError(file, `${what} has unknown dtype ${shown} (expected one of ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeSafeInteger)) {
@@ -99,7 +99,10 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataBytes:
     }
   }
   if (size * DTYPE_BYTES[dtype] !== byteLength) {
-    throw fileError(file, `${what} shape [${shape.join(', ')}] of ${dtype} needs ${size * DTYPE_BYTES[dtype]} bytes but its data_offsets [${begin}, ${end}] hold ${byteLength}`);
+    throw fileError(
+      file,
+      `${what} shape [${shape.join(', ')}] of ${dtype} needs ${size * DTYPE_BYTES[dtype]} bytes but its data_offsets [${begin}, ${end}] hold ${byteLength}`,
+    );
   }
   return { name, dtype, shape: (shape as number[]).slice(), size, begin, end };
 }
@@ -111,7 +114,10 @@ function checkLayout(file: string, tensors: TensorInfo[], dataBytes: number): vo
   let previous: TensorInfo | undefined;
   for (const tensor of ordered) {
     if (tensor.begin < covered && previous) {
-      throw fileError(file, `tensor ${quoteName(tensor.name)} data_offsets [${tensor.begin}, ${tensor.end}] overlap tensor ${quoteName(previous.name)} [${previous.begin}, ${previous.end}]`);
+      throw fileError(
+        file,
+        `tensor ${quoteName(tensor.name)} data_offsets [${tensor.begin}, ${tensor.end}] overlap tensor ${quoteName(previous.name)} [${previous.begin}, ${previous.end}]`,
+      );
     }
     if (tensor.begin > covered) {
       throw fileError(file, `bytes ${covered}..${tensor.begin} of the data section belong to no tensor`);

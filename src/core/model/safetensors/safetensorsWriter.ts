@@ -53,15 +53,20 @@ function prepare(tensors: TensorsToWrite): PreparedTensor[] {
   const prepared = entries.map(([name, tensor]): PreparedTensor => {
     if (name === '__metadata__' || name === '') throw new TypeError(`writeSafetensors: invalid tensor name ${JSON.stringify(name)}`);
     const size = tensor.shape.reduce((a, b) => a * b, 1);
-    if (!tensor.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new TypeError(`writeSafetensors: tensor ${JSON.stringify(name)} has an invalid shape [${tensor.shape.join(', ')}]`);
+    if (!tensor.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new TypeError(`writeSafetensors: tensor ${JSON.stringify(name)} has an invalid shape [${tensor.shape.join(', ')}]`);
     if ('bytes' in tensor) {
       if (tensor.bytes.length !== size * DTYPE_BYTES[tensor.dtype]) {
-        throw new TypeError(`writeSafetensors: tensor ${JSON.stringify(name)} has ${tensor.bytes.length} bytes, shape [${tensor.shape.join(', ')}] of ${tensor.dtype} needs ${size * DTYPE_BYTES[tensor.dtype]}`);
+        throw new TypeError(
+          `writeSafetensors: tensor ${JSON.stringify(name)} has ${tensor.bytes.length} bytes, shape [${tensor.shape.join(', ')}] of ${tensor.dtype} needs ${size * DTYPE_BYTES[tensor.dtype]}`,
+        );
       }
       return { name, dtype: tensor.dtype, shape: tensor.shape.slice(), bytes: tensor.bytes };
     }
     if (tensor.data.length !== size) {
-      throw new TypeError(`writeSafetensors: tensor ${JSON.stringify(name)} has ${tensor.data.length} values, shape [${tensor.shape.join(', ')}] needs ${size}`);
+      throw new TypeError(
+        `writeSafetensors: tensor ${JSON.stringify(name)} has ${tensor.data.length} values, shape [${tensor.shape.join(', ')}] needs ${size}`,
+      );
     }
     const dtype = tensor.dtype ?? 'F32';
     return { name, dtype, shape: tensor.shape.slice(), bytes: encodeFromFloat32(dtype, tensor.data) };

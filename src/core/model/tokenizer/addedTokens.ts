@@ -49,7 +49,7 @@ export class AddedTokenMatcher {
     const splits: TextSplit[] = [];
     if (this.isEmpty) return text.length > 0 ? [{ start: 0, end: text.length }] : [];
     let done = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const match = this.longestAt(text, i);
       if (!match) {
         i++;

@@ -28,13 +28,7 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   } else if (await exists(file('vocab.txt'))) {
     built = partsFromVocabTxt(await readText(file('vocab.txt')), file('vocab.txt'), config, configured);
   } else if ((await exists(file('vocab.json'))) && (await exists(file('merges.txt')))) {
-    built = partsFromVocabJson(
-      await readJson(file('vocab.json')),
-      await readText(file('merges.txt')),
-      file('merges.txt'),
-      config,
-      configured,
-    );
+    built = partsFromVocabJson(await readJson(file('vocab.json')), await readText(file('merges.txt')), file('merges.txt'), config, configured);
   } else {
     for (const name of SENTENCEPIECE_FILES) {
       if (await exists(file(name))) {
@@ -49,8 +43,7 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   }
 
   const { parts, named } = built;
-  const lookup = (token: string): number | undefined =>
-    parts.addedTokens.find((t) => t.content === token)?.id ?? parts.model.vocab.get(token);
+  const lookup = (token: string): number | undefined => parts.addedTokens.find((t) => t.content === token)?.id ?? parts.model.vocab.get(token);
   return new Tokenizer({
     ...parts,
     specialTokens: resolveSpecialTokens(named, parts.addedTokens, lookup, dir),

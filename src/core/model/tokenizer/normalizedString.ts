@@ -83,11 +83,7 @@ export class NormalizedString {
   prepend(cps: number[]): NormalizedString {
     if (this.length === 0) return this;
     const start = this.starts[0];
-    return new NormalizedString(
-      [...cps, ...this.chars],
-      [...cps.map(() => start), ...this.starts],
-      [...cps.map(() => start), ...this.ends],
-    );
+    return new NormalizedString([...cps, ...this.chars], [...cps.map(() => start), ...this.starts], [...cps.map(() => start), ...this.ends]);
   }
 
   /**
@@ -98,11 +94,7 @@ export class NormalizedString {
     if (this.length === 0) return this;
     const start = this.starts[0];
     const end = this.ends[0];
-    return new NormalizedString(
-      [...cps, ...this.chars],
-      [...cps.map(() => start), ...this.starts],
-      [...cps.map(() => end), ...this.ends],
-    );
+    return new NormalizedString([...cps, ...this.chars], [...cps.map(() => start), ...this.starts], [...cps.map(() => end), ...this.ends]);
   }
 
   /**

@@ -23,9 +23,7 @@ export function bertNormalizer(options: BertNormalizerOptions): Normalizer {
     if (isAscii(text)) return asciiBertNormalizer(text, options);
     let out = text;
     if (options.cleanText) {
-      out = out
-        .filter((cp) => cp !== 0 && cp !== 0xfffd && !isBertControl(cp))
-        .flatMap((cp) => (isWhitespace(cp) ? SPACE : cp));
+      out = out.filter((cp) => cp !== 0 && cp !== 0xfffd && !isBertControl(cp)).flatMap((cp) => (isWhitespace(cp) ? SPACE : cp));
     }
     if (options.handleChineseChars) out = out.flatMap((cp) => (isChineseChar(cp) ? [SPACE, cp, SPACE] : cp));
     if (stripAccents) out = unicodeForm('NFD')(out).filter((cp) => !isNonspacingMark(cp));
@@ -184,9 +182,9 @@ export function patternFromJson(json: JsonValue): RegExp {
     return new RegExp(literal.replace(REGEX_SPECIALS, '\\$&'), 'gu');
   }
   const field = json.get('Regex');
-  const source = field.string().replace(/(?<!\\)((?:\\\\)*)\\([sS])/g, (_, slashes: string, s: string) =>
-    `${slashes}${s === 's' ? '\\p{White_Space}' : '\\P{White_Space}'}`,
-  );
+  const source = field
+    .string()
+    .replace(/(?<!\\)((?:\\\\)*)\\([sS])/g, (_, slashes: string, s: string) => `${slashes}${s === 's' ? '\\p{White_Space}' : '\\P{White_Space}'}`);
   try {
     return new RegExp(source, 'gu');
   } catch (error) {
@@ -228,7 +226,12 @@ export function normalizerFromJson(json: JsonValue): Normalizer | undefined {
     case 'Precompiled':
       return precompiledFromJson(json);
     case 'Sequence':
-      return sequence(json.get('normalizers').items().map((item) => normalizerFromJson(item) ?? ((t) => t)));
+      return sequence(
+        json
+          .get('normalizers')
+          .items()
+          .map((item) => normalizerFromJson(item) ?? ((t) => t)),
+      );
     default:
       return json.get('type').fail(`normalizer '${type}' is not supported (supported: ${SUPPORTED.join(', ')})`);
   }

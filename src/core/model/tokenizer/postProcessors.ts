@@ -53,12 +53,7 @@ export function bertProcessing(cls: [string, number], sep: [string, number]): Po
   };
 }
 
-export function robertaProcessing(
-  cls: [string, number],
-  sep: [string, number],
-  trimOffsets: boolean,
-  addPrefixSpace: boolean,
-): PostProcessor {
+export function robertaProcessing(cls: [string, number], sep: [string, number], trimOffsets: boolean, addPrefixSpace: boolean): PostProcessor {
   return {
     roles: { cls, sep },
     addedTokens: (isPair) => (isPair ? 4 : 2),
@@ -98,13 +93,8 @@ export interface TemplateSpecialToken {
   tokens: string[];
 }
 
-export function templateProcessing(
-  single: TemplatePiece[],
-  pair: TemplatePiece[],
-  specials: Map<string, TemplateSpecialToken>,
-): PostProcessor {
-  const count = (template: TemplatePiece[]): number =>
-    template.reduce((n, piece) => n + ('special' in piece ? specials.get(piece.special)!.ids.length : 0), 0);
+export function templateProcessing(single: TemplatePiece[], pair: TemplatePiece[], specials: Map<string, TemplateSpecialToken>): PostProcessor {
+  const count = (template: TemplatePiece[]): number => template.reduce((n, piece) => n + ('special' in piece ? specials.get(piece.special)!.ids.length : 0), 0);
   return {
     roles: templateRoles(single, specials),
     addedTokens: (isPair) => count(isPair ? pair : single),
@@ -141,8 +131,7 @@ export function sequenceProcessing(processors: PostProcessor[]): PostProcessor {
   return {
     roles: Object.assign({}, ...processors.map((p) => p.roles)),
     addedTokens: (isPair) => processors.reduce((n, p) => n + p.addedTokens(isPair), 0),
-    process: (sequences, addSpecialTokens, contexts) =>
-      processors.reduce((parts, p) => p.process(parts, addSpecialTokens, contexts), sequences),
+    process: (sequences, addSpecialTokens, contexts) => processors.reduce((parts, p) => p.process(parts, addSpecialTokens, contexts), sequences),
   };
 }
 
@@ -171,18 +160,29 @@ export function postProcessorFromJson(json: JsonValue): PostProcessor | undefine
       return templateFromJson(json);
     case 'Sequence':
       return sequenceProcessing(
-        json.get('processors').items().map((item) => postProcessorFromJson(item) ?? sequenceProcessing([])),
+        json
+          .get('processors')
+          .items()
+          .map((item) => postProcessorFromJson(item) ?? sequenceProcessing([])),
       );
     default:
-      return json.get('type').fail(`post_processor '${type}' is not supported (supported: BertProcessing, RobertaProcessing, TemplateProcessing, ByteLevel, Sequence)`);
+      return json
+        .get('type')
+        .fail(`post_processor '${type}' is not supported (supported: BertProcessing, RobertaProcessing, TemplateProcessing, ByteLevel, Sequence)`);
   }
 }
 
 function templateFromJson(json: JsonValue): PostProcessor {
   const specials = new Map<string, TemplateSpecialToken>();
   for (const [name, value] of json.get('special_tokens').entries()) {
-    const ids = value.get('ids').items().map((id) => id.index());
-    const tokens = value.get('tokens').items().map((token) => token.string());
+    const ids = value
+      .get('ids')
+      .items()
+      .map((id) => id.index());
+    const tokens = value
+      .get('tokens')
+      .items()
+      .map((token) => token.string());
     if (ids.length !== tokens.length) value.fail('ids and tokens differ in length');
     specials.set(name, { ids, tokens });
   }

@@ -55,14 +55,12 @@ export const bertPreTokenizer: PreTokenizer = (piece) =>
 
 export const whitespaceSplit: PreTokenizer = (piece) => splitOnChars(piece, isWhitespace, false);
 
-const WORD_OR_SYMBOLS =
-  /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
+const WORD_OR_SYMBOLS = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
 
 /** `\w+|[^\w\s]+` with Unicode's \w (UTS #18): runs of word characters and runs of other non-space characters. */
 export const whitespace: PreTokenizer = (piece) => splitOnMatches(piece, WORD_OR_SYMBOLS, false);
 
-const GPT2_PATTERN =
-  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
 
 export interface ByteLevelOptions {
   addPrefixSpace: boolean;
@@ -138,10 +136,7 @@ export function metaspace(options: MetaspaceOptions): PreTokenizer {
   const { replacement, prependScheme } = options;
   return (piece) => {
     let text = piece.flatMap((cp) => (cp === 0x20 ? replacement : cp));
-    const prepend =
-      text.length > 0 &&
-      text.chars[0] !== replacement &&
-      (prependScheme === 'always' || (prependScheme === 'first' && piece.starts[0] === 0));
+    const prepend = text.length > 0 && text.chars[0] !== replacement && (prependScheme === 'always' || (prependScheme === 'first' && piece.starts[0] === 0));
     if (prepend) text = text.prependOnFirst([replacement]);
     if (!options.split) return [text];
     const words: NormalizedString[] = [];
@@ -188,9 +183,18 @@ export function preTokenizerFromJson(json: JsonValue): PreTokenizer | undefined 
       return punctuation(behavior as DelimiterBehavior);
     }
     case 'Sequence':
-      return sequence(json.get('pretokenizers').items().map((item) => preTokenizerFromJson(item) ?? ((p) => [p])));
+      return sequence(
+        json
+          .get('pretokenizers')
+          .items()
+          .map((item) => preTokenizerFromJson(item) ?? ((p) => [p])),
+      );
     default:
-      return json.get('type').fail(`pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Metaspace, Punctuation, Sequence)`);
+      return json
+        .get('type')
+        .fail(
+          `pre_tokenizer '${type}' is not supported (supported: BertPreTokenizer, Whitespace, WhitespaceSplit, ByteLevel, Metaspace, Punctuation, Sequence)`,
+        );
   }
 }
 

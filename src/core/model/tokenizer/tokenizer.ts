@@ -78,13 +78,9 @@ export class Tokenizer {
     this.vocabSize = maxId + 1;
     this.specialTokenIds = new Set(parts.addedTokens.filter((t) => t.special).map((t) => t.id));
     for (const id of Object.values(parts.specialTokens)) if (id !== undefined) this.specialTokenIds.add(id);
-    this.rawMatcher = new AddedTokenMatcher(
-      parts.addedTokens.filter((t) => !t.normalized).map((token) => ({ text: token.content, token })),
-    );
+    this.rawMatcher = new AddedTokenMatcher(parts.addedTokens.filter((t) => !t.normalized).map((token) => ({ text: token.content, token })));
     this.normalizedMatcher = new AddedTokenMatcher(
-      parts.addedTokens
-        .filter((t) => t.normalized)
-        .map((token) => ({ text: this.normalize(NormalizedString.fromText(token.content)).toString(), token })),
+      parts.addedTokens.filter((t) => t.normalized).map((token) => ({ text: this.normalize(NormalizedString.fromText(token.content)).toString(), token })),
     );
   }
 
@@ -157,9 +153,7 @@ export class Tokenizer {
         continue;
       }
       const normalized = this.normalize(NormalizedString.fromText(text, split.start, split.end));
-      const pieces = this.normalizedMatcher.isEmpty
-        ? [{ piece: normalized, tokenId: undefined }]
-        : splitNormalized(normalized, this.normalizedMatcher);
+      const pieces = this.normalizedMatcher.isEmpty ? [{ piece: normalized, tokenId: undefined }] : splitNormalized(normalized, this.normalizedMatcher);
       for (const { piece, tokenId } of pieces) {
         if (tokenId !== undefined) {
           const [start, end] = piece.originalSpan(0, piece.length);
@@ -184,10 +178,7 @@ export class Tokenizer {
 }
 
 /** Splits a normalised string where `matcher` finds added tokens in its text (UTF-16 units -> characters). */
-function splitNormalized(
-  normalized: NormalizedString,
-  matcher: AddedTokenMatcher,
-): { piece: NormalizedString; tokenId: number | undefined }[] {
+function splitNormalized(normalized: NormalizedString, matcher: AddedTokenMatcher): { piece: NormalizedString; tokenId: number | undefined }[] {
   const text = normalized.toString();
   const charAt = new Int32Array(text.length + 1);
   for (let i = 0, unit = 0; i < normalized.length; i++) {

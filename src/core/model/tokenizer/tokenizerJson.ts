@@ -39,16 +39,19 @@ function modelFromJson(json: JsonValue): TokenizerModel {
       );
     case 'BPE': {
       if (json.get('byte_fallback').boolean(false)) json.get('byte_fallback').fail('BPE byte_fallback is not supported');
-      const merges = json.get('merges').items().map((merge) => {
-        if (typeof merge.value === 'string') {
-          const parts = merge.string().split(' ');
-          if (parts.length !== 2) merge.fail(`expected "left right", found "${merge.string()}"`);
+      const merges = json
+        .get('merges')
+        .items()
+        .map((merge) => {
+          if (typeof merge.value === 'string') {
+            const parts = merge.string().split(' ');
+            if (parts.length !== 2) merge.fail(`expected "left right", found "${merge.string()}"`);
+            return parts as [string, string];
+          }
+          const parts = merge.items().map((part) => part.string());
+          if (parts.length !== 2) merge.fail(`expected [left, right], found ${parts.length} parts`);
           return parts as [string, string];
-        }
-        const parts = merge.items().map((part) => part.string());
-        if (parts.length !== 2) merge.fail(`expected [left, right], found ${parts.length} parts`);
-        return parts as [string, string];
-      });
+        });
       const mergesPath = json.get('merges').path;
       return new Bpe(
         readVocab(json.get('vocab')),
@@ -83,7 +86,7 @@ function unigramFromJson(json: JsonValue): Unigram {
     if (pair.length !== 2) item.fail(`expected [token, score], found ${pair.length} values`);
     const score = pair[1].value;
     if (typeof score !== 'number' || !Number.isFinite(score)) {
-      pair[1].fail(`expected a finite score, found ${typeof score === 'number' ? score : JSON.stringify(score) ?? 'nothing'}`);
+      pair[1].fail(`expected a finite score, found ${typeof score === 'number' ? score : (JSON.stringify(score) ?? 'nothing')}`);
     }
     return { token: pair[0].string(), score: score as number };
   });

@@ -113,11 +113,7 @@ export function partsFromVocabTxt(
   named: NamedTokens,
 ): { parts: Parts; named: NamedTokens } {
   const vocab = parseVocabTxt(vocabText, vocabFile);
-  const all = withDefaults(
-    named,
-    { cls: '[CLS]', sep: '[SEP]', pad: '[PAD]', unk: '[UNK]', mask: '[MASK]', bos: undefined, eos: undefined },
-    vocabFile,
-  );
+  const all = withDefaults(named, { cls: '[CLS]', sep: '[SEP]', pad: '[PAD]', unk: '[UNK]', mask: '[MASK]', bos: undefined, eos: undefined }, vocabFile);
   const lowercase = option(config, 'do_lower_case')?.boolean(true) ?? true;
   const lookup = (token: string): number | undefined => vocab.get(token);
   const idOf = (role: 'cls' | 'sep'): [string, number] => {
@@ -153,11 +149,7 @@ export function partsFromVocabJson(
 ): { parts: Parts; named: NamedTokens } {
   const vocab = readVocab(vocabJson);
   const { merges, lines } = parseMergesTxt(mergesText, mergesFile);
-  const all = withDefaults(
-    named,
-    { cls: '<s>', sep: '</s>', bos: '<s>', eos: '</s>', pad: '<pad>', unk: '<unk>', mask: '<mask>' },
-    vocabJson.file,
-  );
+  const all = withDefaults(named, { cls: '<s>', sep: '</s>', bos: '<s>', eos: '</s>', pad: '<pad>', unk: '<unk>', mask: '<mask>' }, vocabJson.file);
   const addPrefixSpace = option(config, 'add_prefix_space')?.boolean(false) ?? false;
   const trimOffsets = option(config, 'trim_offsets')?.boolean(true) ?? true;
   const lookup = (token: string): number | undefined => vocab.get(token);
@@ -169,10 +161,15 @@ export function partsFromVocabJson(
   };
   return {
     parts: {
-      model: new Bpe(vocab, merges, { fuseUnk: false, ignoreMerges: false }, {
-        file: mergesFile,
-        describe: (i) => ({ line: lines[i], where: 'merge' }),
-      }),
+      model: new Bpe(
+        vocab,
+        merges,
+        { fuseUnk: false, ignoreMerges: false },
+        {
+          file: mergesFile,
+          describe: (i) => ({ line: lines[i], where: 'merge' }),
+        },
+      ),
       preTokenizer: byteLevel({ addPrefixSpace, useRegex: true }),
       postProcessor: robertaProcessing(idOf('cls'), idOf('sep'), trimOffsets, addPrefixSpace),
       addedTokens: withConfigAddedTokens(specialAddedTokens(all, lookup), config),

@@ -29,9 +29,7 @@ export class WordPiece implements TokenizerModel {
     this.unkId = unkId;
     let longest = 1;
     for (const token of vocab.keys()) {
-      const length = token.startsWith(options.continuingSubwordPrefix)
-        ? token.length - options.continuingSubwordPrefix.length
-        : token.length;
+      const length = token.startsWith(options.continuingSubwordPrefix) ? token.length - options.continuingSubwordPrefix.length : token.length;
       if (length > longest) longest = length;
     }
     this.longestPiece = longest;
