@@ -399,11 +399,19 @@ export async function runFromPalette(page: Page, title: string, timeoutMs = 90_0
   await pickFromQuickInput(page, 'F1', `>${title}`, title, timeoutMs);
 }
 
-/** Opens a workspace file through Quick Open (Ctrl+P). */
+/**
+ * Opens a workspace file through Quick Open (Ctrl+P) and waits until it is the active editor: a tab of the file
+ * that was open already proves nothing, and a webview that takes focus late can make another editor active.
+ */
 export async function openFile(page: Page, relativePath: string, timeoutMs = 90_000): Promise<void> {
   const name = relativePath.split('/').at(-1)!;
-  await pickFromQuickInput(page, 'Control+P', relativePath, name, timeoutMs);
-  await page.locator(`.tab[data-resource-name="${name}"]`).first().waitFor({ timeout: 30_000 });
+  const active = page.locator(`.editor-group-container.active .tab.active[data-resource-name="${name}"]`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await pickFromQuickInput(page, 'Control+P', relativePath, name, Math.max(deadline - Date.now(), 10_000));
+    if (await active.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${relativePath} never became the active editor within ${timeoutMs} ms`);
+  }
 }
 
 /** The content frame of the webview whose document has `selector`. */
