@@ -409,7 +409,13 @@ export async function openFile(page: Page, relativePath: string, timeoutMs = 90_
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await pickFromQuickInput(page, 'Control+P', relativePath, name, Math.max(deadline - Date.now(), 10_000));
-    if (await active.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return;
+    if (
+      await active.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`${relativePath} never became the active editor within ${timeoutMs} ms`);
   }
 }

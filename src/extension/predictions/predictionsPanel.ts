@@ -8,13 +8,16 @@ import type { AnnotationService, WorkspaceFile } from '../annotationService.js';
 import { NoAdapterError, RestrictedModeError, type PredictionService } from './predictionService.js';
 import { type HostToWebview, type PredictionsViewState, type PredictionsStatus, parseWebviewMessage, type WebviewToHost } from '../../protocol/predictions.js';
 import type { Rejections } from './rejections.js';
-import { findPending, reviewItems, withAccepted } from './review.js';
+import { findPending, reviewItems } from './review.js';
+import { acceptSpans, type AcceptMode } from './acceptSpans.js';
+import { revealSpan } from './revealSpan.js';
 import { languageModelSuggestions, type LanguageModelSuggestions } from './languageModelSuggestions.js';
 import { followDocument } from './followDocument.js';
 import { predictTexts } from './predictTexts.js';
 import { webviewHtml, webviewRoots } from '../webviewDocument.js';
 
 export const PREDICTIONS_VIEW_TYPE = 'pasta.predictions';
+const BESIDE_THE_EDITOR = { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true };
 
 export interface PredictionsPanelDeps {
   extensionUri: vscode.Uri;
@@ -70,15 +73,7 @@ export class PredictionsPanel implements vscode.Disposable {
       return false;
     }
     if (this.panel) this.panel.reveal(undefined, true);
-    else
-      this.attach(
-        vscode.window.createWebviewPanel(
-          PREDICTIONS_VIEW_TYPE,
-          'PASTA Predictions',
-          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-          this.options(),
-        ),
-      );
+    else this.attach(vscode.window.createWebviewPanel(PREDICTIONS_VIEW_TYPE, 'PASTA Predictions', BESIDE_THE_EDITOR, this.options()));
     await this.target(uri, file);
     return true;
   }
@@ -152,13 +147,10 @@ export class PredictionsPanel implements vscode.Disposable {
       this.text = await file.store.readText(file.relativePath);
       await this.reloadAnnotations(false);
       this.suggested = await languageModelSuggestions(file, this.text);
-      const {
-        adapter,
-        spans: [spans],
-      } = await predictTexts(this.deps.service, file.folder, [this.text]);
+      const predicted = await predictTexts(this.deps.service, file.folder, [this.text]);
       if (file !== this.file) return;
-      this.adapter = adapter;
-      this.predictions = spans;
+      this.adapter = predicted.adapter;
+      this.predictions = predicted.spans[0];
       if ((this.status as PredictionsStatus) !== 'stale') {
         this.status = 'ready';
         this.message = undefined;
@@ -263,12 +255,8 @@ export class PredictionsPanel implements vscode.Disposable {
         this.deps.onRejected();
         return this.sendState();
       }
-      case 'reveal': {
-        const document = await vscode.workspace.openTextDocument(this.uri);
-        const range = new vscode.Range(document.positionAt(message.start), document.positionAt(message.end));
-        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: range, preserveFocus: false });
-        return;
-      }
+      case 'reveal':
+        return revealSpan(this.uri, message.start, message.end);
       case 'nextUncertain': {
         const next = await this.deps.nextUncertain(this.uri);
         if (!next) {
@@ -294,19 +282,13 @@ export class PredictionsPanel implements vscode.Disposable {
     return [...this.predictions, ...this.suggested.spans].filter((p) => shown.some((i) => i.start === p.start && i.end === p.end && i.label === p.label));
   }
 
-  private async accept(spans: readonly Span[], mode: 'replace' | 'keepAnnotations'): Promise<void> {
-    const file = this.file!;
-    const onDisk = await file.store.readText(file.relativePath);
-    if (onDisk !== this.text) {
+  private async accept(spans: readonly Span[], mode: AcceptMode): Promise<void> {
+    const accepted = await acceptSpans(this.deps.annotations, this.file!, this.uri!, this.text, spans, mode);
+    if (accepted === 'changed-on-disk') {
       await this.predict();
-      throw new Error(`${file.relativePath} changed on disk since it was predicted; its predictions were refreshed, review them again`);
+      throw new Error(`${this.file!.relativePath} changed on disk since it was predicted; its predictions were refreshed, review them again`);
     }
-    const state = await this.deps.annotations.load(file, onDisk);
-    if (state.status === 'stale') throw new Error(`${file.relativePath}: ${state.problem}; re-anchor its annotations in the annotation editor first`);
-    const current = state.status === 'fresh' ? state.spans : [];
-    const next = withAccepted(current, spans, mode);
-    await this.deps.annotations.save(file, this.uri!, onDisk, next);
-    this.annotated = next;
+    this.annotated = accepted;
     this.sendState();
   }
 
