@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExportedModel } from '../../core/export/exportModel.js';
-import { findAdapters } from '../adaptersTree.js';
+import { pickAdapter } from './adapterPick.js';
 import { requireTrust } from '../trust.js';
-import type { PastaCommand, PastaContext } from './context.js';
+import type { PastaCommand } from './context.js';
 
 /** The command's optional argument: the adapter, the folder to create and the layout, each asked for when absent. */
 interface ExportArgs {
@@ -25,30 +25,12 @@ function parseArgs(arg: unknown): ExportArgs {
   };
 }
 
-async function pickAdapter(ctx: PastaContext, name: string | undefined): Promise<{ name: string; folder: vscode.WorkspaceFolder } | undefined> {
-  const adapters = await findAdapters();
-  if (name !== undefined) {
-    const found = adapters.find((a) => a.name === name);
-    if (!found) throw new Error(`no adapter named ${name} under .pasta/adapters/`);
-    return found;
-  }
-  if (adapters.length === 0) {
-    void vscode.window.showInformationMessage('PASTA: this workspace has no adapters yet: run PASTA: Train Adapter first.');
-    return undefined;
-  }
-  const active = ctx.statusBar.activeAdapter;
-  const items = adapters
-    .map((a) => ({ label: a.name, description: a.name === active ? `active · ${a.detail}` : a.detail, adapter: a }))
-    .sort((a, b) => Number(b.label === active) - Number(a.label === active));
-  return (await vscode.window.showQuickPick(items, { title: 'PASTA: Export Model', placeHolder: 'The adapter to export with its base model' }))?.adapter;
-}
-
 async function pickLayout(): Promise<boolean | undefined> {
   const items = [
     { label: 'Hugging Face / Optimum folder', description: 'model.onnx, config.json, tokenizer files, README.md', triton: false },
     { label: 'Triton model repository', description: '<adapter>/config.pbtxt and <adapter>/1/model.onnx', triton: true },
   ];
-  return (await vscode.window.showQuickPick(items, { title: 'PASTA: Export Model as' }))?.triton;
+  return (await vscode.window.showQuickPick(items, { title: 'PASTA: Export Model as', ignoreFocusOut: true }))?.triton;
 }
 
 export const exportModelCommand: PastaCommand = {
@@ -56,7 +38,7 @@ export const exportModelCommand: PastaCommand = {
   async run(ctx, arg?: unknown): Promise<ExportedModel | undefined> {
     if (!requireTrust('exporting a model')) return undefined;
     const args = parseArgs(arg);
-    const chosen = await pickAdapter(ctx, args.adapterName);
+    const chosen = await pickAdapter(ctx, args.adapterName, { title: 'PASTA: Export Model', placeHolder: 'The adapter to export with its base model' });
     if (!chosen) return undefined;
     const triton = args.triton ?? (await pickLayout());
     if (triton === undefined) return undefined;

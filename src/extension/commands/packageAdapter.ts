@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/util/atomicWrite.js';
 import { adapterDir, loadAdapter } from '../../core/adapter/index.js';
-import { findAdapters } from '../adaptersTree.js';
+import { pickAdapter } from './adapterPick.js';
 import { MODEL_CARD_FILE, modelCard } from '../training/modelCard.js';
 import { requireTrust } from '../trust.js';
-import type { PastaCommand, PastaContext } from './context.js';
+import type { PastaCommand } from './context.js';
 
 const run = promisify(execFile);
 
@@ -34,32 +34,6 @@ function parseArgs(arg: unknown): PackageArgs {
   return { adapterName: typeof a.adapterName === 'string' ? a.adapterName : undefined, gitAdd: typeof a.gitAdd === 'boolean' ? a.gitAdd : undefined };
 }
 
-async function pickAdapter(ctx: PastaContext, name: string | undefined): Promise<{ name: string; folder: vscode.WorkspaceFolder } | undefined> {
-  const adapters = await findAdapters();
-  if (name !== undefined) {
-    const found = adapters.find((a) => a.name === name);
-    if (!found) throw new Error(`no adapter named ${name} under .pasta/adapters/`);
-    return found;
-  }
-  if (adapters.length === 0) {
-    void vscode.window.showInformationMessage('PASTA: this workspace has no adapters yet: run PASTA: Train Adapter first.');
-    return undefined;
-  }
-  const active = ctx.statusBar.activeAdapter;
-  const items = adapters
-    .map((a) => ({ label: a.name, description: a.name === active ? `active · ${a.detail}` : a.detail, adapter: a }))
-    .sort((a, b) => Number(b.label === active) - Number(a.label === active));
-  // ignoreFocusOut, as every PASTA pick: run from the palette while a webview (the training dashboard, say) is the
-  // active editor, VS Code gives focus back to that webview as the palette closes, and the webview takes it
-  // asynchronously, after this pick has opened: without it the pick would close at once.
-  const pick = await vscode.window.showQuickPick(items, {
-    title: 'PASTA: Package Adapter into Repository',
-    placeHolder: 'The adapter to package',
-    ignoreFocusOut: true,
-  });
-  return pick?.adapter;
-}
-
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await fs.readdir(dir, { withFileTypes: true })) if (entry.isFile()) total += (await fs.stat(join(dir, entry.name))).size;
@@ -80,7 +54,7 @@ export const packageAdapter: PastaCommand = {
   async run(ctx, arg?: unknown): Promise<PackageResult | false> {
     if (!requireTrust('packaging an adapter')) return false;
     const args = parseArgs(arg);
-    const chosen = await pickAdapter(ctx, args.adapterName);
+    const chosen = await pickAdapter(ctx, args.adapterName, { title: 'PASTA: Package Adapter into Repository', placeHolder: 'The adapter to package' });
     if (!chosen) return false;
     const root = chosen.folder.uri.fsPath;
     const dir = adapterDir(root, chosen.name);
