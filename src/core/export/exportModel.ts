@@ -15,7 +15,8 @@ import type { WeightMap } from '../model/types';
 import { loadBaseModel, type BaseModel } from '../project/baseModel';
 import { pairSlotTokens } from '../training/trainingRun';
 import { exportModelCard } from './exportModelCard';
-import { architectureName, exportedConfig, TOKENIZER_FILES } from './hfConfig';
+import { TOKENIZER_FILES } from '../model/hub/hubFiles.js';
+import { architectureName, exportedConfig } from './hfConfig';
 import { buildStandaloneGraph, standaloneInputNames } from './standaloneGraph';
 import { tritonConfig } from './tritonConfig';
 

@@ -13,21 +13,6 @@ const ARCHITECTURE_PREFIX: Record<ModelFamily, string> = {
   modernbert: 'ModernBert',
 };
 
-/** The tokenizer files transformers' AutoTokenizer reads, copied from the base model where it has them. */
-export const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-  'vocab.txt',
-  'vocab.json',
-  'merges.txt',
-  'sentencepiece.bpe.model',
-  'spiece.model',
-  'spm.model',
-  'tokenizer.model',
-] as const;
-
 export function architectureName(family: ModelFamily, task: AdapterConfig['task_type']): string {
   return `${ARCHITECTURE_PREFIX[family]}For${task === 'TOKEN_CLS' ? 'TokenClassification' : 'SequenceClassification'}`;
 }

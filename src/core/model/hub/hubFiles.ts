@@ -1,12 +1,10 @@
 // Which files of a hub repository an encoder needs: config, tokenizer, safetensors weights.
+import { SENTENCEPIECE_MODEL_FILES } from '../tokenizer/files.js';
 import { HubError } from './hubError.js';
 
 export const CONFIG_FILE = 'config.json';
 export const SAFETENSORS_FILE = 'model.safetensors';
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
-
-/** SentencePiece models: the tokenizer reads the tokenizer.json converted from them, so they are fetched only without one. */
-const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'spm.model'];
 
 /** Tokenizer files of the WordPiece (BERT) and byte-level BPE / SentencePiece (RoBERTa, XLM-R, DeBERTa-v3) families. */
 export const TOKENIZER_FILES = [
@@ -17,9 +15,8 @@ export const TOKENIZER_FILES = [
   'vocab.txt',
   'vocab.json',
   'merges.txt',
-  'sentencepiece.bpe.model',
-  'spiece.model',
-  'spm.model',
+  // Fetched only where there is no tokenizer.json: the tokenizer reads the tokenizer.json converted from them.
+  ...SENTENCEPIECE_MODEL_FILES,
 ];
 
 export type WeightsPlan = { kind: 'single'; file: string } | { kind: 'sharded'; index: string };
@@ -36,7 +33,7 @@ export function planEncoderFiles(repoLabel: string, siblings: readonly string[])
   if (!present.has(CONFIG_FILE)) {
     throw new HubError('unsupported', `${repoLabel} has no config.json: it is not a transformers model repository`);
   }
-  const wanted = (name: string) => present.has(name) && !(SENTENCEPIECE_FILES.includes(name) && present.has('tokenizer.json'));
+  const wanted = (name: string) => present.has(name) && !(SENTENCEPIECE_MODEL_FILES.includes(name) && present.has('tokenizer.json'));
   const files = [CONFIG_FILE, ...TOKENIZER_FILES.filter(wanted)];
   if (present.has(SAFETENSORS_FILE)) return { files, weights: { kind: 'single', file: SAFETENSORS_FILE } };
   if (present.has(SAFETENSORS_INDEX_FILE)) return { files, weights: { kind: 'sharded', index: SAFETENSORS_INDEX_FILE } };

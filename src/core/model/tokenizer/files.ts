@@ -4,6 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../../data/types';
 import { JsonValue, oneLine } from './jsonValue';
 
+/** SentencePiece models by the names transformers gives them; read only through the tokenizer.json converted from them. */
+export const SENTENCEPIECE_MODEL_FILES: readonly string[] = ['sentencepiece.bpe.model', 'spiece.model', 'spm.model', 'tokenizer.model'];
+
 /** Larger than any real tokenizer file (Gemma's tokenizer.json is ~35 MB); refuses runaway inputs. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 

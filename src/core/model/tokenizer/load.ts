@@ -3,14 +3,12 @@
 
 import { join } from 'node:path';
 import { InputError } from '../../data/types';
-import { exists, readJson, readOptionalJson, readText } from './files';
+import { exists, readJson, readOptionalJson, readText, SENTENCEPIECE_MODEL_FILES } from './files';
 import type { JsonValue } from './jsonValue';
 import { type NamedTokens, namedInConfig, resolveSpecialTokens } from './specialTokens';
 import { Tokenizer, type TokenizerParts } from './tokenizer';
 import { partsFromTokenizerJson } from './tokenizerJson';
 import { partsFromVocabJson, partsFromVocabTxt } from './vocabFiles';
-
-const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model'];
 
 /** transformers writes this when a tokenizer has no length limit. */
 const NO_LIMIT = 1e29;
@@ -30,7 +28,7 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   } else if ((await exists(file('vocab.json'))) && (await exists(file('merges.txt')))) {
     built = partsFromVocabJson(await readJson(file('vocab.json')), await readText(file('merges.txt')), file('merges.txt'), config, configured);
   } else {
-    for (const name of SENTENCEPIECE_FILES) {
+    for (const name of SENTENCEPIECE_MODEL_FILES) {
       if (await exists(file(name))) {
         throw new InputError(
           file(name),
