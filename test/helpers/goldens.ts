@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { conformFeeds } from '../../src/core/engine/batch';
 import type { Device } from '../../src/core/engine/deviceNames';
 import { emitModel } from '../../src/core/graph/emit';
-import { kernelsFor } from '../../src/core/graph/kernels';
+import { kernelsFor, type Precision } from '../../src/core/graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../../src/core/graph/pastaGraph';
 import { defaultModelDir } from '../../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../../src/core/model/modelFolder';
@@ -72,6 +72,7 @@ export async function runOurs(
   golden: Map<string, Float32Tensor>,
   device: Device = 'cpu',
   mode: 'train' | 'infer' = 'train',
+  precision: Precision = 'fp32',
 ): Promise<Record<string, ort.Tensor>> {
   const { config, weights } = await loadModelFolder(modelDir);
   const graph = buildPastaGraph({
@@ -83,6 +84,7 @@ export async function runOurs(
     mode,
     outputHiddenStates: mode === 'train',
     kernels: kernelsFor(device),
+    precision,
   });
   // Warnings off: the WebGPU session warns that onnxruntime keeps shape computations on the CPU.
   const session = await ort.InferenceSession.create(emitModel(graph), { intraOpNumThreads: 1, executionProviders: [device], logSeverityLevel: 3 });

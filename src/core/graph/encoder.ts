@@ -3,6 +3,7 @@
 import type { BertLikeConfig, EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
 import type { Graph } from './graph';
 import type { Value } from './ir';
+import type { Precision } from './kernels';
 import * as ops from './ops';
 
 const FLOAT32_MIN = -3.4028234663852886e38;
@@ -57,13 +58,21 @@ export interface EncoderInputs {
   pastaVectors: Value[];
 }
 
-/** Frozen checkpoint tensors become initializers, each once however often the graph uses it. */
+/**
+ * Frozen checkpoint tensors become initializers, each once however often the graph uses it. With precision int8
+ * the Linear weights of the base are stored and multiplied in int8 (ops/quantized.ts); the rest stays float32.
+ */
 export class FrozenWeights {
   private readonly cache = new Map<string, Value>();
+  private readonly int8Cache = new Map<string, ops.Int8Weight>();
+  readonly precision: Precision;
   constructor(
     private readonly g: Graph,
     private readonly weights: WeightMap,
-  ) {}
+    options: { precision?: Precision } = {},
+  ) {
+    this.precision = options.precision ?? 'fp32';
+  }
 
   has(name: string): boolean {
     return this.weights.has(name);
@@ -85,6 +94,19 @@ export class FrozenWeights {
     });
   }
 
+  /** A [out, in] weight (or its rows [start, start + count)) quantised per output channel to int8. */
+  int8(name: string, start = 0, count?: number): ops.Int8Weight {
+    const t = this.require(name);
+    const [rows, inputs] = [count ?? t.shape[0], t.shape[1]];
+    const key = `${name}[${start}:${start + rows}]`;
+    let q = this.int8Cache.get(key);
+    if (!q) {
+      q = ops.int8Weight(this.g, start === 0 ? name : `${name}.rows_${start}`, t.data.subarray(start * inputs, (start + rows) * inputs), rows, inputs);
+      this.int8Cache.set(key, q);
+    }
+    return q;
+  }
+
   private cached(key: string, make: () => Value): Value {
     let v = this.cache.get(key);
     if (!v) {
@@ -101,8 +123,12 @@ export class FrozenWeights {
   }
 }
 
-/** x W^T + b with W as the checkpoint stores it ([out, in]); onnxruntime folds the transpose at load time. */
+/**
+ * x W^T + b with W as the checkpoint stores it ([out, in]); onnxruntime folds the transpose at load time. With
+ * precision int8, one integer product with the bias fused.
+ */
 export function linear(g: Graph, w: FrozenWeights, x: Value, name: string): Value {
+  if (w.precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`), w.tensor(`${name}.bias`));
   return ops.add(g, ops.matmul(g, x, ops.transposeLastTwo(g, w.tensor(`${name}.weight`))), w.tensor(`${name}.bias`));
 }
 

@@ -88,11 +88,13 @@ export class Graph {
         ? BigInt64Array.from(values, (v) => BigInt(v))
         : dtype === 'float64'
           ? Float64Array.from(values)
-          : dtype === 'bool'
+          : dtype === 'bool' || dtype === 'uint8'
             ? Uint8Array.from(values)
-            : dtype === 'int32'
-              ? Int32Array.from(values)
-              : Float32Array.from(values);
+            : dtype === 'int8'
+              ? Int8Array.from(values)
+              : dtype === 'int32'
+                ? Int32Array.from(values)
+                : Float32Array.from(values);
     const value = this.initializer('const', dtype, shape, data);
     this.constantCache.set(key, value);
     return value;

@@ -5,10 +5,10 @@
 /** onnxruntime's contrib operators (fused kernels such as Gelu), imported at version 1. */
 export const MICROSOFT_DOMAIN = 'com.microsoft';
 
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
 /** ONNX's TensorProto.DataType code of each dtype (the `to` of Cast, elem_type of tensors). */
-export const onnxDataType: Readonly<Record<DType, number>> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
+export const onnxDataType: Readonly<Record<DType, number>> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float64: 11 };
 
 /** A static size, or the name of a symbolic dimension such as "batch" or "sequence". */
 export type Dim = number | string;
@@ -28,7 +28,7 @@ export type AttributeValue =
 
 export type Attributes = Readonly<Record<string, AttributeValue>>;
 
-export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 
 export interface Initializer {
   readonly value: Value;

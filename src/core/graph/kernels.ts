@@ -14,11 +14,21 @@ export interface KernelSet {
   int64: boolean;
   /** LogSoftmax and OneHot (the CPU's cross-entropy); WebGPU composes the loss from Exp, Log and reductions. */
   logSoftmax: boolean;
+  /**
+   * com.microsoft DynamicQuantizeMatMul, the int8 product of the frozen base: onnxruntime has it on the CPU only
+   * (the GPU providers place it on the CPU, a copy each way per product), so only the CPU runs precision int8.
+   */
+  int8MatMul: boolean;
 }
 
-export const CPU_KERNELS: KernelSet = { fusedMatMul: true, int64: true, logSoftmax: true };
-export const WEBGPU_KERNELS: KernelSet = { fusedMatMul: false, int64: false, logSoftmax: false };
+/** The number format of the frozen base's Linear weights and products; everything else stays float32. */
+export type Precision = 'fp32' | 'int8';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
+
+export const CPU_KERNELS: KernelSet = { fusedMatMul: true, int64: true, logSoftmax: true, int8MatMul: true };
+export const WEBGPU_KERNELS: KernelSet = { fusedMatMul: false, int64: false, logSoftmax: false, int8MatMul: false };
 
 export function kernelsFor(device: Device): KernelSet {
-  return device === 'webgpu' ? WEBGPU_KERNELS : CPU_KERNELS;
+  if (device === 'webgpu') return WEBGPU_KERNELS;
+  return device === 'cpu' ? CPU_KERNELS : { ...CPU_KERNELS, int8MatMul: false };
 }

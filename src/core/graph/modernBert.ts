@@ -17,8 +17,10 @@ function norm(g: Graph, w: FrozenWeights, config: ModernBertConfig, x: Value, na
 
 /** x W[rows]^T (+ b[rows]): one part of a fused projection (Wqkv's query, key or value; Wi's input or gate). */
 function projection(g: Graph, w: FrozenWeights, x: Value, name: string, bias: boolean, start: number, count: number): Value {
+  const b = bias ? w.rows(`${name}.bias`, start, count) : undefined;
+  if (w.precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`, start, count), b);
   const y = ops.matmul(g, x, ops.transposeLastTwo(g, w.rows(`${name}.weight`, start, count)));
-  return bias ? ops.add(g, y, w.rows(`${name}.bias`, start, count)) : y;
+  return b ? ops.add(g, y, b) : y;
 }
 
 /**

@@ -7,7 +7,7 @@ import { familyEncoder } from './familyEncoder';
 import { Graph } from './graph';
 import { classifier, crossEntropy, pooledOutput, rowwiseClassifier } from './heads';
 import type { Value } from './ir';
-import { CPU_KERNELS, type KernelSet } from './kernels';
+import { CPU_KERNELS, type KernelSet, type Precision } from './kernels';
 import * as ops from './ops';
 
 export type TaskType = 'token' | 'sequence';
@@ -25,6 +25,8 @@ export interface PastaGraphOptions {
   headDropout?: boolean;
   /** The kernels of the provider that will run the graph (kernelsFor(device)); the CPU's by default. */
   kernels?: KernelSet;
+  /** The frozen base's Linear products in float32 (the default) or int8 (needs kernels.int8MatMul). */
+  precision?: Precision;
 }
 
 /** Names of the graph's inputs and outputs: the contract between the graph and the engine. */
@@ -67,7 +69,8 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
   const classifierWeight = g.input(io.classifierWeight, 'float32', perRow ? ['batch', labelDim, config.hidden_size] : [numLabels, config.hidden_size]);
   const classifierBias = g.input(io.classifierBias, 'float32', perRow ? ['batch', labelDim] : [numLabels]);
 
-  const frozen = new FrozenWeights(g, options.weights);
+  if (options.precision === 'int8' && !g.kernels.int8MatMul) throw new Error('precision int8 needs a provider with int8 products (the CPU)');
+  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision });
   const { sequenceOutput, hiddenStates } = familyEncoder(g, frozen, config, inputs);
   let features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   if (mode === 'train' && options.headDropout) {

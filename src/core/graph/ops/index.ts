@@ -5,3 +5,4 @@ export * from './indexing';
 export * from './mean';
 export * from './linalg';
 export * from './nn';
+export * from './quantized';

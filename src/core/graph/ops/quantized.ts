@@ -1,0 +1,96 @@
+// int8 products through frozen weights. A frozen Linear weight W [out, in] is quantised once, when the graph is
+// built, per output channel and symmetrically: s_n = max|W_n| / 127, Q = round(W / s) (ties to even, as
+// onnxruntime rounds). onnxruntime's com.microsoft DynamicQuantizeMatMul quantises the float operand as it runs
+// (per tensor, uint8 with a zero point) and multiplies in integers: MLAS uses AVX512-VNNI or AMX where the
+// processor has them and a plain SIMD path where not. The backward product through the frozen weight,
+// dX = (dY * s) Q, goes through the same kernel, so the incoming gradient is quantised too; its right operand is a
+// second int8 initializer laid out [out, in], added only when a gradient needs it.
+import type { Graph, Op } from '../graph';
+import { MICROSOFT_DOMAIN, type Value } from '../ir';
+import { matmulShape } from '../shapeInference';
+import { mul } from './elementwise';
+
+/** A frozen [out, in] weight in int8, per-output-channel scales. */
+export interface Int8Weight {
+  /** int8 [in, out]: W^T, the forward product's right operand. */
+  readonly transposed: Value;
+  /** float32 [out]: the scale of each output channel. */
+  readonly scale: Value;
+  /** int8 [out, in]: the backward product's right operand, made on first use so that inference graphs lack it. */
+  readonly rows: () => Value;
+}
+
+export interface QuantizedMatrix {
+  /** Row-major [out, in]. */
+  q: Int8Array;
+  scale: Float32Array;
+}
+
+/** Symmetric per-row quantisation of a row-major [out, in] matrix; an all-zero row gets scale 0 and zeros. */
+export function quantizePerChannel(data: Float32Array, out: number, inputs: number): QuantizedMatrix {
+  const q = new Int8Array(out * inputs);
+  const scale = new Float32Array(out);
+  for (let n = 0; n < out; n++) {
+    const row = data.subarray(n * inputs, (n + 1) * inputs);
+    let max = 0;
+    for (const v of row) max = Math.max(max, Math.abs(v));
+    const s = Math.fround(max / 127);
+    scale[n] = s;
+    if (s === 0) continue;
+    for (let k = 0; k < inputs; k++) q[n * inputs + k] = Math.max(-127, Math.min(127, roundHalfToEven(Math.fround(row[k] / s))));
+  }
+  return { q, scale };
+}
+
+function roundHalfToEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function transposed(q: Int8Array, out: number, inputs: number): Int8Array {
+  const t = new Int8Array(q.length);
+  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) t[k * out + n] = q[n * inputs + k];
+  return t;
+}
+
+/** Which Int8Weight a forward product's right operand belongs to, for its VJP. */
+const weightOf = new WeakMap<Value, Int8Weight>();
+
+/** Quantises a frozen [out, in] float32 weight into the graph's initializers (named after `name`). */
+export function int8Weight(g: Graph, name: string, data: Float32Array, out: number, inputs: number): Int8Weight {
+  const { q, scale } = quantizePerChannel(data, out, inputs);
+  let rows: Value | undefined;
+  const weight: Int8Weight = {
+    transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], transposed(q, out, inputs)),
+    scale: g.initializer(`${name}.int8_scale`, 'float32', [out], scale),
+    rows: () => (rows ??= g.initializer(`${name}.int8`, 'int8', [out, inputs], q)),
+  };
+  weightOf.set(weight.transposed, weight);
+  return weight;
+}
+
+/** An optional input left out (ONNX's empty name). */
+const ABSENT: Value = { name: '', dtype: 'int8', shape: [] };
+
+// Y = dequantise(quantise(A) B) with B's scale per column (+ bias). Only A can need a gradient: B, its scale and
+// the bias are frozen.
+const DynamicQuantizeMatMul: Op = {
+  opType: 'DynamicQuantizeMatMul',
+  domain: MICROSOFT_DOMAIN,
+  vjp: (g, { inputs: [, b] }, [gy], [na]) => {
+    if (!na) return [];
+    const weight = weightOf.get(b);
+    if (!weight) throw new Error(`no backward operand for the int8 product through '${b.name}'`);
+    return [dynamicQuantizeMatMul(g, mul(g, gy!, weight.scale), weight.rows(), g.scalar('float32', 1))];
+  },
+};
+
+function dynamicQuantizeMatMul(g: Graph, a: Value, b: Value, bScale: Value, bias?: Value): Value {
+  const inputs = bias ? [a, b, bScale, ABSENT, bias] : [a, b, bScale];
+  return g.node(DynamicQuantizeMatMul, inputs, [{ dtype: 'float32', shape: matmulShape(a.shape, b.shape), name: 'int8_matmul' }], {})[0];
+}
+
+/** x W^T (+ b) through the int8 weight; differentiable with respect to x. */
+export function quantizedLinear(g: Graph, x: Value, weight: Int8Weight, bias?: Value): Value {
+  return dynamicQuantizeMatMul(g, x, weight.transposed, weight.scale, bias);
+}

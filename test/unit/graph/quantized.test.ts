@@ -1,0 +1,147 @@
+// The int8 product through a frozen weight (ops/quantized.ts), run by onnxruntime: its forward and its VJP against
+// a fake-quantised reference computed here (the same per-channel weight scales, the kernel's uint8 asymmetric
+// quantisation of the float operand), and against the float32 product within the quantisation error's bound.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { gradients } from '../../../src/core/graph/autodiff';
+import { emitModel } from '../../../src/core/graph/emit';
+import { Graph } from '../../../src/core/graph/graph';
+import * as ops from '../../../src/core/graph/ops';
+import { randomArray, seededRandom } from '../../helpers/gradcheck';
+
+const [BATCH, SEQ, IN, OUT] = [2, 5, 24, 16];
+
+test('weights are quantised per output channel, symmetric, ties to even, an all-zero row to zeros', () => {
+  const w = Float32Array.from([127, -63.5, 2.5, 0.5, 0, 0, 0, 0, -254, 1, 3, 5]);
+  const { q, scale } = ops.quantizePerChannel(w, 3, 4);
+  assert.deepEqual(Array.from(scale), [1, 0, 2]);
+  assert.deepEqual(Array.from(q), [127, -64, 2, 0, 0, 0, 0, 0, -127, 0, 2, 2]);
+});
+
+/** onnxruntime's DynamicQuantizeLinear: per tensor, uint8, the range stretched to include 0, zero point rounded. */
+function quantizeUint8(x: Float32Array): { q: Uint8Array; scale: number; zeroPoint: number } {
+  let [min, max] = [0, 0];
+  for (const v of x) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  const scale = Math.fround((max - min) / 255);
+  const zeroPoint = Math.max(0, Math.min(255, roundHalfToEven(-min / scale)));
+  const q = Uint8Array.from(x, (v) => Math.max(0, Math.min(255, roundHalfToEven(Math.fround(v / scale)) + zeroPoint)));
+  return { q, scale, zeroPoint };
+}
+
+function roundHalfToEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Rows of a [rows, k] float matrix (quantised per tensor) times an int8 [k, cols] matrix, scaled per column. */
+function fakeQuantProduct(a: Float32Array, k: number, b: (kk: number, c: number) => number, cols: number, colScale: (c: number) => number): Float64Array {
+  const { q, scale, zeroPoint } = quantizeUint8(a);
+  const rows = a.length / k;
+  const y = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      let acc = 0;
+      for (let kk = 0; kk < k; kk++) acc += (q[r * k + kk] - zeroPoint) * b(kk, c);
+      y[r * cols + c] = acc * scale * colScale(c);
+    }
+  return y;
+}
+
+async function runLinear(x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array) {
+  const g = new Graph('int8_linear');
+  const xIn = g.input('x', 'float32', [BATCH, SEQ, IN]);
+  const gyIn = g.input('gy', 'float32', [BATCH, SEQ, OUT]);
+  const y = ops.quantizedLinear(g, xIn, ops.int8Weight(g, 'w', w, OUT, IN), g.initializer('b', 'float32', [OUT], bias));
+  const [gx] = gradients(g, ops.reduceSum(g, ops.mul(g, y, gyIn), [], false), [xIn]);
+  g.output(y, 'y');
+  g.output(gx, 'gx');
+  const session = await ort.InferenceSession.create(emitModel(g), { intraOpNumThreads: 1 });
+  const out = await session.run({ x: new ort.Tensor('float32', x, [BATCH, SEQ, IN]), gy: new ort.Tensor('float32', gy, [BATCH, SEQ, OUT]) });
+  return { y: out.y.data as Float32Array, gx: out.gx.data as Float32Array };
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+const rand = seededRandom(14);
+const x = Float32Array.from(randomArray(BATCH * SEQ * IN, rand, 2));
+const w = Float32Array.from(randomArray(OUT * IN, rand, 0.3));
+const bias = Float32Array.from(randomArray(OUT, rand, 0.1));
+const gy = Float32Array.from(randomArray(BATCH * SEQ * OUT, rand, 1));
+const { q, scale } = ops.quantizePerChannel(w, OUT, IN);
+
+test('forward and backward match the fake-quantised reference', async () => {
+  const ours = await runLinear(x, w, bias, gy);
+  const y = fakeQuantProduct(
+    x,
+    IN,
+    (k, n) => q[n * IN + k],
+    OUT,
+    (n) => scale[n],
+  ).map((v, i) => v + bias[i % OUT]);
+  const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
+  const gx = fakeQuantProduct(
+    u,
+    OUT,
+    (n, k) => q[n * IN + k],
+    IN,
+    () => 1,
+  );
+  // The integer accumulations are exact on both sides; what differs is float32 rounding of the dequantising
+  // products (a few ulps of the result's scale).
+  for (const [name, actual, expected] of [
+    ['y', ours.y, y],
+    ['gx', ours.gx, gx],
+  ] as const) {
+    const err = maxAbs(actual.map((v, i) => v - expected[i]));
+    assert.ok(err <= 1e-6 * maxAbs(expected), `${name}: max abs difference ${err} of scale ${maxAbs(expected)}`);
+  }
+});
+
+test('forward and backward stay within the quantisation error bound of the float32 product', async () => {
+  const ours = await runLinear(x, w, bias, gy);
+  // With x = deq(q(x)) - e_x (|e_x| <= s_x / 2) and W = s Q - e_W (|e_W| <= s / 2), each output's error is at most
+  // sum_k s_x / 2 |s_n Q_nk| + |x_k| s_n / 2; the gradient's likewise, with u = dY s in place of x and Q for W / s.
+  const sx = quantizeUint8(x).scale;
+  const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
+  const su = quantizeUint8(u).scale;
+  let worstY = 0;
+  for (let r = 0; r < BATCH * SEQ; r++)
+    for (let n = 0; n < OUT; n++) {
+      let [exact, bound] = [bias[n], 1e-5];
+      for (let k = 0; k < IN; k++) {
+        exact += x[r * IN + k] * w[n * IN + k];
+        bound += (sx / 2) * scale[n] * Math.abs(q[n * IN + k]) + Math.abs(x[r * IN + k]) * (scale[n] / 2);
+      }
+      const err = Math.abs(ours.y[r * OUT + n] - exact);
+      assert.ok(err <= bound, `y[${r}, ${n}]: error ${err} exceeds the bound ${bound}`);
+      worstY = Math.max(worstY, err / bound);
+    }
+  for (let r = 0; r < BATCH * SEQ; r++)
+    for (let k = 0; k < IN; k++) {
+      let [exact, bound] = [0, 1e-5];
+      for (let n = 0; n < OUT; n++) {
+        exact += gy[r * OUT + n] * w[n * IN + k];
+        bound += (su / 2) * Math.abs(q[n * IN + k]) + Math.abs(u[r * OUT + n]) / 2;
+      }
+      const err = Math.abs(ours.gx[r * IN + k] - exact);
+      assert.ok(err <= bound, `gx[${r}, ${k}]: error ${err} exceeds the bound ${bound}`);
+    }
+  assert.ok(worstY > 0.01, 'the products are exactly the float32 ones: the int8 path did not run');
+});
+
+test('an inference graph carries only the forward int8 operand; a gradient adds the backward one', () => {
+  const build = (withGradient: boolean) => {
+    const g = new Graph('int8_linear');
+    const xIn = g.input('x', 'float32', [BATCH, SEQ, IN]);
+    const y = ops.quantizedLinear(g, xIn, ops.int8Weight(g, 'w', w, OUT, IN));
+    if (withGradient) gradients(g, ops.reduceSum(g, y, [], false), [xIn]);
+    return g.initializers.filter((i) => i.value.dtype === 'int8').map((i) => [i.value.name, i.value.shape.join('x')].join(':'));
+  };
+  assert.deepEqual(build(false), [`w.int8_transposed:${IN}x${OUT}`]);
+  assert.deepEqual(build(true), [`w.int8_transposed:${IN}x${OUT}`, `w.int8:${OUT}x${IN}`]);
+});
