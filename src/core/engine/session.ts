@@ -11,6 +11,23 @@ export interface SessionOptions {
   cpuOptimizationLevel?: 'basic' | 'all';
   /** onnxruntime's log level for this session (0 = verbose, which includes the node placements). */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * Whether a GPU that fails to create the session hands it to the next candidate (the CPU); default true.
+   * False once a run has started: a switch of device then would be silent, so the GPU's failure is thrown.
+   */
+  fallback?: boolean;
+}
+
+/** A GPU provider could not create a session where falling back to the CPU was not allowed. */
+export class SessionCreationError extends Error {
+  override name = 'SessionCreationError';
+  /** `reason`: the provider's own first line. */
+  constructor(
+    readonly device: Device,
+    reason: string,
+  ) {
+    super(reason);
+  }
 }
 
 export interface EngineSession {
@@ -73,6 +90,7 @@ export async function createSession(model: ModelSource, options: SessionOptions 
       };
     } catch (err) {
       if (device === 'cpu') throw err;
+      if (options.fallback === false) throw new SessionCreationError(device, firstLine(err));
       reasons.push(`${device}: ${firstLine(err)}`);
     }
   }

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { writeWeightFile, type WeightFile } from '../engine/weightFile';
 import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/device';
-import { createSession } from '../engine/session';
+import { createSession, SessionCreationError } from '../engine/session';
 import { emitModel } from '../graph/emit';
 import { kernelsFor } from '../graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
@@ -87,13 +87,16 @@ function multiply(values: Float32Array, mask: Float32Array): Float32Array {
   return out;
 }
 
+type Mode = 'train' | 'infer';
+
 export class PastaRuntime {
-  private trainSession?: Promise<ort.InferenceSession>;
-  private inferSession?: Promise<ort.InferenceSession>;
+  private sessions: Partial<Record<Mode, Promise<ort.InferenceSession>>> = {};
   device?: Device;
   fallbackReason?: string;
   /** With `auto`: why no GPU was used. */
   autoReason?: string;
+  /** Set once the run has started: every later session goes on the device in use, or fails. */
+  private deviceHeld = false;
 
   constructor(readonly options: RuntimeOptions) {}
 
@@ -110,35 +113,66 @@ export class PastaRuntime {
     })());
   }
 
-  private async session(mode: 'train' | 'infer'): Promise<ort.InferenceSession> {
-    const make = async () => {
-      const { config, weights, task, numLabels, numSlots } = this.options;
-      const { dir, weights: external } = await this.compiledDir();
-      // The graph follows the provider that will run it; each device's graph is written once.
-      const modelFor = async (device: Device) => {
-        const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels: kernelsFor(device) });
-        const modelPath = join(dir, `${mode}-${device}.onnx`);
-        await writeFile(modelPath, emitModel(graph, { external }));
-        return modelPath;
-      };
-      const created = await createSession(modelFor, {
-        device: this.options.device,
-        threads: this.options.threads,
-        profilePrefix: this.options.profilePrefix && `${this.options.profilePrefix}-${mode}`,
-        // On the CPU, the extended fusions make the forward-only graph slower: its Add + LayerNormalization
-        // pairs become SkipLayerNormalization, whose CPU kernel took 1.3 ms where the pair takes ~0.3 (32 x 32
-        // tokens, MiniLM: 121 ms a batch with 'all', 107 ms with 'basic'). The training graph keeps 'all': its
-        // residual sums also feed the LayerNorm backward, so only the embeddings' pair fuses there, and the
-        // level folds scalar factors into its MatMuls (measured alike or slightly faster than 'basic').
-        cpuOptimizationLevel: mode === 'infer' ? 'basic' : 'all',
-      });
+  /**
+   * From now on a session is created on the device already chosen (or, before any, the one asked for), and a
+   * GPU that fails to create one throws SessionCreationError instead of handing the graph to the CPU: the
+   * trainer calls this once the run has started (or when it resumes one), where a switch would be silent.
+   */
+  holdDevice(): void {
+    this.deviceHeld = true;
+  }
+
+  private session(mode: Mode): Promise<ort.InferenceSession> {
+    return (this.sessions[mode] ??= this.createSession(mode));
+  }
+
+  private async createSession(mode: Mode): Promise<ort.InferenceSession> {
+    try {
+      return await this.placeSession(mode);
+    } catch (error) {
+      if (!(error instanceof SessionCreationError) || this.deviceHeld) throw error;
+      // Before the run has started, a GPU that took one graph but fails the other hands both to the CPU:
+      // training and evaluation run on one device, the one reported.
+      const other = this.sessions[mode === 'train' ? 'infer' : 'train'];
+      this.sessions = { [mode]: this.sessions[mode] };
+      if (other) await (await other.catch(() => undefined))?.release();
+      this.device = 'cpu';
+      this.fallbackReason = `${error.device}: ${error.message}`;
+      this.autoReason = undefined;
+      return this.placeSession(mode);
+    }
+  }
+
+  private async placeSession(mode: Mode): Promise<ort.InferenceSession> {
+    const { config, weights, task, numLabels, numSlots } = this.options;
+    const { dir, weights: external } = await this.compiledDir();
+    // The graph follows the provider that will run it; each device's graph is written once.
+    const modelFor = async (device: Device) => {
+      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels: kernelsFor(device) });
+      const modelPath = join(dir, `${mode}-${device}.onnx`);
+      await writeFile(modelPath, emitModel(graph, { external }));
+      return modelPath;
+    };
+    const first = this.device === undefined;
+    const created = await createSession(modelFor, {
+      // The second graph goes where the first went: never one on the GPU and the other on the CPU.
+      device: this.device ?? this.options.device,
+      fallback: first && !this.deviceHeld,
+      threads: this.options.threads,
+      profilePrefix: this.options.profilePrefix && `${this.options.profilePrefix}-${mode}`,
+      // On the CPU, the extended fusions make the forward-only graph slower: its Add + LayerNormalization
+      // pairs become SkipLayerNormalization, whose CPU kernel took 1.3 ms where the pair takes ~0.3 (32 x 32
+      // tokens, MiniLM: 121 ms a batch with 'all', 107 ms with 'basic'). The training graph keeps 'all': its
+      // residual sums also feed the LayerNorm backward, so only the embeddings' pair fuses there, and the
+      // level folds scalar factors into its MatMuls (measured alike or slightly faster than 'basic').
+      cpuOptimizationLevel: mode === 'infer' ? 'basic' : 'all',
+    });
+    if (first) {
       this.device = created.device;
       this.fallbackReason = created.fallbackReason;
       this.autoReason = created.autoReason;
-      return created.session;
-    };
-    if (mode === 'train') return (this.trainSession ??= make());
-    return (this.inferSession ??= make());
+    }
+    return created.session;
   }
 
   /**
@@ -230,8 +264,10 @@ export class PastaRuntime {
   }
 
   async release(): Promise<void> {
-    for (const s of [this.trainSession, this.inferSession]) if (s) await (await s).release();
-    this.trainSession = this.inferSession = undefined;
+    const sessions = Object.values(this.sessions);
+    this.sessions = {};
+    // A session that failed to be created has nothing to release.
+    for (const s of sessions) await (await s.catch(() => undefined))?.release();
     if (this.compiled) {
       const { dir } = await this.compiled;
       this.compiled = undefined;

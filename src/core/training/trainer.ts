@@ -12,6 +12,7 @@ import type { TagDecoding } from '../pasta/iob2Decoding';
 import type { TrainingEvent } from './trainingEvents';
 import { deviceFailure, type FailurePoint } from './deviceFailure';
 import { TrainingError } from './trainingError';
+import { SessionCreationError } from '../engine/session';
 
 export interface TrainingHyperparameters {
   epochs: number;
@@ -75,7 +76,8 @@ async function onDevice<T>(runtime: PastaRuntime, work: () => Promise<T>, at: ()
   try {
     return await work();
   } catch (error) {
-    const device = runtime.device;
+    // A session that could not be created names its device: on a resume, no session was placed before it.
+    const device = error instanceof SessionCreationError ? error.device : runtime.device;
     if (device === undefined || device === 'cpu' || error instanceof TrainingError) throw error;
     throw deviceFailure(error, { ...at(), device });
   }
@@ -124,7 +126,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     history.push(...resumed.history);
   }
 
-  await runtime.warmUp();
+  let step = (startEpoch - 1) * stepsPerEpoch;
+  // A resumed run can be cancelled again before its first epoch ends: the checkpoint it resumed from still holds.
+  let lastCheckpoint = resumed && options.checkpointDir ? join(options.checkpointDir, CHECKPOINT_FILE) : undefined;
+  // A fresh run may still move to the CPU while its sessions are created; a resumed one has started, and from
+  // its first step on no run switches device: a GPU that fails then stops it like a failed step.
+  if (resumed) runtime.holdDevice();
+  await onDevice(
+    runtime,
+    () => runtime.warmUp(),
+    () => ({ epoch: startEpoch, step: step + 1, creatingSession: true, checkpoint: lastCheckpoint }),
+  );
+  runtime.holdDevice();
   onEvent({
     type: 'start',
     device: runtime.device ?? 'cpu',
@@ -137,10 +150,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     resumedFromEpoch: resumed?.epoch,
   });
 
-  let step = (startEpoch - 1) * stepsPerEpoch;
   let epochsWithoutGain = history.length > 0 ? history.length - best.epoch : 0;
-  // A resumed run can be cancelled again before its first epoch ends: the checkpoint it resumed from still holds.
-  let lastCheckpoint = resumed && options.checkpointDir ? join(options.checkpointDir, CHECKPOINT_FILE) : undefined;
   for (let epoch = startEpoch; epoch <= hp.epochs; epoch++) {
     const started = performance.now();
     let lossSum = 0;

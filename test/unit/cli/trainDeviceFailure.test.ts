@@ -1,6 +1,7 @@
 // `pasta train --device webgpu` whose GPU fails in epoch 2: one line on stderr, exit 1, no adapter, the epoch-1
-// checkpoint kept; `pasta train --resume --device cpu` continues from it and writes the adapter. The failure is
-// injected at onnxruntime's session boundary (test/helpers/failingTrainingRun.cjs preloaded into the CLI).
+// checkpoint kept; resuming on a GPU that cannot create its session ends the same way (a resumed run does not
+// switch device on its own); `pasta train --resume --device cpu` continues from it and writes the adapter. The
+// failures are injected at onnxruntime's session boundary (test/helpers/failingTrainingRun.cjs preloaded into the CLI).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -21,7 +22,7 @@ after(async () => {
   if (ws) await rm(ws.root, { recursive: true, force: true });
 });
 
-test('a GPU lost in epoch 2 ends pasta train with one line and exit 1, and --resume --device cpu finishes from the epoch-1 checkpoint', async (t) => {
+test('a GPU lost in epoch 2, or refusing the session of the resumed run, ends pasta train with one line and exit 1, and --resume --device cpu finishes from the epoch-1 checkpoint', async (t) => {
   if (!(await webGpuAdapterOrSkip(t))) return;
   const root = ws!.root;
   const train = (extra: string[], env: Record<string, string> = {}) =>
@@ -37,6 +38,16 @@ test('a GPU lost in epoch 2 ends pasta train with one line and exit 1, and --res
   );
   assert.equal(existsSync(adapterDir(root, 'lost')), false, 'no partial adapter');
   assert.ok(existsSync(join(checkpointDir(root, 'lost'), 'checkpoint.safetensors')));
+
+  const refused = train(['--device', 'webgpu', '--resume'], { NODE_OPTIONS: `--require ${PRELOAD}`, PASTA_FAIL_SESSION_PROVIDER: 'webgpu' });
+  assert.equal(refused.status, 1, refused.stderr);
+  const refusal = refused.stderr.split('\n').filter((line) => line.startsWith('error: '));
+  assert.equal(refusal.length, 1, refused.stderr);
+  assert.match(
+    refusal[0],
+    /^error: the webgpu device failed creating its session at epoch 2, before step 2: \[webgpu\] failed to create the session \(injected by the test\); the checkpoint of the last finished epoch is kept \(.+\): continue with pasta train --resume --device cpu/,
+  );
+  assert.equal(existsSync(adapterDir(root, 'lost')), false, 'no partial adapter');
 
   const resumed = train(['--device', 'cpu', '--resume']);
   assert.equal(resumed.status, 0, resumed.stderr);

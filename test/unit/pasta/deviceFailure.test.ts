@@ -1,10 +1,13 @@
 // A GPU that fails mid-training stops it with one line naming the device, the step, the checkpoint kept and what
-// to do, and the run continues from that checkpoint on the CPU. The failure is injected at the session boundary:
+// to do, and the run continues from that checkpoint on the CPU; so does a GPU that cannot create a session once the
+// run has started (a resumed run included), while a fresh run still moves to the CPU before its first step. The failure is injected at the session boundary:
 // at one step the real webgpu runtime is handed a head weight of the wrong size, so onnxruntime itself refuses the
 // step (no way was found within this change to make llvmpipe fail a tiny model's step through a device limit).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { SessionCreationError } from '../../../src/core/engine/session';
 import { prepareTokenTask, type PreparedTask } from '../../../src/core/pasta/tasks';
 import { PastaRuntime, type PastaParams } from '../../../src/core/pasta/runtime';
 import { DeviceFailure } from '../../../src/core/training/deviceFailure';
@@ -126,4 +129,83 @@ test('a webgpu failure before any epoch ends says there is no checkpoint', async
 test('the same failure on the CPU is not a device failure: it stays an internal error', async () => {
   const error = await train({ runtime: failingRuntime('cpu', 2), task, hyperparameters: HP }).catch((e: unknown) => e);
   assert.ok(error instanceof Error && !(error instanceof TrainingError), String(error));
+});
+
+/** Runs `work` while onnxruntime refuses every session asked of `provider` from the `from`-th such request on. */
+async function refusingSessions<T>(provider: string, from: number, work: () => Promise<T>): Promise<T> {
+  const create = ort.InferenceSession.create;
+  let requests = 0;
+  ort.InferenceSession.create = ((model: never, options?: ort.InferenceSession.SessionOptions) => {
+    if (options?.executionProviders?.includes(provider as never) && ++requests >= from)
+      return Promise.reject(new Error(`[${provider}] failed to create the session (injected by the test)`));
+    return create(model, options);
+  }) as typeof create;
+  try {
+    return await work();
+  } finally {
+    ort.InferenceSession.create = create;
+  }
+}
+
+test('a resumed run whose GPU cannot create its session stops with one line and the checkpoint, not on the CPU', async () => {
+  const dir = join(base.root, 'resume-refused');
+  const stop = new AbortController();
+  const first = await train({
+    runtime: failingRuntime('cpu', 0),
+    task,
+    hyperparameters: HP,
+    checkpointDir: dir,
+    runFingerprint: 'run-3',
+    signal: stop.signal,
+    onEvent: (e) => e.type === 'checkpoint' && stop.abort(),
+  });
+  assert.equal(first.cancelled, true);
+  const events: TrainingEvent[] = [];
+  const error = await refusingSessions('webgpu', 1, () =>
+    train({
+      runtime: failingRuntime('webgpu', 0),
+      task,
+      hyperparameters: HP,
+      checkpointDir: dir,
+      runFingerprint: 'run-3',
+      resume: true,
+      onEvent: (e) => events.push(e),
+    }),
+  ).catch((e: unknown) => e);
+  assert.ok(error instanceof DeviceFailure, String(error));
+  const message = (error as Error).message;
+  assert.doesNotMatch(message, /\n/);
+  assert.match(
+    message,
+    new RegExp(
+      `^the webgpu device failed creating its session at epoch 2, before step ${stepsPerEpoch() + 1}: \\[webgpu\\] failed to create the session \\(injected by the test\\); the checkpoint of the last finished epoch is kept \\(`,
+    ),
+  );
+  assert.match(message, /pasta train --resume --device cpu/);
+  assert.deepEqual(events, [], 'no step ran');
+  assert.equal((await loadTrainingCheckpoint(dir, 'run-3'))?.epoch, 1);
+});
+
+test('a fresh run whose GPU takes the training graph but refuses the inference graph moves both to the CPU before it starts', async (t) => {
+  if (!(await webGpuAdapterOrSkip(t))) return;
+  const runtime = failingRuntime('webgpu', 0);
+  const events: TrainingEvent[] = [];
+  const result = await refusingSessions('webgpu', 2, () => train({ runtime, task, hyperparameters: { ...HP, epochs: 1 }, onEvent: (e) => events.push(e) }));
+  assert.equal(result.cancelled, false);
+  assert.equal(runtime.device, 'cpu');
+  const start = events.find((e) => e.type === 'start');
+  assert.equal(start?.type === 'start' && start.device, 'cpu');
+  assert.equal(start?.type === 'start' && start.fallbackReason, 'webgpu: [webgpu] failed to create the session (injected by the test)');
+});
+
+test('once a run has started, a session the GPU cannot create is thrown, not moved to the CPU', async (t) => {
+  if (!(await webGpuAdapterOrSkip(t))) return;
+  const runtime = failingRuntime('webgpu', 0);
+  await runtime.warmUp();
+  runtime.holdDevice();
+  await runtime.release();
+  const error = await refusingSessions('webgpu', 1, () => runtime.warmUp()).catch((e: unknown) => e);
+  assert.ok(error instanceof SessionCreationError, String(error));
+  assert.equal((error as SessionCreationError).device, 'webgpu');
+  assert.equal(runtime.device, 'webgpu');
 });
