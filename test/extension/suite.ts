@@ -398,7 +398,7 @@ export const checks: Check[] = [
     },
   ],
   [
-    'Export Model writes the standalone ONNX folder of an adapter, and refuses a folder that exists',
+    'Export Model writes the standalone ONNX folder of an adapter, refuses a folder that exists, and makes one model of two adapters',
     async () => {
       const root = workspaceRoot();
       const scratch = join(root, '.export-check');
@@ -423,6 +423,24 @@ export const checks: Check[] = [
           undefined,
           'an existing folder is refused',
         );
+        await saveRandomAdapter(
+          root,
+          'export-too',
+          model.dir,
+          { task: 'TOKEN_CLS', labels: ['location', 'group'], slots: ['[CLS]', '[SEP]'], seed: 2 },
+          join(scratch, 'cache'),
+        );
+        const both = join(scratch, 'both-triton');
+        const multi = (await vscode.commands.executeCommand('pasta.exportModel', { adapterNames: ['export-me', 'export-too'], out: both, triton: true })) as
+          ExportedModel | undefined;
+        assert.ok(multi, 'several adapters make one model');
+        assert.equal(multi.modelFile, join(both, 'export-me_export-too', '1', 'model.onnx'));
+        const pasta = JSON.parse(readFileSync(join(multi.modelDir, 'config.json'), 'utf8')).pasta;
+        assert.deepEqual(
+          pasta.adapters.map((a: { name: string }) => a.name),
+          ['export-me', 'export-too'],
+        );
+        assert.match(readFileSync(join(multi.modelDir, 'config.pbtxt'), 'utf8'), /name: "adapter_ids"/);
       } finally {
         rmSync(scratch, { recursive: true, force: true });
         rmSync(join(root, '.pasta', 'adapters'), { recursive: true, force: true });

@@ -68,6 +68,27 @@ function slotMask(g: Graph, inputIds: Value, attentionMask: Value, slotTokenIds:
   return ops.mul(g, isSlotK, ops.unsqueeze(g, ops.cast(g, isSlot, 'float32'), [2]));
 }
 
+export interface TokenInputOptions {
+  slotTokenIds: number[];
+  padTokenId: number;
+  numSlots: number;
+}
+
+/** The graph inputs a tokenizer gives, and what the encoder computes from them: positions and the slot mask. */
+export function standaloneTokenInputs(g: Graph, config: EncoderConfig, options: TokenInputOptions): Omit<EncoderInputs, 'pastaVectors'> {
+  const tokenShape = ['batch', 'sequence'];
+  const inputIds = g.input(io.inputIds, 'int64', tokenShape);
+  const attentionMask = g.input(io.attentionMask, 'int64', tokenShape);
+  const tokenTypeIds = config.type_vocab_size > 0 ? g.input(io.tokenTypeIds, 'int64', tokenShape) : undefined;
+  return {
+    inputIds,
+    attentionMask,
+    tokenTypeIds,
+    positionIds: positionIds(g, config, inputIds, options.padTokenId),
+    slotMask: slotMask(g, inputIds, attentionMask, options.slotTokenIds, options.numSlots),
+  };
+}
+
 export function buildStandaloneGraph(options: StandaloneGraphOptions): Graph {
   const { config, task, pastaVectors } = options;
   const [numLayers, numSlots, hidden] = pastaVectors.shape;
@@ -75,17 +96,9 @@ export function buildStandaloneGraph(options: StandaloneGraphOptions): Graph {
     throw new Error(`PASTA vectors [${pastaVectors.shape.join(', ')}] do not fit a base with ${config.num_hidden_layers} layers of ${config.hidden_size}`);
   }
   const g = new Graph(`pasta_${task}_standalone`);
-  const tokenShape = ['batch', 'sequence'];
-  const inputIds = g.input(io.inputIds, 'int64', tokenShape);
-  const attentionMask = g.input(io.attentionMask, 'int64', tokenShape);
-  const tokenTypeIds = config.type_vocab_size > 0 ? g.input(io.tokenTypeIds, 'int64', tokenShape) : undefined;
   const perLayer = numSlots * hidden;
   const inputs: EncoderInputs = {
-    inputIds,
-    attentionMask,
-    tokenTypeIds,
-    positionIds: positionIds(g, config, inputIds, options.padTokenId),
-    slotMask: slotMask(g, inputIds, attentionMask, options.slotTokenIds, numSlots),
+    ...standaloneTokenInputs(g, config, { slotTokenIds: options.slotTokenIds, padTokenId: options.padTokenId, numSlots }),
     pastaVectors: Array.from({ length: numLayers }, (_, l) =>
       g.initializer(io.pastaVectors(l), 'float32', [numSlots, hidden], pastaVectors.data.slice(l * perLayer, (l + 1) * perLayer)),
     ),

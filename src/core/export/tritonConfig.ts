@@ -2,8 +2,18 @@
 // model's own dims, so every symbolic dim is -1 and requests of any batch and length pass through unchanged.
 import type { TaskType } from '../graph/pastaGraph';
 
-export function tritonConfig(options: { name: string; inputNames: string[]; task: TaskType; numLabels: number }): string {
+export interface TritonConfigSource {
+  name: string;
+  inputNames: string[];
+  task: TaskType;
+  numLabels: number;
+  /** A multi-adapter model's int64 [batch] input choosing each row's adapter. */
+  adapterIdsInput?: string;
+}
+
+export function tritonConfig(options: TritonConfigSource): string {
   const input = options.inputNames.map((name) => `  {\n    name: "${name}"\n    data_type: TYPE_INT64\n    dims: [ -1, -1 ]\n  }`);
+  if (options.adapterIdsInput) input.push(`  {\n    name: "${options.adapterIdsInput}"\n    data_type: TYPE_INT64\n    dims: [ -1 ]\n  }`);
   const logitsDims = options.task === 'token' ? `-1, -1, ${options.numLabels}` : `-1, ${options.numLabels}`;
   return [
     `name: "${options.name}"`,

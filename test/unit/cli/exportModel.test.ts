@@ -19,6 +19,9 @@ before(async () => {
   // Trained on `other-model`'s weights, but naming `model`: same shapes, other weights.
   renameBase('mismatch', await saveRandomAdapter(ws, 'mismatch', other.dir, fixture, join(ws, 'cache')), model.dir);
   renameBase('orphan', await saveRandomAdapter(ws, 'orphan', model.dir, fixture, join(ws, 'cache')), join(ws, 'gone'));
+  await saveRandomAdapter(ws, 'places', model.dir, { ...fixture, labels: ['location', 'group'], seed: 2 }, join(ws, 'cache'));
+  await saveRandomAdapter(ws, 'spam', model.dir, { ...fixture, task: 'SEQ_CLS', labels: ['ham', 'spam'] }, join(ws, 'cache'));
+  await saveRandomAdapter(ws, 'elsewhere', other.dir, fixture, join(ws, 'cache'));
 });
 
 function renameBase(name: string, config: object, base: string): void {
@@ -29,7 +32,7 @@ describe('pasta export-model', () => {
   it('--help documents every flag', () => {
     const { status, stdout } = runPasta(['export-model', '--help'], { cwd: ws });
     assert.equal(status, 0);
-    for (const flag of ['--adapter', '--out', '--triton']) assert.match(stdout, new RegExp(flag));
+    for (const flag of ['--adapter', '--adapters', '--out', '--triton']) assert.match(stdout, new RegExp(flag));
     assert.match(stdout, /ORTModelForTokenClassification/);
   });
 
@@ -78,5 +81,43 @@ describe('pasta export-model', () => {
       assert.equal(stdout, '');
     }
     assert.equal(existsSync(join(ws, 'x1')), false);
+  });
+
+  it('--adapters: one folder for several adapters, and the refusals of adapters that cannot share one model', () => {
+    const { status, stdout, stderr } = runPasta(['export-model', '--adapters', 'people,places', '--out', 'both', '--triton'], { cwd: ws });
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
+    assert.match(stdout, new RegExp(`^Exported adapters people, places to ${join(ws, 'both')}\n`));
+    assert.ok(existsSync(join(ws, 'both', 'people_places', '1', 'model.onnx')));
+    const elsewhere = join(adapterDir(ws, 'elsewhere'), 'adapter_config.json');
+    const spam = join(adapterDir(ws, 'spam'), 'adapter_config.json');
+    const cases: [string[], RegExp][] = [
+      [
+        ['--adapters', 'people,elsewhere', '--out', 'y1'],
+        new RegExp(
+          `^error: ${elsewhere}: adapter 'elsewhere' was trained on ${join(ws, 'other-model')} \\(weights sha256:[0-9a-f]{12}\\.\\.\\.\\), 'people' on ${join(ws, 'model')} \\(weights sha256:[0-9a-f]{12}\\.\\.\\.\\); a multi-adapter export needs one base\n$`,
+        ),
+      ],
+      [
+        ['--adapters', 'people,spam', '--out', 'y2'],
+        new RegExp(`^error: ${spam}: adapter 'spam' is SEQ_CLS, 'people' is TOKEN_CLS; a multi-adapter export needs one task\n$`),
+      ],
+      [['--adapters', 'people,nothere', '--out', 'y3'], new RegExp(`^error: ${adapterDir(ws, 'nothere')}: no adapter here`)],
+      [['--adapters', 'people,people', '--out', 'y4'], new RegExp(`^error: ${adapterDir(ws, 'people')}: adapter 'people' is listed twice in --adapters\n$`)],
+      [['--adapters', 'people,,places', '--out', 'y5'], /^error: pasta export-model: --adapters 'people,,places' has an empty name/],
+      [
+        ['--adapter', 'people', '--adapters', 'people,places', '--out', 'y6'],
+        /^error: pasta export-model: give --adapter <name> or --adapters <a,b,...>, not both/,
+      ],
+      [['--adapters', 'people,places', '--out', 'both'], new RegExp(`^error: ${join(ws, 'both')}: already exists`)],
+    ];
+    for (const [args, expected] of cases) {
+      const result = runPasta(['export-model', ...args], { cwd: ws });
+      assert.match(result.stderr, expected, args.join(' '));
+      assert.equal(result.stderr.split('\n').length, 2, 'one line');
+      assert.equal(result.status, 1);
+      assert.equal(result.stdout, '');
+    }
+    for (const y of ['y1', 'y2', 'y3', 'y4', 'y5', 'y6']) assert.equal(existsSync(join(ws, y)), false, y);
   });
 });
