@@ -24,6 +24,14 @@ transformers' own code, so that each tokenizer.json has the structure of the rea
   unigram-byte-fallback    a model trained with byte_fallback (identity normalisation), through transformers'
                            generic SentencePiece path: Replace(" ", "▁"), no pre-tokenizer, <0xNN> pieces
 
+Folders holding only the SentencePiece model, as microsoft/deberta-v3-* ship it (spm.model + tokenizer_config.json,
+no tokenizer.json), read by the TypeScript tokenizer itself; each is checked against sentencepiece's own ids:
+  spm-deberta-v3           spm.model + {"do_lower_case": false, "vocab_type": "spm"}: shares the expected.json of
+                           unigram-deberta-v3-converter (DebertaV2Converter, what transformers 4's DebertaV2TokenizerFast
+                           built from spm.model)
+  spm-deberta-v3-punct     the same spm.model with do_lower_case and split_by_punct: DebertaV2Converter's answers
+  spm-xlmr                 sentencepiece.bpe.model alone: shares unigram-xlmr-converter's expected.json (XLMRobertaConverter)
+
 Run on demand after make_tokenizer_fixtures.py (it reads the cases.json that one writes), in a light venv
 outside the repository (no torch needed):
     python3 -m venv ~/.cache/pasta-studio/tokenizer-venv
@@ -120,6 +128,9 @@ def make_xlmr(model: Path, cases) -> None:
         "model_max_length": 512,
     }
     save(fresh(OUT / "unigram-xlmr-converter"), tok, cases, config)
+    spm_twin(OUT / "spm-xlmr", model, "sentencepiece.bpe.model", None)
+    # fairseq's order: sentencepiece's <unk> 0, <s> 1, </s> 2 become 3, 0, 2; every other piece moves up by one.
+    check_against_sentencepiece("spm-xlmr", model, tok, cases, lambda i: {0: 3, 1: 0, 2: 2}.get(i, i + 1))
 
     hub = json.loads(tok.to_str())
     hub["normalizer"] = next(n for n in hub["normalizer"]["normalizers"] if n["type"] == "Precompiled")
@@ -137,6 +148,38 @@ def make_xlmr(model: Path, cases) -> None:
     save(fresh(OUT / "unigram-xlmr-legacy"), Tokenizer.from_str(json.dumps(hub)), cases, config)
 
 
+def spm_twin(folder: Path, model: Path, model_name: str, config: dict | None) -> Path:
+    """A folder with the SentencePiece model alone (and the tokenizer_config.json the hub repository has)."""
+    fresh(folder)
+    shutil.copy(model, folder / model_name)
+    if config is not None:
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def check_against_sentencepiece(name: str, model: Path, tok: Tokenizer, cases, ids_of_spm) -> None:
+    """How often the converted tokenizer's ids (special tokens aside) equal sentencepiece's own: informative."""
+    sp = spm.SentencePieceProcessor(model_file=str(model))
+    single = [text for text, pair, max_length in cases if pair is None and max_length is None]
+    same = 0
+    for text in single:
+        ours = tok.encode(text, add_special_tokens=False).ids
+        if ours == [ids_of_spm(i) for i in sp.encode(text)]:
+            same += 1
+    print(f"  {name}: converted ids equal sentencepiece's on {same}/{len(single)} single texts")
+
+
+def converted_deberta(model: Path, do_lower_case: bool, split_by_punct: bool) -> Tokenizer:
+    """transformers 4's DebertaV2TokenizerFast for a folder with spm.model: DebertaV2Converter, then the class's special tokens."""
+    proto = proto_of(model)
+    ids = {piece.piece: i for i, piece in enumerate(proto.pieces)}
+    ids["[MASK]"] = len(proto.pieces)
+    slow = original_tokenizer(model, ids, do_lower_case=do_lower_case, split_by_punct=split_by_punct, add_prefix_space=True)
+    tok = DebertaV2Converter(slow).converted()
+    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]])
+    return tok
+
+
 def make_deberta(model: Path, cases) -> None:
     from_transformers(fresh(OUT / "unigram-deberta-v3"), DebertaV2Tokenizer, model, "spm.model", cases)
     first = fresh(OUT / "unigram-metaspace-first")
@@ -144,12 +187,7 @@ def make_deberta(model: Path, cases) -> None:
     punct = fresh(OUT / "unigram-deberta-v3-punct")
     from_transformers(punct, DebertaV2Tokenizer, model, "spm.model", cases, split_by_punct=True, do_lower_case=True)
 
-    proto = proto_of(model)
-    ids = {piece.piece: i for i, piece in enumerate(proto.pieces)}
-    ids["[MASK]"] = len(proto.pieces)
-    slow = original_tokenizer(model, ids, do_lower_case=False, split_by_punct=False, add_prefix_space=True)
-    tok = DebertaV2Converter(slow).converted()
-    tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]])
+    tok = converted_deberta(model, do_lower_case=False, split_by_punct=False)
     config = {
         "tokenizer_class": "DebertaV2Tokenizer",
         "bos_token": "[CLS]",
@@ -164,6 +202,12 @@ def make_deberta(model: Path, cases) -> None:
         "model_max_length": 512,
     }
     save(fresh(OUT / "unigram-deberta-v3-converter"), tok, cases, config)
+
+    # microsoft/deberta-v3-base's own tokenizer_config.json.
+    spm_twin(OUT / "spm-deberta-v3", model, "spm.model", {"do_lower_case": False, "vocab_type": "spm"})
+    check_against_sentencepiece("spm-deberta-v3", model, tok, cases, lambda i: i)
+    punct = spm_twin(OUT / "spm-deberta-v3-punct", model, "spm.model", {"do_lower_case": True, "split_by_punct": True, "vocab_type": "spm"})
+    write_expected(punct, converted_deberta(model, do_lower_case=True, split_by_punct=True), cases)
 
 
 def make_byte_fallback(model: Path, cases) -> None:
@@ -226,6 +270,8 @@ def main() -> None:
         make_deberta(deberta, cases)
         make_byte_fallback(byte_fallback, cases)
         make_tiny(corpus, Path(work), cases)
+    for folder in sorted(OUT.glob("spm-*")):
+        print(f"  {folder.name}: {sorted(f.name for f in folder.iterdir())}")
     for folder in sorted(OUT.glob("unigram-*")):
         size = sum(f.stat().st_size for f in folder.iterdir())
         structure = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))

@@ -1,13 +1,15 @@
-// A DeBERTa-v3 repository laid out as microsoft/deberta-v3-base is, plus the tokenizer.json and model.safetensors
-// that converted copies carry, served by a loopback hub: the download takes config.json, tokenizer.json,
-// tokenizer_config.json and the safetensors weights (not spm.model, which tokenizer.json was converted from, nor
-// the other weight formats), and the folder loads as a deberta-v2 model and a Unigram tokenizer.
+// DeBERTa-v3 repositories served by a loopback hub. microsoft/deberta-v3-base itself lists .gitattributes,
+// README.md, config.json, pytorch_model.bin, spm.model, tf_model.h5 and tokenizer_config.json: no tokenizer.json and
+// no model.safetensors, so it is refused before any download (pickled weights are never loaded). A copy with
+// model.safetensors downloads spm.model and the tokenizer is built from it; one with tokenizer.json (what transformers
+// saves for a fine-tune) takes tokenizer.json and leaves spm.model, which tokenizer.json was converted from.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { downloadFromHub } from '../../../src/core/model/hub/hub.js';
+import { HubError } from '../../../src/core/model/hub/hubError.js';
 import { loadModelFolder } from '../../../src/core/model/modelFolder.js';
 import { loadTokenizer } from '../../../src/core/model/tokenizer/index.js';
 import { FakeHub } from '../../helpers/fakeHub.js';
@@ -16,7 +18,63 @@ import { writeTinyModel } from '../../helpers/tinyModel.js';
 const root = mkdtempSync(join(tmpdir(), 'pasta-hub-deberta-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-test('a DeBERTa-v3 repository downloads and loads: Unigram tokenizer, deberta-v2 config, weights', async () => {
+const SPM_FOLDER = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'spm-deberta-v3');
+
+/** microsoft/deberta-v3-base's files, with a tiny model's config and the spm.model fixture in place of the real ones. */
+function realLayout(config: Buffer): Record<string, Buffer | string> {
+  return {
+    '.gitattributes': '*.bin filter=lfs diff=lfs merge=lfs -text\n',
+    'README.md': '# DeBERTaV3: Improving DeBERTa using ELECTRA-Style Pre-Training\n',
+    'config.json': config,
+    'pytorch_model.bin': Buffer.from('pickle'),
+    'spm.model': readFileSync(join(SPM_FOLDER, 'spm.model')),
+    'tf_model.h5': Buffer.from('hdf5'),
+    'tokenizer_config.json': '{\n  "do_lower_case": false,\n  "vocab_type": "spm"\n}\n',
+  };
+}
+
+test('microsoft/deberta-v3-base as the hub lists it (pytorch_model.bin only) is refused before any file is fetched', async () => {
+  const model = await writeTinyModel(join(root, 'source-bin'), 'deberta-v2');
+  const repoId = 'microsoft/deberta-v3-base';
+  const hub = await FakeHub.start([{ repoId, files: realLayout(readFileSync(join(model.dir, 'config.json'))) }]);
+  try {
+    await assert.rejects(downloadFromHub({ repoId, endpoint: hub.url, cacheDir: join(root, 'cache-bin'), token: '' }), (error: unknown) => {
+      assert.ok(error instanceof HubError);
+      assert.match(error.message, /has only pytorch_model\.bin weights; PASTA Studio loads model\.safetensors only/);
+      return true;
+    });
+    assert.deepEqual(
+      hub.requests.filter((r) => r.path.includes('/resolve/') || r.cdn),
+      [],
+    );
+  } finally {
+    await hub.close();
+  }
+});
+
+test('a DeBERTa-v3 copy with model.safetensors and no tokenizer.json downloads spm.model and tokenizes from it', async () => {
+  const model = await writeTinyModel(join(root, 'source-spm'), 'deberta-v2');
+  const repoId = 'someone/deberta-v3-base-safetensors';
+  const files = { ...realLayout(readFileSync(join(model.dir, 'config.json'))), 'model.safetensors': readFileSync(join(model.dir, 'model.safetensors')) };
+  const hub = await FakeHub.start([{ repoId, files }]);
+  try {
+    const dir = await downloadFromHub({ repoId, endpoint: hub.url, cacheDir: join(root, 'cache-spm'), token: '' });
+    assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors', 'spm.model', 'tokenizer_config.json']);
+    assert.equal((await loadModelFolder(dir)).config.model_type, 'deberta-v2');
+    const tokenizer = await loadTokenizer(dir);
+    assert.equal(tokenizer.model.kind, 'Unigram');
+    // The fixture folder it came from is proved identical to transformers' DebertaV2Converter (tokenizer parity test).
+    const reference = await loadTokenizer(SPM_FOLDER);
+    const pair = tokenizer.encode('Is it raining in Ｔｏｋｙｏ?', 'The streets are wet.');
+    assert.deepEqual(pair, reference.encode('Is it raining in Ｔｏｋｙｏ?', 'The streets are wet.'));
+    assert.equal(pair.tokens[0], '[CLS]');
+    assert.deepEqual(pair.typeIds.slice(-3), [1, 1, 1]);
+  } finally {
+    await hub.close();
+  }
+});
+
+test('a DeBERTa-v3 copy with tokenizer.json and model.safetensors downloads them, not spm.model', async () => {
   const model = await writeTinyModel(join(root, 'source'), 'deberta-v2');
   const read = (name: string) => readFileSync(join(model.dir, name));
   const files = {

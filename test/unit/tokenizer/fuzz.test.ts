@@ -2,7 +2,7 @@
 // offsets in bounds and in order; mutated tokenizer files either load or fail with one line naming the file.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { InputError } from '../../../src/core/data/types';
@@ -74,6 +74,8 @@ const FOLDERS = [
   'unigram-deberta-v3-converter',
   'unigram-byte-fallback',
   'unigram-tiny',
+  'spm-deberta-v3',
+  'spm-xlmr',
 ];
 
 test('random text from every plane encodes without throwing; offsets in bounds and in order', async () => {
@@ -202,6 +204,43 @@ test('mutated precompiled charsmaps load, or fail with one line naming the file 
     loaded++;
     for (const sample of ['Ｆｕｌｌ ｶﾞ ™ tab\tnbsp\u00a0', randomText(next, 40), randomText(next, 40)]) {
       checkEncoding(tokenizer, tokenizer.encode(sample, 'pair'), [sample, 'pair'], `charsmap mutation ${i}`);
+    }
+  }
+  assert.ok(loaded > 20 && refused > 20, `loaded ${loaded}, refused ${refused}`);
+});
+
+test('mutated SentencePiece models load, or fail with one line naming the file', async () => {
+  const dir = writeFolder({});
+  const file = join(dir, 'spm.model');
+  const original = readFileSync(join(FIXTURES, 'spm-deberta-v3', 'spm.model'));
+  // The pieces come first; the trainer and normalizer specs sit before the charsmap's 240 KB at the end.
+  const specs = original.indexOf(Buffer.from('nmt_nfkc')) - 200;
+  const next = random(33);
+  let loaded = 0;
+  let refused = 0;
+  for (let i = 0; i < 300; i++) {
+    let bytes = Buffer.from(original);
+    for (let k = 0, count = 1 + Math.floor(next() * 3); k < count; k++) {
+      const kind = Math.floor(next() * 10);
+      const at = kind < 4 ? Math.floor(next() * 2048) : kind < 7 ? specs + Math.floor(next() * 400) : Math.floor(next() * bytes.length);
+      if (kind < 8) bytes[at] = Math.floor(next() * 256);
+      else if (kind === 8) bytes = bytes.subarray(0, at);
+      else bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([Math.floor(next() * 256)]), bytes.subarray(at)]);
+    }
+    writeFileSync(file, bytes);
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = await loadTokenizer(dir);
+    } catch (error) {
+      assert.ok(error instanceof InputError, `mutation ${i}: ${String(error)}`);
+      assert.ok(!error.message.includes('\n'), `mutation ${i}: multi-line message ${error.message}`);
+      assert.ok(error.message.startsWith(`${file}: `), `mutation ${i}: does not name the file: ${error.message}`);
+      refused++;
+      continue;
+    }
+    loaded++;
+    for (const sample of ['Ｆｕｌｌ ｶﾞ ™ [MASK] tab\tnbsp\u00a0', randomText(next, 40)]) {
+      checkEncoding(tokenizer, tokenizer.encode(sample, 'pair'), [sample, 'pair'], `spm.model mutation ${i}`);
     }
   }
   assert.ok(loaded > 20 && refused > 20, `loaded ${loaded}, refused ${refused}`);

@@ -40,6 +40,10 @@ const FOLDERS: Folder[] = [
   { folder: 'unigram-deberta-v3-punct', expected: 'unigram-deberta-v3-punct' },
   { folder: 'unigram-byte-fallback', expected: 'unigram-byte-fallback' },
   { folder: 'unigram-tiny', expected: 'unigram-tiny' },
+  // The SentencePiece model alone (microsoft/deberta-v3-*'s layout): what transformers' converters build from it.
+  { folder: 'spm-deberta-v3', expected: 'unigram-deberta-v3-converter' },
+  { folder: 'spm-deberta-v3-punct', expected: 'spm-deberta-v3-punct' },
+  { folder: 'spm-xlmr', expected: 'unigram-xlmr-converter' },
 ];
 
 const cases = readCases();

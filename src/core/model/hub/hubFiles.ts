@@ -15,7 +15,7 @@ export const TOKENIZER_FILES = [
   'vocab.txt',
   'vocab.json',
   'merges.txt',
-  // Fetched only where there is no tokenizer.json: the tokenizer reads the tokenizer.json converted from them.
+  // Fetched only where there is no tokenizer.json (microsoft/deberta-v3-*): the tokenizer is then built from the model.
   ...SENTENCEPIECE_MODEL_FILES,
 ];
 

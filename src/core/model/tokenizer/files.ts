@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../../data/types';
 import { JsonValue, oneLine } from './jsonValue';
 
-/** SentencePiece models by the names transformers gives them; read only through the tokenizer.json converted from them. */
+/** SentencePiece models by the names transformers gives them; read where a folder has no tokenizer.json (sentencePieceConverters.ts). */
 export const SENTENCEPIECE_MODEL_FILES: readonly string[] = ['sentencepiece.bpe.model', 'spiece.model', 'spm.model', 'tokenizer.model'];
 
 /** Larger than any real tokenizer file (Gemma's tokenizer.json is ~35 MB); refuses runaway inputs. */
@@ -18,17 +18,20 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function readText(path: string): Promise<string> {
-  let bytes: Buffer;
+export async function readBytes(path: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new InputError(path, undefined, 'not a file');
     if (info.size > MAX_FILE_BYTES) throw new InputError(path, undefined, `too large (${info.size} bytes) for a tokenizer file`);
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(path, undefined, `cannot read (${oneLine((error as Error).message)})`);
   }
+}
+
+export async function readText(path: string): Promise<string> {
+  const bytes = await readBytes(path);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,10 +1,13 @@
-// loadTokenizer(dir): tokenizer.json where there is one (WordPiece, BPE, Unigram), else vocab.txt (BERT) or vocab.json + merges.txt
-// (RoBERTa), with the special tokens that tokenizer_config.json and special_tokens_map.json name.
+// loadTokenizer(dir): tokenizer.json where there is one (WordPiece, BPE, Unigram), else vocab.txt (BERT), vocab.json + merges.txt
+// (RoBERTa) or a SentencePiece model (DeBERTa-v3's spm.model, XLM-R's sentencepiece.bpe.model), with the special tokens that
+// tokenizer_config.json and special_tokens_map.json name.
 
 import { join } from 'node:path';
 import { InputError } from '../../data/types';
-import { exists, readJson, readOptionalJson, readText, SENTENCEPIECE_MODEL_FILES } from './files';
+import { exists, readBytes, readJson, readOptionalJson, readText, SENTENCEPIECE_MODEL_FILES } from './files';
 import type { JsonValue } from './jsonValue';
+import { partsFromSentencePiece } from './sentencePieceConverters';
+import { parseSentencePieceModel } from './sentencePieceModel';
 import { type NamedTokens, namedInConfig, resolveSpecialTokens } from './specialTokens';
 import { Tokenizer, type TokenizerParts } from './tokenizer';
 import { partsFromTokenizerJson } from './tokenizerJson';
@@ -28,16 +31,11 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   } else if ((await exists(file('vocab.json'))) && (await exists(file('merges.txt')))) {
     built = partsFromVocabJson(await readJson(file('vocab.json')), await readText(file('merges.txt')), file('merges.txt'), config, configured);
   } else {
-    for (const name of SENTENCEPIECE_MODEL_FILES) {
-      if (await exists(file(name))) {
-        throw new InputError(
-          file(name),
-          undefined,
-          'a SentencePiece model needs its tokenizer.json beside it (transformers writes one: AutoTokenizer.from_pretrained(folder).save_pretrained(folder))',
-        );
-      }
+    const sentencePiece = await firstExisting(SENTENCEPIECE_MODEL_FILES.map(file));
+    if (!sentencePiece) {
+      throw new InputError(dir, undefined, 'no tokenizer found (expected tokenizer.json, vocab.txt, vocab.json with merges.txt, or spm.model)');
     }
-    throw new InputError(dir, undefined, 'no tokenizer found (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)');
+    built = partsFromSentencePiece(parseSentencePieceModel(await readBytes(sentencePiece), sentencePiece), config, configured);
   }
 
   const { parts, named } = built;
@@ -48,6 +46,11 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
     modelMaxLength: modelMaxLength(config),
     source: dir,
   });
+}
+
+async function firstExisting(paths: string[]): Promise<string | undefined> {
+  for (const path of paths) if (await exists(path)) return path;
+  return undefined;
 }
 
 function modelMaxLength(config: JsonValue | undefined): number | undefined {

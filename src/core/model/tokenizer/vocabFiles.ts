@@ -46,7 +46,7 @@ export function parseMergesTxt(text: string, file: string): { merges: [string, s
   return { merges, lines };
 }
 
-function withDefaults(named: NamedTokens, defaults: Record<Role, string | undefined>, file: string): NamedTokens {
+export function withDefaults(named: NamedTokens, defaults: Record<Role, string | undefined>, file: string): NamedTokens {
   const out: NamedTokens = { ...named };
   for (const role of ROLES) {
     const token = defaults[role];
@@ -79,7 +79,7 @@ function specialAddedTokens(named: NamedTokens, lookup: (token: string) => numbe
  * The added tokens of tokenizer_config.json's added_tokens_decoder ({"id": {content, lstrip, ...}}), which
  * transformers writes with each token's real flags; they replace the defaults of the same content.
  */
-function withConfigAddedTokens(defaults: AddedToken[], config: JsonValue | undefined): AddedToken[] {
+export function withConfigAddedTokens(defaults: AddedToken[], config: JsonValue | undefined): AddedToken[] {
   const decoder = option(config, 'added_tokens_decoder');
   if (!decoder || decoder.isNull) return defaults;
   const byContent = new Map(defaults.map((t) => [t.content, t]));
@@ -101,7 +101,7 @@ function withConfigAddedTokens(defaults: AddedToken[], config: JsonValue | undef
   return [...byContent.values()];
 }
 
-function option(config: JsonValue | undefined, key: string): JsonValue | undefined {
+export function option(config: JsonValue | undefined, key: string): JsonValue | undefined {
   return config && config.isObject && config.has(key) ? config.get(key) : undefined;
 }
 
