@@ -1,6 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import { autoDevices, candidateDevices, providerAvailability, type Device, type DeviceRequest } from './device';
 
+// onnxruntime 1.30 on Linux starts its telemetry when the first session is created, matching regular expressions
+// (libstdc++'s std::regex, which recurses per character) against /proc/self/cmdline: a command line over ~25 KB
+// (`pasta predict --text <a long text>`) overflowed the main thread's 8 MB stack, and the process died with SIGSEGV.
+// Its telemetry would also send events to Microsoft's collector from a tool that promises to stay local. Read at
+// session creation, so setting it here, before any session, is enough; an explicit value is left alone.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface SessionOptions {
   device?: DeviceRequest;
   /** Intra-op threads; defaults to onnxruntime's own choice (all physical cores). */
