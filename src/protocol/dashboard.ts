@@ -44,6 +44,9 @@ export const runView = v.object({
   fallbackReason: v.optional(text()),
   /** With device auto: why no GPU was used. */
   autoReason: v.optional(text()),
+  precision: v.optional(text()),
+  /** Why the precision asked for was not used. */
+  precisionReason: v.optional(text()),
   trainExamples: v.optional(numberish),
   devExamples: v.optional(numberish),
   totalSteps: v.optional(numberish),

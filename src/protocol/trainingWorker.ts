@@ -3,6 +3,7 @@
 // their direction; anything else is rejected with a one-line reason.
 import * as v from 'valibot';
 import { DEVICE_REQUESTS } from '../core/engine/deviceNames.js';
+import { PRECISIONS } from '../core/graph/kernels.js';
 import { devScores, trainingEventSchemas } from '../core/training/trainingEvents.js';
 import { anyNumber, objectMessage, parseMessage, parseTyped, quote, text, type MessageOf } from './parse.js';
 
@@ -18,6 +19,7 @@ const trainingOverrides = v.strictObject(
     batchSize: count('batchSize', 1, 4096),
     threads: count('threads', 0, 1024),
     device: v.optional(v.picklist(DEVICE_REQUESTS, `overrides.device must be one of ${DEVICE_REQUESTS.join(', ')}`)),
+    precision: v.optional(v.picklist(PRECISIONS, `overrides.precision must be one of ${PRECISIONS.join(', ')}`)),
   },
   (issue) => (issue.expected === 'never' ? `unknown override ${issue.received}` : 'overrides must be an object'),
 );

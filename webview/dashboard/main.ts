@@ -79,6 +79,7 @@ function render(run: RunView | undefined): void {
   fallback.textContent = run.fallbackReason ? `Runs on ${run.device ?? 'cpu'} instead of ${run.fallbackReason}` : '';
   el('stats').replaceChildren(
     ...stat('device', device, run.fallbackReason ?? (run.autoReason && `No GPU: ${run.autoReason}`)),
+    ...stat('precision', run.precision ?? '–', run.precisionReason),
     ...stat('step', latest ? `${count(latest.step)} / ${count(run.totalSteps)}` : `– / ${count(run.totalSteps)}`),
     ...stat('epoch', latest ? String(latest.epoch) : '–'),
     ...stat('loss', fixed(run.losses.at(-1)?.loss, 4)),

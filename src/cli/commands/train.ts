@@ -1,5 +1,6 @@
 // pasta train: trains a PASTA adapter on the workspace's annotations and writes .pasta/adapters/<name>.
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
+import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
 import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
@@ -33,6 +34,8 @@ function overrides(args: ParsedArgs): Partial<Hyperparameters> {
   }
   const device = stringFlag(args, 'device');
   if (device !== undefined) out.device = device as DeviceRequest;
+  const precision = stringFlag(args, 'precision');
+  if (precision !== undefined) out.precision = precision as Precision;
   return out;
 }
 
@@ -52,7 +55,7 @@ function reporter(io: CliIo, json: boolean, quiet: boolean) {
         break;
       case 'start':
         io.stderr.write(
-          `training ${e.trainableParameters.toLocaleString('en')} parameters on ${e.device}${e.fallbackReason ? ` (${e.fallbackReason})` : e.autoReason ? ` (no GPU: ${e.autoReason})` : ''}: ${e.trainExamples} training and ${e.devExamples} dev windows, ${e.totalSteps} steps${e.resumedFromEpoch ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`,
+          `training ${e.trainableParameters.toLocaleString('en')} parameters on ${e.device}${e.precision === 'int8' ? ' in int8' : ''}${e.precisionReason ? ` (${e.precisionReason})` : ''}${e.fallbackReason ? ` (${e.fallbackReason})` : e.autoReason ? ` (no GPU: ${e.autoReason})` : ''}: ${e.trainExamples} training and ${e.devExamples} dev windows, ${e.totalSteps} steps${e.resumedFromEpoch ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`,
         );
         break;
       case 'epoch':
@@ -114,6 +117,13 @@ export const trainCommand: Command = {
       choices: DEVICE_REQUESTS,
       defaultText: 'project (auto)',
       description: 'Execution provider; falls back to the CPU with the reason',
+    },
+    precision: {
+      type: 'string',
+      valueName: '<precision>',
+      choices: PRECISIONS,
+      defaultText: 'project (fp32)',
+      description: "The frozen base's matrix products in fp32 or int8 (CPU only; a GPU trains in fp32 and says so)",
     },
     resume: { type: 'boolean', description: 'Continue from the last epoch checkpoint of the same adapter, data and settings' },
     activate: { type: 'boolean', description: 'Make the trained adapter the active one in project.json' },

@@ -28,6 +28,12 @@ export const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
 export const CPU_KERNELS: KernelSet = { fusedMatMul: true, int64: true, logSoftmax: true, int8MatMul: true };
 export const WEBGPU_KERNELS: KernelSet = { fusedMatMul: false, int64: false, logSoftmax: false, int8MatMul: false };
 
+/** The precision a graph for `device` runs in when `asked` is asked for, and why it differs. */
+export function precisionOn(device: Device, asked: Precision = 'fp32'): { used: Precision; reason?: string } {
+  if (asked === 'fp32' || kernelsFor(device).int8MatMul) return { used: asked };
+  return { used: 'fp32', reason: `int8 runs on the CPU only (onnxruntime has no int8 product kernel for ${device}): the base runs in fp32` };
+}
+
 export function kernelsFor(device: Device): KernelSet {
   if (device === 'webgpu') return WEBGPU_KERNELS;
   return device === 'cpu' ? CPU_KERNELS : { ...CPU_KERNELS, int8MatMul: false };

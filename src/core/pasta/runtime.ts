@@ -9,7 +9,7 @@ import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/device';
 import { createSession, SessionCreationError } from '../engine/session';
 import { emitModel } from '../graph/emit';
-import { kernelsFor } from '../graph/kernels';
+import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, WeightMap } from '../model/types';
 
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   padTokenId: number;
   device?: DeviceRequest;
   threads?: number;
+  /** The frozen base's products; int8 where the provider has the kernels (the CPU), else fp32 with the reason. */
+  precision?: Precision;
   /** Write onnxruntime's per-node profiles to files starting with this prefix (-train, -infer). */
   profilePrefix?: string;
 }
@@ -100,6 +102,11 @@ export class PastaRuntime {
 
   constructor(readonly options: RuntimeOptions) {}
 
+  /** The precision the base runs in on the device in use, and why it is not the one asked for. */
+  get precision(): { used: Precision; reason?: string } | undefined {
+    return this.device && precisionOn(this.device, this.options.precision);
+  }
+
   private compiled?: Promise<{ dir: string; weights: WeightFile }>;
 
   /**
@@ -148,7 +155,8 @@ export class PastaRuntime {
     const { dir, weights: external } = await this.compiledDir();
     // The graph follows the provider that will run it; each device's graph is written once.
     const modelFor = async (device: Device) => {
-      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels: kernelsFor(device) });
+      const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
+      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision });
       const modelPath = join(dir, `${mode}-${device}.onnx`);
       await writeFile(modelPath, emitModel(graph, { external }));
       return modelPath;

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import projectSchema from '../../../schemas/project.schema.json';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { DeviceRequest } from '../engine/deviceNames.js';
+import type { Precision } from '../graph/kernels.js';
 import { InputError } from '../data/types.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
 import { DEFAULT_LABELS, resolveLabels, type LabelDefinition, type LabelEntry } from './labels.js';
@@ -42,6 +43,8 @@ export interface Hyperparameters {
   seed: number;
   threads: number;
   device: Device;
+  /** The frozen base's Linear products: float32, or int8 (the CPU only; other providers train in fp32). */
+  precision: Precision;
 }
 
 /** The project with every default filled in. */
@@ -69,6 +72,7 @@ export const DEFAULT_HYPERPARAMETERS: Readonly<Hyperparameters> = Object.freeze(
   seed: 42,
   threads: 0,
   device: 'auto',
+  precision: 'fp32',
 });
 
 export const DEFAULT_DATA_SOURCES: readonly string[] = ['.pasta/annotations', '.pasta/datasets/*.jsonl'];

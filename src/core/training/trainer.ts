@@ -143,6 +143,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     device: runtime.device ?? 'cpu',
     fallbackReason: runtime.fallbackReason,
     autoReason: runtime.autoReason,
+    precision: runtime.precision?.used,
+    precisionReason: runtime.precision?.reason,
     trainExamples: task.train.length,
     devExamples: task.dev.length,
     totalSteps,

@@ -24,6 +24,10 @@ export const trainingEventSchemas = {
     fallbackReason: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
     /** With device auto: why no GPU was used. */
     autoReason: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
+    /** The precision the frozen base runs in (fp32 or int8); absent from events of older workers. */
+    precision: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    /** Why the precision asked for is not the one used (int8 on a GPU provider). */
+    precisionReason: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
     trainExamples: number,
     devExamples: number,
     totalSteps: number,

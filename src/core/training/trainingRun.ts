@@ -103,6 +103,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
     padTokenId: base.tokenizer.specialTokens.pad,
     device: hp.device,
     threads: hp.threads > 0 ? hp.threads : undefined,
+    precision: hp.precision,
   });
   // A checkpoint is resumed only by a run over the same data, base, labels and settings; where it runs (device,
   // threads) is not part of them, so a run stopped by a failing GPU continues on the CPU.
@@ -132,7 +133,13 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
       textPair: job.textPair,
       labels: job.labels,
       trainingDataFingerprint: job.dataFingerprint,
-      metrics: { ...job.metrics(result.best), best_epoch: result.bestEpoch, epochs_run: result.history.length, device: runtime.device ?? 'cpu' },
+      metrics: {
+        ...job.metrics(result.best),
+        best_epoch: result.bestEpoch,
+        epochs_run: result.history.length,
+        device: runtime.device ?? 'cpu',
+        precision: runtime.precision?.used ?? 'fp32',
+      },
       hyperparameters: { ...hp },
     });
     const dir = adapterDir(options.workspaceRoot, options.adapterName);

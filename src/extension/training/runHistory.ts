@@ -38,6 +38,8 @@ export function applyEvent(run: RunView, event: WorkerEvent): RunView {
         device: event.device,
         fallbackReason: event.fallbackReason,
         autoReason: event.autoReason,
+        precision: event.precision,
+        precisionReason: event.precisionReason,
         trainExamples: event.trainExamples,
         devExamples: event.devExamples,
         totalSteps: event.totalSteps,

@@ -61,6 +61,7 @@ describe('project.json defaults', () => {
       seed: 42,
       threads: 0,
       device: 'auto',
+      precision: 'fp32',
     });
     assert.equal(p.baseModel, 'all-MiniLM-L6-v2');
     assert.equal(p.task, 'token');
