@@ -7,7 +7,9 @@
 // matches the test prior and keeps the head from settling on "ham" in the few epochs the time budget allows.
 // Usage: node --import tsx bench/trainSpamAssassin.ts [epochs] [train-size] [model-folder] [--raw]
 //   --raw feeds the message from its first byte instead of From + Subject + body start (the alternative).
+// Environment: PASTA_LR (1e-2), PASTA_BATCH (16), PASTA_DROPOUT, PASTA_DROPOUT_RATE, PASTA_SEED (bench/dropoutSetting.ts).
 import { benchDevice, deviceFields } from './device';
+import { benchDropout } from './dropoutSetting';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { ClassificationRecord } from '../src/core/data/types';
@@ -71,6 +73,7 @@ async function main() {
 
   const [{ config, weights }, tokenizer] = await Promise.all([loadModelFolder(modelDir), loadTokenizer(modelDir)]);
   const task = prepareSequenceTask(tokenizer, LABELS, trainSet, dev, maxLength);
+  const { encoderDropout, ...dropoutSetting } = benchDropout();
   const runtime = new PastaRuntime({
     config,
     weights,
@@ -80,6 +83,7 @@ async function main() {
     padTokenId: tokenizer.specialTokens.pad,
     device: benchDevice(),
     threads,
+    encoderDropout,
   });
   const epochSeconds: number[] = [];
   const result = await train({
@@ -92,7 +96,7 @@ async function main() {
       warmupRatio: 0.1,
       weightDecay: 0,
       patience: 0,
-      seed: 42,
+      ...dropoutSetting,
     },
     onEvent: (e) => {
       if (e.type === 'epoch') {
@@ -125,6 +129,8 @@ async function main() {
       seconds_per_epoch: Number(median(epochSeconds).toFixed(1)),
       test_seconds: Number(testSeconds.toFixed(1)),
       threads,
+      dropout: dropoutSetting.dropout,
+      seed: dropoutSetting.seed,
       max_length: maxLength,
       train_size: trainSet.length,
       train_spam: count(trainSet, 'spam'),

@@ -1,9 +1,11 @@
 // WNUT-17 NER with a PASTA adapter on a real encoder: train on train, select on dev, report dev and test
 // entity F1 (seqeval strict IOB2) and seconds per epoch.
 // Usage: node --import tsx bench/trainWnut17.ts [epochs] [model-folder]
-// Environment: PASTA_LR (3e-3), PASTA_BATCH (16), PASTA_PATIENCE (5), PASTA_DROPOUT (the config's),
+// Environment: PASTA_LR (3e-3), PASTA_BATCH (16), PASTA_PATIENCE (5), PASTA_DROPOUT, PASTA_DROPOUT_RATE, PASTA_SEED
+// (bench/dropoutSetting.ts),
 // PASTA_LABEL_ALL=1 (label every sub-word, not only the first), PASTA_THREADS (all cores).
 import { benchDevice, deviceFields } from './device';
+import { benchDropout } from './dropoutSetting';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readConll } from '../src/core/data/formats/conll';
@@ -27,6 +29,7 @@ async function main() {
   const [{ config, weights }, tokenizer] = await Promise.all([loadModelFolder(modelDir), loadTokenizer(modelDir)]);
   const options = { maxLength: 128, stride: 32, wordSplit: 'whitespace' as const, labelAllSubwords: process.env.PASTA_LABEL_ALL === '1' };
   const task = prepareTokenTask(tokenizer, WNUT17_LABELS, trainDocs, devDocs, options);
+  const { encoderDropout, ...dropoutSetting } = benchDropout();
   const runtime = new PastaRuntime({
     config,
     weights,
@@ -36,6 +39,7 @@ async function main() {
     padTokenId: tokenizer.specialTokens.pad,
     device: benchDevice(),
     threads,
+    encoderDropout,
   });
   const epochSeconds: number[] = [];
   const devSeconds: number[] = [];
@@ -46,8 +50,7 @@ async function main() {
     warmupRatio: 0.1,
     weightDecay: 0,
     patience: Number(process.env.PASTA_PATIENCE ?? 5),
-    ...(process.env.PASTA_DROPOUT ? { dropout: Number(process.env.PASTA_DROPOUT) } : {}),
-    seed: 42,
+    ...dropoutSetting,
   };
   const result = await train({
     runtime,
@@ -86,6 +89,8 @@ async function main() {
       train_seconds_per_epoch: Number(median(epochSeconds.map((s, i) => s - devSeconds[i])).toFixed(1)),
       dev_seconds_per_epoch: Number(median(devSeconds).toFixed(1)),
       threads,
+      dropout: dropoutSetting.dropout,
+      seed: dropoutSetting.seed,
       learning_rate: hyperparameters.learningRate,
       batch_size: hyperparameters.batchSize,
       train_sentences: trainDocs.length,

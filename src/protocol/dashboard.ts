@@ -52,6 +52,8 @@ export const runView = v.object({
   totalSteps: v.optional(numberish),
   trainableParameters: v.optional(numberish),
   resumedFromEpoch: v.optional(numberish),
+  /** The dropout setting the run trains with (none, pasta, all). */
+  dropout: v.optional(text()),
   /** Loss per step, thinned to at most MAX_LOSS_POINTS. */
   losses: v.pipe(v.array(lossPoint), v.maxLength(MAX_LOSS_POINTS * 2)),
   epochs: v.pipe(v.array(epochRow), v.maxLength(100_000)),

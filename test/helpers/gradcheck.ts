@@ -57,7 +57,15 @@ function tensorOf(dtype: DType, data: number[], dims: number[]): ort.Tensor {
 export async function gradCheck(
   inputs: GradInput[],
   f: (g: Graph, values: Value[]) => Value,
-  options: { dtype?: DType; epsilon?: number; seed?: number; outputDims?: number[]; kernels?: KernelSet } = {},
+  options: {
+    dtype?: DType;
+    epsilon?: number;
+    seed?: number;
+    outputDims?: number[];
+    kernels?: KernelSet;
+    /** Every evaluation in a session of its own: a seeded random op (Dropout) then draws the same mask each time. */
+    freshSessions?: boolean;
+  } = {},
 ): Promise<GradCheckResult> {
   const dtype = options.dtype ?? 'float64';
   const epsilon = options.epsilon ?? (dtype === 'float64' ? 1e-6 : 1e-2);
@@ -70,7 +78,10 @@ export async function gradCheck(
   const grads = gradients(g, loss, wrt);
   g.output(loss, 'loss');
   grads.forEach((gr, k) => g.output(gr, `grad_${wrt[k].name}`));
-  const session = await ort.InferenceSession.create(emitModel(g), { intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+  const model = emitModel(g);
+  const create = () => ort.InferenceSession.create(model, { intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+  const reused = await create();
+  const session = { run: async (feeds: Record<string, ort.Tensor>) => (options.freshSessions ? await create() : reused).run(feeds) };
 
   const rand = seededRandom(options.seed ?? 7);
   const yDims =

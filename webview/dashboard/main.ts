@@ -50,6 +50,12 @@ function stat(term: string, value: string, title?: string): HTMLElement[] {
   return [dt, dd];
 }
 
+const DROPOUT_TEXT: Record<string, string> = {
+  none: 'No dropout',
+  pasta: 'Dropout on the PASTA vectors and the head input',
+  all: "Dropout on the PASTA vectors, the head input and inside the encoder (PyTorch's model.train())",
+};
+
 const STATUS_TEXT: Record<RunView['status'], string> = { running: 'training', done: 'finished', cancelled: 'cancelled', failed: 'failed' };
 
 function render(run: RunView | undefined): void {
@@ -87,6 +93,7 @@ function render(run: RunView | undefined): void {
     ...stat('ETA', run.status === 'running' ? duration(latest?.etaSeconds) : '–'),
     ...stat('best dev F1', best ? `${percent(best.f1)} (epoch ${best.epoch})` : '–'),
     ...stat('examples', `${count(run.trainExamples)} train · ${count(run.devExamples)} dev`),
+    ...(run.dropout ? stat('dropout', run.dropout, DROPOUT_TEXT[run.dropout]) : []),
     ...(run.resumedFromEpoch ? stat('resumed after epoch', String(run.resumedFromEpoch)) : []),
   );
 

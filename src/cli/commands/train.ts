@@ -2,6 +2,7 @@
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
 import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
+import { DROPOUT_MODES, type DropoutMode } from '../../core/graph/encoderDropout.js';
 import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { findMissingLabels, MissingLabelsError } from '../../core/project/workspaceData.js';
@@ -36,6 +37,8 @@ function overrides(args: ParsedArgs): Partial<Hyperparameters> {
   if (device !== undefined) out.device = device as DeviceRequest;
   const precision = stringFlag(args, 'precision');
   if (precision !== undefined) out.precision = precision as Precision;
+  const dropout = stringFlag(args, 'dropout');
+  if (dropout !== undefined) out.dropout = dropout as DropoutMode;
   return out;
 }
 
@@ -110,6 +113,14 @@ export const trainCommand: Command = {
     },
     patience: { type: 'string', valueName: '<n>', defaultText: 'project (5)', description: 'Epochs without dev F1 gain before stopping (0: never)' },
     seed: { type: 'string', valueName: '<n>', defaultText: 'project (42)', description: 'Seed of initialisation, shuffling and dropout' },
+    dropout: {
+      type: 'string',
+      valueName: '<which>',
+      choices: DROPOUT_MODES,
+      defaultText: 'project (pasta)',
+      description:
+        "Dropout at the base model's config.json rates: none; pasta (the PASTA vectors and the head's input); all (also the encoder's own, as PyTorch's model.train())",
+    },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
     device: {
       type: 'string',

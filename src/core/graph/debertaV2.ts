@@ -3,6 +3,7 @@
 // read from relative position embeddings. Checkpoint names are transformers' own.
 import type { DebertaV2Config } from '../model/types';
 import { activation, layerNorm, linear, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
+import { encoderDropout, type EncoderDropout } from './encoderDropout';
 import type { Graph } from './graph';
 import type { Value } from './ir';
 import * as ops from './ops';
@@ -19,7 +20,7 @@ function embeddings(g: Graph, w: FrozenWeights, config: DebertaV2Config, inputs:
   if (config.embedding_size !== config.hidden_size) h = ops.matmul(g, h, ops.transposeLastTwo(g, w.tensor('embeddings.embed_proj.weight')));
   h = layerNorm(g, w, h, 'embeddings.LayerNorm', config.layer_norm_eps);
   // DeBERTa zeroes the padded positions' embeddings.
-  return ops.mul(g, h, ops.unsqueeze(g, keep, [2]));
+  return encoderDropout(g, ops.mul(g, h, ops.unsqueeze(g, keep, [2])), 'embeddings', inputs.dropout);
 }
 
 /**
@@ -77,7 +78,16 @@ function positionScores(g: Graph, config: DebertaV2Config, x: Value, projected: 
   return ops.transpose(g, ops.matmulTransposed(g, byRow, gathered, false, true), perm);
 }
 
-function disentangledSelfAttention(g: Graph, w: FrozenWeights, config: DebertaV2Config, p: string, h: Value, bias: Value, rel?: RelativePositions): Value {
+function disentangledSelfAttention(
+  g: Graph,
+  w: FrozenWeights,
+  config: DebertaV2Config,
+  p: string,
+  h: Value,
+  bias: Value,
+  rel?: RelativePositions,
+  dropout?: EncoderDropout,
+): Value {
   const heads = config.num_attention_heads;
   const headSize = config.hidden_size / heads;
   // transformers scales by the number of score terms the config names, whether or not they are computed.
@@ -89,7 +99,9 @@ function disentangledSelfAttention(g: Graph, w: FrozenWeights, config: DebertaV2
   let scores = ops.matmulTransposed(g, q, k, false, true, scale);
   if (rel) {
     // The frozen position projections carry the score scale, so it costs no pass over [batch, heads, S, S].
-    const project = (name: string) => ops.mul(g, linear(g, w, rel.embeddings, name), g.scalar('float32', scale));
+    // Each layer's pos_dropout draws its own mask over the relative embeddings.
+    const relativeEmbeddings = encoderDropout(g, rel.embeddings, 'relativeEmbeddings', dropout);
+    const project = (name: string) => ops.mul(g, linear(g, w, relativeEmbeddings, name), g.scalar('float32', scale));
     if (config.pos_att_type.includes('c2p')) {
       const positionKeys = project(config.share_att_key ? `${p}.key_proj` : `${p}.pos_key_proj`);
       scores = ops.add(g, scores, positionScores(g, config, q, positionKeys, rel.index, [2, 0, 1, 3]));
@@ -100,17 +112,27 @@ function disentangledSelfAttention(g: Graph, w: FrozenWeights, config: DebertaV2
       scores = ops.add(g, scores, positionScores(g, config, k, positionQueries, rel.indexTransposed, [2, 0, 3, 1]));
     }
   }
-  const probs = ops.softmax(g, ops.add(g, scores, bias), -1);
+  const probs = encoderDropout(g, ops.softmax(g, ops.add(g, scores, bias), -1), 'attentionProbs', dropout);
   const context = ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]);
   return ops.reshape(g, context, [0, 0, config.hidden_size]);
 }
 
-function debertaLayer(g: Graph, w: FrozenWeights, config: DebertaV2Config, i: number, h: Value, bias: Value, rel?: RelativePositions): Value {
+function debertaLayer(
+  g: Graph,
+  w: FrozenWeights,
+  config: DebertaV2Config,
+  i: number,
+  h: Value,
+  bias: Value,
+  rel?: RelativePositions,
+  dropout?: EncoderDropout,
+): Value {
   const p = `encoder.layer.${i}`;
   const eps = config.layer_norm_eps;
-  const attended = linear(g, w, disentangledSelfAttention(g, w, config, `${p}.attention.self`, h, bias, rel), `${p}.attention.output.dense`);
-  const h1 = layerNorm(g, w, ops.add(g, attended, h), `${p}.attention.output.LayerNorm`, eps);
-  const ffn = linear(g, w, activation(g, linear(g, w, h1, `${p}.intermediate.dense`), config.hidden_act), `${p}.output.dense`);
+  const attention = linear(g, w, disentangledSelfAttention(g, w, config, `${p}.attention.self`, h, bias, rel, dropout), `${p}.attention.output.dense`);
+  const h1 = layerNorm(g, w, ops.add(g, encoderDropout(g, attention, 'attentionOutput', dropout), h), `${p}.attention.output.LayerNorm`, eps);
+  const ffnOutput = linear(g, w, activation(g, linear(g, w, h1, `${p}.intermediate.dense`), config.hidden_act), `${p}.output.dense`);
+  const ffn = encoderDropout(g, ffnOutput, 'feedForward', dropout);
   return layerNorm(g, w, ops.add(g, ffn, h1), `${p}.output.LayerNorm`, eps);
 }
 
@@ -122,7 +144,7 @@ export function debertaV2Encoder(g: Graph, w: FrozenWeights, config: DebertaV2Co
   const hiddenStates = [h];
   for (let i = 0; i < config.num_hidden_layers; i++) {
     h = ops.add(g, h, ops.matmul(g, inputs.slotMask, inputs.pastaVectors[i]));
-    h = debertaLayer(g, w, config, i, h, bias, rel);
+    h = debertaLayer(g, w, config, i, h, bias, rel, inputs.dropout);
     hiddenStates.push(h);
   }
   return { sequenceOutput: h, hiddenStates };

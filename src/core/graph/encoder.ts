@@ -2,6 +2,7 @@
 // every layer, each sequence's special-token slots get that layer's trainable vectors added.
 import type { BertLikeConfig, EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
 import type { Graph } from './graph';
+import { encoderDropout, type EncoderDropout } from './encoderDropout';
 import type { Value } from './ir';
 import type { Precision } from './kernels';
 import * as ops from './ops';
@@ -56,6 +57,8 @@ export interface EncoderInputs {
   slotMask: Value;
   /** Per layer, [batch, slots, hidden]: the PASTA vectors of each row (rows may use different adapters). */
   pastaVectors: Value[];
+  /** Training with the encoder's own dropouts (dropout "all"); absent, the encoder runs without them. */
+  dropout?: EncoderDropout;
 }
 
 /**
@@ -157,7 +160,7 @@ function embeddings(g: Graph, w: FrozenWeights, config: BertLikeConfig, inputs: 
   if (inputs.tokenTypeIds && config.type_vocab_size > 0) {
     h = ops.add(g, h, ops.gather(g, w.tensor('embeddings.token_type_embeddings.weight'), inputs.tokenTypeIds));
   }
-  h = layerNorm(g, w, h, 'embeddings.LayerNorm', config.layer_norm_eps);
+  h = encoderDropout(g, layerNorm(g, w, h, 'embeddings.LayerNorm', config.layer_norm_eps), 'embeddings', inputs.dropout);
   if (config.model_type === 'electra' && config.embedding_size !== config.hidden_size) h = linear(g, w, h, 'embeddings_project');
   return h;
 }
@@ -169,7 +172,7 @@ function attentionBias(g: Graph, attentionMask: Value): Value {
   return ops.unsqueeze(g, ops.mul(g, blocked, g.scalar('float32', FLOAT32_MIN)), [1, 2]);
 }
 
-function selfAttention(g: Graph, w: FrozenWeights, config: BertLikeConfig, names: LayerNames, h: Value, bias: Value): Value {
+function selfAttention(g: Graph, w: FrozenWeights, config: BertLikeConfig, names: LayerNames, h: Value, bias: Value, dropout?: EncoderDropout): Value {
   const heads = config.num_attention_heads;
   const headSize = config.hidden_size / heads;
   const split = (x: Value, perm: number[]) => ops.transpose(g, ops.reshape(g, x, [0, 0, heads, headSize]), perm);
@@ -179,17 +182,19 @@ function selfAttention(g: Graph, w: FrozenWeights, config: BertLikeConfig, names
   const k = split(linear(g, w, h, names.key), [0, 2, 1, 3]);
   const v = split(linear(g, w, h, names.value), [0, 2, 1, 3]);
   const scores = ops.matmulTransposed(g, q, k, false, true, 1 / Math.sqrt(headSize));
-  const probs = ops.softmax(g, ops.add(g, scores, bias), -1);
+  const probs = encoderDropout(g, ops.softmax(g, ops.add(g, scores, bias), -1), 'attentionProbs', dropout);
   const context = ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]);
   return ops.reshape(g, context, [0, 0, config.hidden_size]);
 }
 
-function encoderLayer(g: Graph, w: FrozenWeights, config: BertLikeConfig, i: number, h: Value, bias: Value): Value {
+function encoderLayer(g: Graph, w: FrozenWeights, config: BertLikeConfig, i: number, h: Value, bias: Value, dropout?: EncoderDropout): Value {
   const names = layerNames(config, i);
   const eps = config.layer_norm_eps;
-  const attended = linear(g, w, selfAttention(g, w, config, names, h, bias), names.attentionOutput);
+  const attention = linear(g, w, selfAttention(g, w, config, names, h, bias, dropout), names.attentionOutput);
+  const attended = encoderDropout(g, attention, 'attentionOutput', dropout);
   const h1 = layerNorm(g, w, ops.add(g, attended, h), names.attentionLayerNorm, eps);
-  const ffn = linear(g, w, activation(g, linear(g, w, h1, names.intermediate), config.hidden_act), names.output);
+  const ffnOutput = linear(g, w, activation(g, linear(g, w, h1, names.intermediate), config.hidden_act), names.output);
+  const ffn = encoderDropout(g, ffnOutput, 'feedForward', dropout);
   return layerNorm(g, w, ops.add(g, ffn, h1), names.outputLayerNorm, eps);
 }
 
@@ -207,7 +212,7 @@ export function encoder(g: Graph, w: FrozenWeights, config: BertLikeConfig, inpu
     // PASTA: the hidden state entering layer i gets v[i][k] at each row's k-th special token; attention and
     // the residual both see the modified state.
     h = ops.add(g, h, ops.matmul(g, inputs.slotMask, inputs.pastaVectors[i]));
-    h = encoderLayer(g, w, config, i, h, bias);
+    h = encoderLayer(g, w, config, i, h, bias, inputs.dropout);
     hiddenStates.push(h);
   }
   return { sequenceOutput: h, hiddenStates };

@@ -4,6 +4,7 @@
 // where the config has them; a final LayerNorm. Checkpoint names are transformers' own.
 import type { AttentionLayerType, ModernBertConfig } from '../model/types';
 import { activation, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
+import { encoderDropout, type EncoderDropout } from './encoderDropout';
 import type { Graph } from './graph';
 import type { Value } from './ir';
 import * as ops from './ops';
@@ -85,7 +86,7 @@ function attentionBiases(g: Graph, config: ModernBertConfig, attentionMask: Valu
   return { full_attention: bias(keep), sliding_attention: bias(ops.mul(g, keep, inside)) };
 }
 
-function attention(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: string, x: Value, bias: Value, r: Rotary): Value {
+function attention(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: string, x: Value, bias: Value, r: Rotary, dropout?: EncoderDropout): Value {
   const H = config.hidden_size;
   const heads = config.num_attention_heads;
   const headSize = H / heads;
@@ -95,16 +96,17 @@ function attention(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: stri
   const k = rotate(g, split(1), r, headSize);
   const v = split(2);
   const scores = ops.matmulTransposed(g, q, k, false, true, 1 / Math.sqrt(headSize));
-  const probs = ops.softmax(g, ops.add(g, scores, bias), -1);
+  const probs = encoderDropout(g, ops.softmax(g, ops.add(g, scores, bias), -1), 'attentionProbs', dropout);
   const context = ops.reshape(g, ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]), [0, 0, H]);
-  return projection(g, w, context, `${p}.Wo`, config.attention_bias, 0, H);
+  return encoderDropout(g, projection(g, w, context, `${p}.Wo`, config.attention_bias, 0, H), 'attentionOutput', dropout);
 }
 
-function mlp(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: string, x: Value): Value {
+function mlp(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: string, x: Value, dropout?: EncoderDropout): Value {
   const I = config.intermediate_size;
   const input = projection(g, w, x, `${p}.Wi`, config.mlp_bias, 0, I);
   const gate = projection(g, w, x, `${p}.Wi`, config.mlp_bias, I, I);
-  return projection(g, w, ops.mul(g, activation(g, input, config.hidden_act), gate), `${p}.Wo`, config.mlp_bias, 0, config.hidden_size);
+  const gated = encoderDropout(g, ops.mul(g, activation(g, input, config.hidden_act), gate), 'feedForward', dropout);
+  return projection(g, w, gated, `${p}.Wo`, config.mlp_bias, 0, config.hidden_size);
 }
 
 export function modernBertEncoder(g: Graph, w: FrozenWeights, config: ModernBertConfig, inputs: EncoderInputs): EncoderOutputs {
@@ -113,7 +115,8 @@ export function modernBertEncoder(g: Graph, w: FrozenWeights, config: ModernBert
     full_attention: rotary(g, config, inputs.positionIds, config.global_rope_theta),
     sliding_attention: rotary(g, config, inputs.positionIds, config.local_rope_theta),
   };
-  let h = norm(g, w, config, ops.gather(g, w.tensor('embeddings.tok_embeddings.weight'), inputs.inputIds), 'embeddings.norm');
+  const embedded = norm(g, w, config, ops.gather(g, w.tensor('embeddings.tok_embeddings.weight'), inputs.inputIds), 'embeddings.norm');
+  let h = encoderDropout(g, embedded, 'embeddings', inputs.dropout);
   const hiddenStates = [h];
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const p = `layers.${i}`;
@@ -121,8 +124,8 @@ export function modernBertEncoder(g: Graph, w: FrozenWeights, config: ModernBert
     h = ops.add(g, h, ops.matmul(g, inputs.slotMask, inputs.pastaVectors[i]));
     // Layer 0's attention reads its input unnormalised: the embeddings end in a LayerNorm already.
     const attentionInput = i === 0 ? h : norm(g, w, config, h, `${p}.attn_norm`);
-    h = ops.add(g, h, attention(g, w, config, `${p}.attn`, attentionInput, biases[type], rotaries[type]));
-    h = ops.add(g, h, mlp(g, w, config, `${p}.mlp`, norm(g, w, config, h, `${p}.mlp_norm`)));
+    h = ops.add(g, h, attention(g, w, config, `${p}.attn`, attentionInput, biases[type], rotaries[type], inputs.dropout));
+    h = ops.add(g, h, mlp(g, w, config, `${p}.mlp`, norm(g, w, config, h, `${p}.mlp_norm`), inputs.dropout));
     hiddenStates.push(h);
   }
   // As transformers returns hidden states, the last one is the encoder's output, after final_norm.

@@ -78,6 +78,7 @@ function bertLikeConfig(f: ConfigFields, modelType: BertFamily): EncoderConfig {
     embedding_size: modelType === 'electra' ? f.positiveInteger('embedding_size') : hiddenSize,
     initializer_range: f.positiveNumber('initializer_range', 0.02),
     hidden_dropout_prob: f.probability('hidden_dropout_prob', 0.1),
+    attention_probs_dropout_prob: f.probability('attention_probs_dropout_prob', 0.1),
     raw: f.raw,
   };
 }
@@ -115,6 +116,7 @@ function debertaV2Config(f: ConfigFields): DebertaV2Config {
     embedding_size: f.positiveInteger('embedding_size', hiddenSize),
     initializer_range: f.positiveNumber('initializer_range', 0.02),
     hidden_dropout_prob: f.probability('hidden_dropout_prob', 0.1),
+    attention_probs_dropout_prob: f.probability('attention_probs_dropout_prob', 0.1),
     relative_attention: f.boolean('relative_attention', false),
     max_relative_positions: maxRelative < 1 ? maxPositions : maxRelative,
     position_buckets: f.integer('position_buckets', -1),
@@ -159,6 +161,8 @@ function modernBertConfig(f: ConfigFields): ModernBertConfig {
     embedding_size: hiddenSize,
     initializer_range: f.positiveNumber('initializer_range', 0.02),
     hidden_dropout_prob: f.probability('embedding_dropout', 0),
+    attention_probs_dropout_prob: f.probability('attention_dropout', 0),
+    mlp_dropout: f.probability('mlp_dropout', 0),
     layer_types: f.layerTypes(layers),
     global_rope_theta: theta('full_attention', 'global_rope_theta', 160_000),
     local_rope_theta: theta('sliding_attention', 'local_rope_theta', 10_000),
@@ -190,6 +194,7 @@ function distilBertConfig(f: ConfigFields): EncoderConfig {
     embedding_size: dim,
     initializer_range: f.positiveNumber('initializer_range', 0.02),
     hidden_dropout_prob: f.probability('dropout', 0.1),
+    attention_probs_dropout_prob: f.probability('attention_dropout', 0.1),
     raw: f.raw,
   };
 }

@@ -24,7 +24,10 @@ interface EncoderConfigBase {
   /** ELECTRA's embeddings can be narrower than the hidden size; equals hidden_size elsewhere. */
   embedding_size: number;
   initializer_range: number;
+  /** Dropout on the embeddings and hidden states in train mode (DistilBERT's dropout, ModernBERT's embedding_dropout). */
   hidden_dropout_prob: number;
+  /** Dropout on the attention probabilities in train mode (DistilBERT's and ModernBERT's attention_dropout). */
+  attention_probs_dropout_prob: number;
   /** The parsed config.json as written, for fields the encoder does not need. */
   raw: Record<string, unknown>;
 }
@@ -68,6 +71,8 @@ export interface ModernBertConfig extends EncoderConfigBase {
   norm_bias: boolean;
   attention_bias: boolean;
   mlp_bias: boolean;
+  /** Dropout inside the MLP, before Wo. */
+  mlp_dropout: number;
 }
 
 export type EncoderConfig = BertLikeConfig | DebertaV2Config | ModernBertConfig;

@@ -31,6 +31,11 @@ export interface RuntimeOptions {
   threads?: number;
   /** The frozen base's products; int8 where the provider has the kernels (the CPU), else fp32 with the reason. */
   precision?: Precision;
+  /**
+   * Train with the encoder's own dropouts as well (dropout "all"): the training graph draws their masks,
+   * reproducibly from this seed for a fresh runtime.
+   */
+  encoderDropout?: { seed: number };
   /** Write onnxruntime's per-node profiles to files starting with this prefix (-train, -infer). */
   profilePrefix?: string;
 }
@@ -156,7 +161,18 @@ export class PastaRuntime {
     // The graph follows the provider that will run it; each device's graph is written once.
     const modelFor = async (device: Device) => {
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
-      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision });
+      const graph = buildPastaGraph({
+        config,
+        weights,
+        task,
+        numLabels,
+        numSlots,
+        mode,
+        headDropout: mode === 'train',
+        kernels,
+        precision,
+        encoderDropout: this.options.encoderDropout,
+      });
       const modelPath = join(dir, `${mode}-${device}.onnx`);
       await writeFile(modelPath, emitModel(graph, { external }));
       return modelPath;

@@ -7,6 +7,7 @@ import projectSchema from '../../../schemas/project.schema.json';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { DeviceRequest } from '../engine/deviceNames.js';
 import type { Precision } from '../graph/kernels.js';
+import type { DropoutMode } from '../graph/encoderDropout.js';
 import { InputError } from '../data/types.js';
 import { formatJsonPath, parseJsonWithLines, type JsonPath, type JsonValue, type JsonWithLines } from '../util/jsonWithLines.js';
 import { DEFAULT_LABELS, resolveLabels, type LabelDefinition, type LabelEntry } from './labels.js';
@@ -41,6 +42,8 @@ export interface Hyperparameters {
   stride: number;
   patience: number;
   seed: number;
+  /** none; pasta: the vectors and the head's input (hidden_dropout_prob); all: those and the encoder's own. */
+  dropout: DropoutMode;
   threads: number;
   device: Device;
   /** The frozen base's Linear products: float32, or int8 (the CPU only; other providers train in fp32). */
@@ -70,6 +73,7 @@ export const DEFAULT_HYPERPARAMETERS: Readonly<Hyperparameters> = Object.freeze(
   stride: 32,
   patience: 5,
   seed: 42,
+  dropout: 'pasta',
   threads: 0,
   device: 'auto',
   precision: 'fp32',

@@ -13,6 +13,7 @@ import type { TrainingEvent } from './trainingEvents';
 import { deviceFailure, type FailurePoint } from './deviceFailure';
 import { TrainingError } from './trainingError';
 import { SessionCreationError } from '../engine/session';
+import type { DropoutMode } from '../graph/encoderDropout';
 
 export interface TrainingHyperparameters {
   epochs: number;
@@ -20,8 +21,13 @@ export interface TrainingHyperparameters {
   learningRate: number;
   warmupRatio: number;
   weightDecay: number;
-  /** Dropout on the vectors and the head's input; the config's hidden_dropout_prob by default. */
-  dropout?: number;
+  /**
+   * Which dropouts apply (default "pasta"): "all" needs a runtime built with encoderDropout, whose training graph
+   * holds the encoder's dropouts.
+   */
+  dropout?: DropoutMode;
+  /** The rate on the vectors and the head's input; the config's hidden_dropout_prob by default. */
+  dropoutRate?: number;
   /** Epochs without a dev F1 improvement before stopping; 0 never stops early. */
   patience: number;
   seed: number;
@@ -106,7 +112,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const stepsPerEpoch = Math.ceil(task.train.length / hp.batchSize);
   const totalSteps = stepsPerEpoch * hp.epochs;
   const schedule = linearScheduleWithWarmup(hp.learningRate, Math.round(hp.warmupRatio * totalSteps), totalSteps);
-  const dropout = hp.dropout ?? config.hidden_dropout_prob;
+  const mode = hp.dropout ?? 'pasta';
+  if ((mode === 'all') !== (runtime.options.encoderDropout !== undefined))
+    throw new Error(`dropout "${mode}" needs a runtime ${mode === 'all' ? 'with' : 'without'} encoderDropout`);
+  const dropout = mode === 'none' ? 0 : (hp.dropoutRate ?? config.hidden_dropout_prob);
 
   let random = new SeededRandom(hp.seed);
   let params = initParams(config, numSlots, task.id2label.length, random.next);
@@ -150,6 +159,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     totalSteps,
     trainableParameters: flatten(params).reduce((n, a) => n + a.length, 0),
     resumedFromEpoch: resumed?.epoch,
+    dropout: mode,
   });
 
   let epochsWithoutGain = history.length > 0 ? history.length - best.epoch : 0;

@@ -33,6 +33,8 @@ export const trainingEventSchemas = {
     totalSteps: number,
     trainableParameters: number,
     resumedFromEpoch: v.optional(number),
+    /** The dropout setting (none, pasta, all). */
+    dropout: v.optional(v.picklist(['none', 'pasta', 'all'])),
   }),
   step: v.object({
     type: v.literal('step'),

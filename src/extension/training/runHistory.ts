@@ -45,6 +45,7 @@ export function applyEvent(run: RunView, event: WorkerEvent): RunView {
         totalSteps: event.totalSteps,
         trainableParameters: event.trainableParameters,
         resumedFromEpoch: event.resumedFromEpoch,
+        dropout: event.dropout,
       };
     }
     case 'step':

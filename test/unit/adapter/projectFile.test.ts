@@ -59,6 +59,7 @@ describe('project.json defaults', () => {
       stride: 32,
       patience: 5,
       seed: 42,
+      dropout: 'pasta',
       threads: 0,
       device: 'auto',
       precision: 'fp32',

@@ -126,6 +126,7 @@ describe('verifyAdapterForBase', () => {
     embedding_size: 8,
     initializer_range: 0.02,
     hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
     raw: {},
     ...overrides,
   });

@@ -191,6 +191,7 @@ test('BERT (bert-base-uncased)', () => {
     embedding_size: 768,
     initializer_range: 0.02,
     hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
   });
   assert.equal(parseEncoderConfig(BERT_BASE_UNCASED).raw.transformers_version, '4.6.0.dev0');
 });
@@ -217,6 +218,7 @@ test('RoBERTa and XLM-RoBERTa', () => {
     embedding_size: 768,
     initializer_range: 0.02,
     hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
   });
   const x = fields(XLM_ROBERTA_BASE);
   assert.equal(x.model_type, 'xlm-roberta');
@@ -240,6 +242,7 @@ test('DistilBERT: dim, n_layers, n_heads, hidden_dim, activation; no token types
     embedding_size: 768,
     initializer_range: 0.02,
     hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
   });
   assert.equal(fields({ ...DISTILBERT_BASE_UNCASED, activation: 'relu' }).hidden_act, 'relu');
 });
@@ -292,6 +295,7 @@ test('DeBERTa-v3 (deberta-v2): disentangled attention fields, -1 max_relative_po
     embedding_size: 768,
     initializer_range: 0.02,
     hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
     relative_attention: true,
     max_relative_positions: 512,
     position_buckets: 256,

@@ -6,3 +6,4 @@ export * from './mean';
 export * from './linalg';
 export * from './nn';
 export * from './quantized';
+export * from './dropout';
