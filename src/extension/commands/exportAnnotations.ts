@@ -25,7 +25,9 @@ export const exportAnnotations: PastaCommand = {
   async run(ctx, uriArg?: unknown, formatArg?: unknown): Promise<{ file: string; files: number; entities: number } | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const folder =
-      folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the annotations of which workspace folder?' });
+      folders.length <= 1
+        ? folders[0]
+        : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the annotations of which workspace folder?', ignoreFocusOut: true });
     if (!folder) {
       if (folders.length === 0) void vscode.window.showErrorMessage('PASTA: open a folder with annotations first.');
       return undefined;

@@ -38,6 +38,7 @@ export const importAnnotations: PastaCommand = {
       const name = await vscode.window.showInputBox({
         title: 'PASTA: dataset name',
         prompt: 'Written to .pasta/datasets/<name>.jsonl',
+        ignoreFocusOut: true,
         value: datasetNameFor(input.fsPath),
         validateInput: (v) => (DATASET_NAME.test(v) ? undefined : "Start with a letter or digit; use only letters, digits, '.', '_' and '-'"),
       });
@@ -72,5 +73,7 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
     void vscode.window.showErrorMessage('PASTA: open a folder first: datasets are stored in its .pasta/datasets.');
     return undefined;
   }
-  return folders.length === 1 ? folders[0] : vscode.window.showWorkspaceFolderPick({ placeHolder: 'Import into which workspace folder?' });
+  return folders.length === 1
+    ? folders[0]
+    : vscode.window.showWorkspaceFolderPick({ placeHolder: 'Import into which workspace folder?', ignoreFocusOut: true });
 }

@@ -29,7 +29,7 @@ export const labelSelection: PastaCommand = {
     } else {
       const pick = await vscode.window.showQuickPick(
         labels.map((l) => ({ label: l.name, description: `key ${l.key}` })),
-        { title: `PASTA: label "${text.slice(snapped.start, snapped.end).slice(0, 60)}"`, placeHolder: 'Entity label' },
+        { title: `PASTA: label "${text.slice(snapped.start, snapped.end).slice(0, 60)}"`, placeHolder: 'Entity label', ignoreFocusOut: true },
       );
       label = pick?.label;
     }

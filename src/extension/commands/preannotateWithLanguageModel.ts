@@ -30,7 +30,7 @@ async function targets(ctx: PastaContext, uriArg: unknown, urisArg: unknown): Pr
       ...(currentFile ? [{ label: `Current file: ${currentFile.relativePath}`, next: false }] : []),
       { label: 'Next unannotated files…', detail: 'Text files (.txt, .md, …) with neither annotations nor suggestions, in path order', next: true },
     ],
-    { title: 'PASTA: pre-annotate with a language model' },
+    { title: 'PASTA: pre-annotate with a language model', ignoreFocusOut: true },
   );
   if (!choice) return undefined;
   if (!choice.next) {
@@ -40,6 +40,7 @@ async function targets(ctx: PastaContext, uriArg: unknown, urisArg: unknown): Pr
   const count = await vscode.window.showInputBox({
     title: 'PASTA: how many files?',
     value: String(DEFAULT_NEXT),
+    ignoreFocusOut: true,
     validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A positive whole number'),
   });
   if (count === undefined) return undefined;

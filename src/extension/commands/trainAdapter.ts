@@ -21,7 +21,7 @@ export interface TrainCommandResult {
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'The workspace folder whose annotations train the adapter' });
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'The workspace folder whose annotations train the adapter', ignoreFocusOut: true });
 }
 
 /** Writes the task and base model into project.json when the person chose others than it names. */

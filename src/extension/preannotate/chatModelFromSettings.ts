@@ -51,7 +51,7 @@ export async function chatModelFromSettings(secrets: vscode.SecretStorage, scope
       detail: `up to ${model.maxInputTokens.toLocaleString('en-US')} input tokens`,
       model,
     })),
-    { title: 'PASTA: which language model suggests entities?', placeHolder: 'Set pasta.preannotate.editorModel to skip this question' },
+    { title: 'PASTA: which language model suggests entities?', placeHolder: 'Set pasta.preannotate.editorModel to skip this question', ignoreFocusOut: true },
   );
   return picked ? new EditorLanguageModel(vscode, picked.model) : undefined;
 }
