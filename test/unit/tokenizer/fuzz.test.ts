@@ -70,6 +70,7 @@ const FOLDERS = [
   'wordpiece-sequence',
   'bpe',
   'bpe-prefix-space',
+  'bpe-modernbert',
   'unigram-xlmr',
   'unigram-deberta-v3-converter',
   'unigram-byte-fallback',

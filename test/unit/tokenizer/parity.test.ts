@@ -2,7 +2,7 @@
 // type ids, special-token mask, word ids (and sequence ids for pairs).
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
 import { defaultModelDir } from '../../../src/core/model/hub/cacheDir';
@@ -27,6 +27,8 @@ const FOLDERS: Folder[] = [
   { folder: 'wordpiece-sequence', expected: 'wordpiece-sequence' },
   { folder: 'bpe', expected: 'bpe' },
   { folder: 'bpe-prefix-space', expected: 'bpe-prefix-space', prefixSpace: true },
+  // ModernBERT's structure (tools/reference/make_modernbert_tokenizer_fixture.py): NFC, ByteLevel, TemplateProcessing, its added tokens.
+  { folder: 'bpe-modernbert', expected: 'bpe-modernbert' },
   // transformers 5 gives a RobertaTokenizer built from files a <mask> without lstrip; tokenizer.json has it.
   { folder: 'bpe-files', expected: 'bpe', skip: (text) => text.includes('<mask>') },
   { folder: 'bpe-prefix-space-files', expected: 'bpe-prefix-space', skip: (text) => text.includes('<mask>'), prefixSpace: true },
@@ -96,3 +98,16 @@ for (const { folder, expected, skip, prefixSpace, name } of FOLDERS) {
     assert.equal(failures.length, 0, `${failures.length} mismatches; first:\n${failures.slice(0, 3).join('\n')}`);
   });
 }
+
+test('bpe-modernbert: identical to Python tokenizers on texts with its added tokens ([MASK] lstrip, runs of spaces, |||EMAIL_ADDRESS|||)', async () => {
+  const tokenizer = await loadTokenizer(join(FIXTURES, 'bpe-modernbert'));
+  const { cases: special, results } = JSON.parse(readFileSync(join(FIXTURES, 'bpe-modernbert', 'special-cases.json'), 'utf8')) as {
+    cases: { text: string; pair: string | null; maxLength: number | null }[];
+    results: ExpectedResult[];
+  };
+  assert.ok(special.length >= 10);
+  special.forEach((c, i) => {
+    const ours = compact(tokenizer.encode(c.text, c.pair ?? undefined, { maxLength: c.maxLength ?? undefined }), c.pair !== null);
+    assert.deepStrictEqual(ours, results[i], `case ${i} ${JSON.stringify(c.text)}`);
+  });
+});
