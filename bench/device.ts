@@ -1,6 +1,8 @@
-// The device every benchmark runs on (`npm run bench -- --device cpu|webgpu|cuda`, passed as PASTA_DEVICE),
-// and the fields naming it in each JSON row: the device that actually ran, and why it is not the one asked for.
+// The device every benchmark runs on (`npm run bench -- --device cpu|webgpu|cuda`, passed as PASTA_DEVICE) and the
+// frozen base's precision (PASTA_PRECISION, fp32 by default), and the fields naming them in each JSON row: the
+// device and precision that actually ran, and why they are not the ones asked for.
 import { DEVICE_REQUESTS, type DeviceRequest } from '../src/core/engine/deviceNames';
+import { PRECISIONS, type Precision } from '../src/core/graph/kernels';
 import type { PastaRuntime } from '../src/core/pasta/runtime';
 
 export function benchDevice(): DeviceRequest {
@@ -9,6 +11,17 @@ export function benchDevice(): DeviceRequest {
   return device as DeviceRequest;
 }
 
-export function deviceFields(runtime: PastaRuntime): { device: string; fallback_reason?: string } {
-  return { device: runtime.device ?? 'cpu', ...(runtime.fallbackReason ? { fallback_reason: runtime.fallbackReason } : {}) };
+export function benchPrecision(): Precision {
+  const precision = process.env.PASTA_PRECISION ?? 'fp32';
+  if (!(PRECISIONS as readonly string[]).includes(precision)) throw new Error(`PASTA_PRECISION must be one of ${PRECISIONS.join(', ')}, found "${precision}"`);
+  return precision as Precision;
+}
+
+export function deviceFields(runtime: PastaRuntime): { device: string; fallback_reason?: string; precision: Precision; precision_reason?: string } {
+  return {
+    device: runtime.device ?? 'cpu',
+    ...(runtime.fallbackReason ? { fallback_reason: runtime.fallbackReason } : {}),
+    precision: runtime.precision?.used ?? 'fp32',
+    ...(runtime.precision?.reason ? { precision_reason: runtime.precision.reason } : {}),
+  };
 }

@@ -8,7 +8,7 @@
 // Usage: node --import tsx bench/trainSpamAssassin.ts [epochs] [train-size] [model-folder] [--raw]
 //   --raw feeds the message from its first byte instead of From + Subject + body start (the alternative).
 // Environment: PASTA_LR (1e-2), PASTA_BATCH (16), PASTA_DROPOUT, PASTA_DROPOUT_RATE, PASTA_SEED (bench/dropoutSetting.ts).
-import { benchDevice, deviceFields } from './device';
+import { benchDevice, benchPrecision, deviceFields } from './device';
 import { benchDropout } from './dropoutSetting';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -84,6 +84,7 @@ async function main() {
     device: benchDevice(),
     threads,
     encoderDropout,
+    precision: benchPrecision(),
   });
   const epochSeconds: number[] = [];
   const result = await train({

@@ -1,7 +1,8 @@
 // One train-step benchmark case, run in its own process so that peak RSS is this case's alone.
 // Usage: node --import tsx bench/trainStep.ts <minilm-l6|bert-base|path-to-model-folder> <batch> <seq|wnut17> [steps]
-// PASTA_PROFILE=<prefix> also writes onnxruntime's per-node profile of each graph.
-import { benchDevice, deviceFields } from './device';
+// PASTA_PROFILE=<prefix> also writes onnxruntime's per-node profile of each graph; PASTA_PRECISION=int8 runs the
+// frozen base's products in int8.
+import { benchDevice, benchPrecision, deviceFields } from './device';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
@@ -30,6 +31,7 @@ async function main() {
     padTokenId: 0,
     device: benchDevice(),
     threads,
+    precision: benchPrecision(),
     profilePrefix: process.env.PASTA_PROFILE,
   });
   const buildStart = performance.now();

@@ -3,8 +3,8 @@
 // Usage: node --import tsx bench/trainWnut17.ts [epochs] [model-folder]
 // Environment: PASTA_LR (3e-3), PASTA_BATCH (16), PASTA_PATIENCE (5), PASTA_DROPOUT, PASTA_DROPOUT_RATE, PASTA_SEED
 // (bench/dropoutSetting.ts),
-// PASTA_LABEL_ALL=1 (label every sub-word, not only the first), PASTA_THREADS (all cores).
-import { benchDevice, deviceFields } from './device';
+// PASTA_LABEL_ALL=1 (label every sub-word, not only the first), PASTA_THREADS (all cores), PASTA_PRECISION (fp32).
+import { benchDevice, benchPrecision, deviceFields } from './device';
 import { benchDropout } from './dropoutSetting';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ async function main() {
     device: benchDevice(),
     threads,
     encoderDropout,
+    precision: benchPrecision(),
   });
   const epochSeconds: number[] = [];
   const devSeconds: number[] = [];
