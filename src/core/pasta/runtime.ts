@@ -156,23 +156,12 @@ export class PastaRuntime {
   }
 
   private async placeSession(mode: Mode): Promise<ort.InferenceSession> {
-    const { config, weights, task, numLabels, numSlots } = this.options;
+    const { config, weights, task, numLabels, numSlots, encoderDropout } = this.options;
     const { dir, weights: external } = await this.compiledDir();
     // The graph follows the provider that will run it; each device's graph is written once.
     const modelFor = async (device: Device) => {
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
-      const graph = buildPastaGraph({
-        config,
-        weights,
-        task,
-        numLabels,
-        numSlots,
-        mode,
-        headDropout: mode === 'train',
-        kernels,
-        precision,
-        encoderDropout: this.options.encoderDropout,
-      });
+      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision, encoderDropout });
       const modelPath = join(dir, `${mode}-${device}.onnx`);
       await writeFile(modelPath, emitModel(graph, { external }));
       return modelPath;
