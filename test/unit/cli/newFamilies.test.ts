@@ -3,9 +3,10 @@
 // position projections, its SentencePiece Unigram tokenizer.json; ModernBERT: hub config form, global attention
 // every other layer, a sliding window of 8, no biases, a WordPiece tokenizer, its fused Wqkv and Wi read as row
 // ranges of the engine's external weight file); CoNLL imported, one epoch trained, predictions on new text.
-// The PASTA slots are the tokenizer's [CLS] and [SEP].
+// The PASTA slots are the tokenizer's [CLS] and [SEP]. DeBERTa-v3 also as microsoft/deberta-v3-* ship it: spm.model and
+// tokenizer_config.json, no tokenizer.json (the same SentencePiece model its tokenizer.json was converted from).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeTinyModel } from '../../helpers/tinyModel.js';
@@ -52,13 +53,22 @@ function conll(copies: number): string {
 
 const FAMILIES = [
   { name: 'DeBERTa-v3 (deberta-v2 graph, SentencePiece Unigram tokenizer)', modelType: 'deberta-v2', layers: 2 },
+  { name: 'DeBERTa-v3 with spm.model and no tokenizer.json', modelType: 'deberta-v2', layers: 2, spmModel: true },
   { name: 'ModernBERT (rotary positions, gated MLP, global and sliding-window attention)', modelType: 'modernbert', layers: 3 },
 ] as const;
+
+/** Swaps the tiny model's tokenizer.json for the spm.model it was converted from, with microsoft/deberta-v3-base's config. */
+function asShippedByMicrosoft(modelDir: string): void {
+  rmSync(join(modelDir, 'tokenizer.json'));
+  copyFileSync(join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'spm-deberta-v3', 'spm.model'), join(modelDir, 'spm.model'));
+  writeFileSync(join(modelDir, 'tokenizer_config.json'), '{\n  "do_lower_case": false,\n  "vocab_type": "spm"\n}\n');
+}
 
 for (const family of FAMILIES) {
   describe(family.name, () => {
     it('imports, trains one epoch and predicts', async () => {
       const modelDir = (await writeTinyModel(join(workspace(), family.modelType), family.modelType)).dir;
+      if ('spmModel' in family) asShippedByMicrosoft(modelDir);
       const ws = workspace({ baseModel: modelDir, hyperparameters: { epochs: 1, batchSize: 4, threads: 1, device: 'cpu' } });
       writeFileSync(join(ws, 'people.conll'), conll(4));
       const imported = runPasta(['import', 'people.conll'], { cwd: ws });
