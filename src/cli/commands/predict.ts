@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseTextInputsJsonl } from '../../core/data/formats/jsonl.js';
 import { InputError } from '../../core/data/types.js';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/deviceNames.js';
 import { listAdapters } from '../../core/adapter/index.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { TextClassification } from '../../core/prediction/textClassifier.js';

@@ -1,5 +1,5 @@
 // pasta train: trains a PASTA adapter on the workspace's annotations and writes .pasta/adapters/<name>.
-import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/device.js';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/deviceNames.js';
 import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
 import { DROPOUT_MODES, type DropoutMode } from '../../core/graph/encoderDropout.js';

@@ -6,8 +6,6 @@ import { adapterName, probeGpuAdapter, type GpuProbe } from './gpuAdapter';
 
 import type { Device, DeviceRequest } from './deviceNames';
 
-export { DEVICE_REQUESTS, type Device, type DeviceRequest } from './deviceNames';
-
 /** onnxruntime-node's native folder for this platform, where optional provider libraries are installed. */
 export function nativeBinaryDir(): string {
   const pkg = dirname(require.resolve('onnxruntime-node/package.json'));

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { autoDevices, candidateDevices, providerAvailability, type Device, type DeviceRequest } from './device';
+import { autoDevices, candidateDevices, providerAvailability } from './device';
+import type { Device, DeviceRequest } from './deviceNames';
 
 // onnxruntime 1.30 on Linux starts its telemetry when the first session is created, matching regular expressions
 // (libstdc++'s std::regex, which recurses per character) against /proc/self/cmdline: a command line over ~25 KB

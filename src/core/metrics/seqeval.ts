@@ -4,8 +4,6 @@
 // summation order (pairwise) so that results agree to the last bit, not just to a tolerance.
 import { defaultModeEntities, strictModeEntities, type StrictScheme, type TagEntity } from './entities.js';
 
-export type { StrictScheme } from './entities.js';
-
 export interface SeqevalOptions {
   /** 'default' (conlleval-compatible) unless given; 'strict' needs a scheme. */
   mode?: 'default' | 'strict';

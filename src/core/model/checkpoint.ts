@@ -5,7 +5,8 @@ import type { Float32Tensor } from './types.js';
 import { InputError } from '../data/types.js';
 import { pathExists } from '../util/pathExists.js';
 import { fileError, ioError, quoteName } from './fileError.js';
-import { SafetensorsFile, type TensorInfo } from './safetensors/safetensors.js';
+import { SafetensorsFile } from './safetensors/safetensors.js';
+import type { TensorInfo } from './safetensors/safetensorsHeader.js';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const SHARD_INDEX = 'model.safetensors.index.json';

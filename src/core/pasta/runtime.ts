@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { writeWeightFile, type WeightFile } from '../engine/weightFile';
 import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
-import type { DeviceRequest, Device } from '../engine/device';
+import type { DeviceRequest, Device } from '../engine/deviceNames';
 import { createSession, SessionCreationError } from '../engine/session';
 import { emitModel } from '../graph/emit';
 import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';

@@ -2,7 +2,7 @@
 // base's fingerprint and shapes), keeps one runtime per base and task, predicts spans (TOKEN_CLS adapters) and
 // classifies texts or sentence pairs (SEQ_CLS adapters; a pair adapter's adapter_config.json says "text_pair": true,
 // and its slot count is that of the tokenizer's pair encoding).
-import type { DeviceRequest } from '../engine/device';
+import type { DeviceRequest } from '../engine/deviceNames';
 import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from '../adapter/index';
 import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from '../adapter/adapterConfig';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Device } from '../engine/device';
+import type { Device } from '../engine/deviceNames';
 import { adapterDir, createAdapterConfig, saveAdapter, type AdapterTensors } from '../adapter/index';
 import type { AdapterTaskType } from '../adapter/adapterConfig';
 import type { BaseModel, ResolveOptions } from '../project/baseModel';

@@ -9,8 +9,6 @@ import { prepareTokenTask, type DevScores } from '../pasta/tasks';
 import { runTrainingJob, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
 import { loadWorkspaceData } from '../project/workspaceData';
 
-export { checkpointDir, toAdapterTensors, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
-
 function metricsJson(best: DevScores | undefined): { [key: string]: JsonValue } {
   if (!best) return {};
   return { dev: JSON.parse(JSON.stringify({ overall: { precision: best.precision, recall: best.recall, f1: best.f1 }, ...best.perLabel })) };

@@ -8,7 +8,7 @@ import { DEFAULT_MODEL_NAME } from '../../core/model/hub/cacheDir.js';
 import { adapterDir, ADAPTER_CONFIG_FILE, isValidAdapterName } from '../../core/adapter/index.js';
 import type { Project, ProjectTask } from '../../core/project/projectFile.js';
 import { CHECKPOINT_FILE, loadTrainingCheckpoint, type TrainingCheckpoint } from '../../core/training/trainingCheckpoint.js';
-import { checkpointDir } from '../../core/training/workspaceTraining.js';
+import { checkpointDir } from '../../core/training/trainingRun.js';
 import { readSettings } from '../settings.js';
 
 export interface TrainChoices {

@@ -4,7 +4,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
-import { downloadFromHub, HubError, type HubDownloadProgress } from '../../../src/core/model/hub/hub.js';
+import { downloadFromHub, type HubDownloadProgress } from '../../../src/core/model/hub/hub.js';
+import { HubError } from '../../../src/core/model/hub/hubError.js';
 import { FakeHub, safetensorsBytes, deterministicFloats, tinyBertRepoFiles } from '../../helpers/fakeHub.js';
 
 const REPO = 'tiny-org/tiny-bert';

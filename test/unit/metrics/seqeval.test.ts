@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { entityReport, pairwiseSum, toSeqevalDict, type SeqevalOptions, type StrictScheme } from '../../../src/core/metrics/seqeval.js';
+import type { StrictScheme } from '../../../src/core/metrics/entities.js';
+import { entityReport, pairwiseSum, toSeqevalDict, type SeqevalOptions } from '../../../src/core/metrics/seqeval.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/seqeval');
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';

@@ -11,8 +11,6 @@ import { abortReason, HubError } from './hubError.js';
 import { planEncoderFiles, shardsOfIndex } from './hubFiles.js';
 import { failForStatus, fileMetadata, hubFetch, hubHeaders, type FileMetadata, type HubRequestContext } from './hubHttp.js';
 
-export { HubError } from './hubError.js';
-
 export interface HubDownloadProgress {
   /** The repository file being downloaded. */
   file: string;

@@ -6,8 +6,6 @@ import { decodeToFloat32, FLOAT32_READABLE } from './dtypes.js';
 import { fileError, ioError, quoteName } from '../fileError.js';
 import { checkHeaderLength, parseSafetensorsHeader, type TensorInfo } from './safetensorsHeader.js';
 
-export type { TensorInfo } from './safetensorsHeader.js';
-
 /** Node reads at most 2 GiB per call; tensors above that are read in chunks. */
 const READ_CHUNK_BYTES = 1 << 30;
 
