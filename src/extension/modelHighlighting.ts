@@ -9,7 +9,7 @@ import { PredictionDecorations } from './modelHighlightingDecorations.js';
 import { NoAdapterError, RestrictedModeError, type PredictionService } from './predictions/predictionService.js';
 import { withoutRejected, type Rejections } from './predictions/rejections.js';
 import { shiftSpans } from './predictions/spanShift.js';
-import { lineUnits, unitsTouching, type TextUnit } from './predictions/textUnits.js';
+import { lineUnits, unitsTouching, type TextUnit } from '../core/prediction/textUnits.js';
 import type { PastaStatusBar } from './statusBar.js';
 
 export const MODEL_HIGHLIGHTING_KEY = 'pasta.modelHighlighting';

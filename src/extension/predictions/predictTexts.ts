@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { PredictionService } from './predictionService.js';
-import { lineUnits } from './textUnits.js';
+import { lineUnits } from '../../core/prediction/textUnits.js';
 
 /** Predicts entities in whole texts (files) with the active adapter, all lines in one batch: spans with offsets into each text. */
 export async function predictTexts(

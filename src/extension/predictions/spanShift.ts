@@ -1,6 +1,6 @@
 // Keeps predicted spans on their words while the text is edited: spans before an edit stay, spans after it move
 // by the edit's length change, spans the edit touches are dropped (their lines are predicted again).
-import type { TextUnit } from './textUnits.js';
+import type { TextUnit } from '../../core/prediction/textUnits.js';
 
 /** One replacement, as VS Code reports it: offsets into the text before the edit. */
 export interface TextEdit {

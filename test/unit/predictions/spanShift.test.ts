@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { shiftSpans } from '../../../src/extension/predictions/spanShift.js';
-import { lineUnits, unitsTouching } from '../../../src/extension/predictions/textUnits.js';
+import { lineUnits, unitsTouching } from '../../../src/core/prediction/textUnits.js';
 
 const TEXT = 'Tim Cook visited Berlin.\n\nAngela Merkel met Apple.\n';
 const at = (w: string) => ({ start: TEXT.indexOf(w), end: TEXT.indexOf(w) + w.length, label: w });
