@@ -86,3 +86,14 @@ export function trainStepFlops(config: EncoderConfig, tokens: number, seq: numbe
   const attention = scoreProducts * 2 * seq * H;
   return tokens * config.num_hidden_layers * (2 * linear + 3 * attention);
 }
+
+/**
+ * The encoder's forward MatMul FLOPs (2 per multiply-add) for `tokens` padded positions in rows of `seq`:
+ * per layer and position 2 * (4 H^2 + 2 H I) for the projections and the MLP, and 2 * 2 * seq * H for the
+ * attention's scores and weighted sum. The head (2 H labels per position) is left out.
+ */
+export function forwardFlops(config: EncoderConfig, tokens: number, seq: number): number {
+  const H = config.hidden_size;
+  const I = config.intermediate_size;
+  return tokens * config.num_hidden_layers * (2 * (4 * H * H + 2 * H * I) + 2 * 2 * seq * H);
+}

@@ -69,7 +69,8 @@ run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
 run('train-step', 'trainStep.ts', 'deberta-v3-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'modernbert-base', '8', '128', '3');
 run('tokenize', 'tokenize.ts');
-run('predict-file', 'predictFile.ts', minilm, 'samples/workspace/news/technology.txt');
+run('predict-file', 'predictFile.ts', minilm);
+run('predict-corpus', 'predictCorpus.ts', minilm);
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
 if ((!only || only.has('vs-reference')) && existsSync(python)) {
