@@ -31,6 +31,9 @@ no tokenizer.json), read by the TypeScript tokenizer itself; each is checked aga
                            built from spm.model)
   spm-deberta-v3-punct     the same spm.model with do_lower_case and split_by_punct: DebertaV2Converter's answers
   spm-xlmr                 sentencepiece.bpe.model alone: shares unigram-xlmr-converter's expected.json (XLMRobertaConverter)
+  spm-deberta-v3-added     a fine-tune saved by older transformers: spm.model with special_tokens_map.json and
+                           added_tokens.json ([MASK], and "&amp;", "<e>", "</e>" added as normalized tokens); answers for
+                           the shared cases and for special-cases.json; transformers 5 must agree on the ASCII ones
 
 Run on demand after make_tokenizer_fixtures.py (it reads the cases.json that one writes), in a light venv
 outside the repository (no torch needed):
@@ -53,7 +56,7 @@ from tokenizers import AddedToken, Tokenizer
 from transformers import DebertaV2Tokenizer, XLMRobertaTokenizer
 from transformers.convert_slow_tokenizer import DebertaV2Converter, SpmConverter, XLMRobertaConverter, import_protobuf
 
-from make_tokenizer_fixtures import OUT, ROOT, WNUT, fresh, read_wnut_sentences, write_expected, write_json
+from make_tokenizer_fixtures import OUT, ROOT, WNUT, fresh, read_wnut_sentences, record, write_expected, write_json
 
 SAMPLES = ROOT / "samples" / "workspace" / "news"
 
@@ -151,7 +154,12 @@ def make_xlmr(model: Path, cases) -> None:
 def spm_twin(folder: Path, model: Path, model_name: str, config: dict | None) -> Path:
     """A folder with the SentencePiece model alone (and the tokenizer_config.json the hub repository has)."""
     fresh(folder)
-    shutil.copy(model, folder / model_name)
+    # The trainer records its temporary input and output paths; fixed names keep the file the same on every run.
+    proto = proto_of(model)
+    del proto.trainer_spec.input[:]
+    proto.trainer_spec.input.append("corpus.txt")
+    proto.trainer_spec.model_prefix = model_name.removesuffix(".model")
+    (folder / model_name).write_bytes(proto.SerializeToString())
     if config is not None:
         (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return folder
@@ -178,6 +186,44 @@ def converted_deberta(model: Path, do_lower_case: bool, split_by_punct: bool) ->
     tok = DebertaV2Converter(slow).converted()
     tok.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]])
     return tok
+
+
+ADDED_TEXTS = [
+    "<e>John</e> lives in Paris [MASK].",
+    "a <e> b</e>c &amp;&amp; d",
+    "RT @ user : &amp; <e> x </e>",
+    "[MASK][MASK] <e></e>",
+]
+
+
+def make_deberta_added(model: Path, cases) -> None:
+    """DebertaV2Converter, the class's special tokens, then added_tokens.json's others as transformers reads them."""
+    folder = spm_twin(OUT / "spm-deberta-v3-added", model, "spm.model", {"do_lower_case": False, "vocab_type": "spm"})
+    size = len(proto_of(model).pieces)
+    added = {"[MASK]": size, "&amp;": size + 1, "<e>": size + 2, "</e>": size + 3}
+    (folder / "added_tokens.json").write_text(json.dumps(added) + "\n", encoding="utf-8")
+    specials = {"bos_token": "[CLS]", "eos_token": "[SEP]", "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+    (folder / "special_tokens_map.json").write_text(json.dumps(specials, indent=2) + "\n", encoding="utf-8")
+    tok = converted_deberta(model, do_lower_case=False, split_by_punct=False)
+    tok.add_tokens([AddedToken(t, normalized=True, special=False) for t in ["&amp;", "<e>", "</e>"]])
+    assert all(tok.token_to_id(t) == i for t, i in added.items())
+    write_expected(folder, tok, cases)
+    special = [(text, None, None) for text in ADDED_TEXTS] + [(ADDED_TEXTS[0], ADDED_TEXTS[1], None)]
+    results = [record(tok, t, p, m) for t, p, m in special]
+    write_json(folder / "special-cases.json", {"cases": [{"text": t, "pair": p, "maxLength": m} for t, p, m in special], "results": results})
+
+    # transformers 5 builds its own DebertaV2Tokenizer (no charsmap) from the folder: ASCII texts must still agree.
+    from transformers import AutoTokenizer
+
+    with tempfile.TemporaryDirectory() as copy:
+        shutil.copytree(folder, copy, dirs_exist_ok=True)
+        (Path(copy) / "config.json").write_text('{"model_type": "deberta-v2"}', encoding="utf-8")
+        loaded = AutoTokenizer.from_pretrained(copy)
+    ascii_cases = [t for t in ADDED_TEXTS if t.isascii()]
+    differ = [t for t in ascii_cases if loaded(t)["input_ids"] != tok.encode(t).ids]
+    print(f"  spm-deberta-v3-added: transformers 5 agrees on {len(ascii_cases) - len(differ)}/{len(ascii_cases)} ASCII texts with added tokens")
+    for text in differ:
+        print(f"    {text!r}: transformers 5 {loaded.tokenize(text)}, converter {tok.encode(text, add_special_tokens=False).tokens}")
 
 
 def make_deberta(model: Path, cases) -> None:
@@ -208,6 +254,7 @@ def make_deberta(model: Path, cases) -> None:
     check_against_sentencepiece("spm-deberta-v3", model, tok, cases, lambda i: i)
     punct = spm_twin(OUT / "spm-deberta-v3-punct", model, "spm.model", {"do_lower_case": True, "split_by_punct": True, "vocab_type": "spm"})
     write_expected(punct, converted_deberta(model, do_lower_case=True, split_by_punct=True), cases)
+    make_deberta_added(model, cases)
 
 
 def make_byte_fallback(model: Path, cases) -> None:

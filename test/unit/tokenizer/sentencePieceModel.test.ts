@@ -209,3 +209,14 @@ test('SentencePiece models of other families, and a tokenizer_class that does no
     /tokenizer_class: 'T5Tokenizer' does not read spm\.model \(DebertaV2Tokenizer does\)/,
   );
 });
+
+test('added_tokens.json: ids that clash with the vocabulary, and entries that are not ids, name the file and the token', async () => {
+  const model = modelBytes({ pieces: xlmrPieces() });
+  const file = 'added_tokens.json';
+  await rejects({ 'sentencepiece.bpe.model': model, [file]: '{"▁hello": 7}' }, file, /▁hello: the vocabulary has '▁hello' at 5/);
+  await rejects({ 'sentencepiece.bpe.model': model, [file]: '{"<e>": 4}' }, file, /<e>: 4 is inside the vocabulary \(ids below 12\), not after it/);
+  await rejects({ 'sentencepiece.bpe.model': model, [file]: '{"<e>": "twelve"}' }, file, /<e>: expected an integer/);
+  await rejects({ 'sentencepiece.bpe.model': model, [file]: '["<e>"]' }, file, /expected an object of \{"token": id\}/);
+  const tokenizer = await loadTokenizer(writeFolder({ 'sentencepiece.bpe.model': model, [file]: '{"<e>": 12}' }));
+  assert.deepEqual(tokenizer.encode('hello<e>world').tokens, ['<s>', '▁hello', '<e>', '▁world', '</s>']);
+});

@@ -1,9 +1,10 @@
 // loadTokenizer(dir): tokenizer.json where there is one (WordPiece, BPE, Unigram), else vocab.txt (BERT), vocab.json + merges.txt
 // (RoBERTa) or a SentencePiece model (DeBERTa-v3's spm.model, XLM-R's sentencepiece.bpe.model), with the special tokens that
-// tokenizer_config.json and special_tokens_map.json name.
+// tokenizer_config.json and special_tokens_map.json name (and, without tokenizer.json, the tokens of added_tokens.json).
 
 import { join } from 'node:path';
 import { InputError } from '../../data/types';
+import { withAddedTokensJson } from './addedTokensJson';
 import { exists, readBytes, readJson, readOptionalJson, readText, SENTENCEPIECE_MODEL_FILES } from './files';
 import type { JsonValue } from './jsonValue';
 import { partsFromSentencePiece } from './sentencePieceConverters';
@@ -23,7 +24,8 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   const configured = namedInConfig(config, specialTokensMap);
 
   let built: { parts: Omit<TokenizerParts, 'specialTokens' | 'source' | 'modelMaxLength'>; named: NamedTokens };
-  if (await exists(file('tokenizer.json'))) {
+  const hasTokenizerJson = await exists(file('tokenizer.json'));
+  if (hasTokenizerJson) {
     const fromJson = partsFromTokenizerJson(await readJson(file('tokenizer.json')));
     built = { parts: fromJson.parts, named: { ...fromJson.named, ...configured } };
   } else if (await exists(file('vocab.txt'))) {
@@ -36,6 +38,10 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
       throw new InputError(dir, undefined, 'no tokenizer found (expected tokenizer.json, vocab.txt, vocab.json with merges.txt, or spm.model)');
     }
     built = partsFromSentencePiece(parseSentencePieceModel(await readBytes(sentencePiece), sentencePiece), config, configured);
+  }
+  if (!hasTokenizerJson) {
+    const { parts, named } = built;
+    parts.addedTokens = withAddedTokensJson(parts.addedTokens, await readOptionalJson(file('added_tokens.json')), named, parts.model.vocab);
   }
 
   const { parts, named } = built;
