@@ -13,39 +13,17 @@ import { join } from 'node:path';
 import { readConll } from '../src/core/data/formats/conll';
 import { defaultModelDir } from '../src/core/model/hub/cacheDir';
 import { loadModelFolder } from '../src/core/model/modelFolder';
-import { PastaRuntime } from '../src/core/pasta/runtime';
 import { WorkspacePredictor } from '../src/core/prediction/workspacePrediction';
 import { DEFAULT_HYPERPARAMETERS } from '../src/core/project/projectFile';
 import { predictCorpus } from '../src/cli/corpusPredict';
 import { saveBenchAdapter } from './benchWorkspace';
 import { benchDevice } from './device';
 import { matmulPeak } from './matmulPeak';
-import { forwardFlops } from './randomModel';
+import { meanPaddedLength, passesFlops, recordForwardPasses, type ForwardPass } from './forwardPasses';
 import { WNUT17_DIR } from './wnut17';
 
 /** Runs of the MatMul chain each time the machine's figure is measured. */
 const PEAK_RUNS = 10;
-
-interface Pass {
-  rows: number;
-  seq: number;
-  tokens: number;
-  ms: number;
-}
-
-/** Every forward pass the predictor runs: its shape, its real tokens and the time runtime.predict took. */
-function recordPasses(): Pass[] {
-  const passes: Pass[] = [];
-  const predict = PastaRuntime.prototype.predict;
-  PastaRuntime.prototype.predict = async function (this: PastaRuntime, examples, ...rest) {
-    const t0 = performance.now();
-    const out = await predict.call(this, examples, ...rest);
-    const lengths = examples.map((e) => e.inputIds.length);
-    passes.push({ rows: examples.length, seq: Math.max(...lengths), tokens: lengths.reduce((a, b) => a + b, 0), ms: performance.now() - t0 });
-    return out;
-  };
-  return passes;
-}
 
 const median = (values: number[]) => Number([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(3));
 
@@ -69,14 +47,14 @@ async function main() {
     // The machine's figure at the default batch size and WNUT-17's padded-token-weighted mean length (measured on a
     // first pass); measured before every run and after the last, best of all, since the machine's load varies.
     const batch = DEFAULT_HYPERPARAMETERS.batchSize;
-    const passes = recordPasses();
+    const passes = recordForwardPasses();
     await predictCorpus(run, io);
-    const seq = Math.round(passes.reduce((s, p) => s + p.rows * p.seq * p.seq, 0) / passes.reduce((s, p) => s + p.rows * p.seq, 0));
+    const seq = meanPaddedLength(passes);
     let machine = 0;
     // Each run beside the machine's sustained figure measured just before it: on a shared machine the two see alike load.
     const sustainedRatios: number[] = [];
     const cpuRatios: number[] = [];
-    let best: { ms: number; passes: Pass[] } | undefined;
+    let best: { ms: number; passes: ForwardPass[] } | undefined;
     for (let i = 0; i <= runs; i++) {
       const peak = await matmulPeak(config, batch, seq, threads, PEAK_RUNS);
       machine = Math.max(machine, peak.flopsPerSecond);
@@ -87,7 +65,7 @@ async function main() {
       await predictCorpus(run, io);
       const ms = performance.now() - t0;
       const { user, system } = process.cpuUsage(cpu);
-      const flops = passes.reduce((s, p) => s + forwardFlops(config, p.rows * p.seq, p.seq), 0);
+      const flops = passesFlops(config, passes);
       sustainedRatios.push(((flops / ms) * 1000) / peak.sustainedFlopsPerSecond);
       cpuRatios.push(((flops / (user + system)) * 1e6) / peak.cpuFlopsPerSecond);
       if (!best || ms < best.ms) best = { ms, passes: [...passes] };
@@ -95,7 +73,7 @@ async function main() {
     const { ms, passes: ran } = best!;
     const padded = ran.reduce((s, p) => s + p.rows * p.seq, 0);
     const tokens = ran.reduce((s, p) => s + p.tokens, 0);
-    const flops = ran.reduce((s, p) => s + forwardFlops(config, p.rows * p.seq, p.seq), 0);
+    const flops = passesFlops(config, ran);
     const forwardMs = ran.reduce((s, p) => s + p.ms, 0);
     const achieved = (flops / ms) * 1000;
     console.log(

@@ -1,7 +1,9 @@
 // predict-file: what model highlighting predicts in a 2,000-word file, the way the extension does it: the whole
 // file (every non-blank line a text, lineUnits), and after one edit only the lines it touched (lineUnits over the
 // edited file, then unitsTouching), through a WorkspacePredictor with the project's defaults and a freshly
-// initialised adapter (values do not change the speed). Session compiled beforehand; median of `runs`.
+// initialised adapter (values do not change the speed). Session compiled beforehand; median of `runs`. Beside them
+// the encoder's MatMul FLOPs of the passes run (bench/randomModel.ts forwardFlops) and the least time they can take
+// at the machine's best MatMul rate (bench/matmulPeak.ts at the whole file's mean padded length).
 // The file: samples/workspace/news/*.txt in name order, a blank line between them, repeated and cut at 2,000 words.
 // Usage: node --import tsx bench/predictFile.ts [model-folder] [runs]
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,11 +11,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelDir } from '../src/core/model/hub/cacheDir';
+import { loadModelFolder } from '../src/core/model/modelFolder';
 import { loadTokenizer } from '../src/core/model/tokenizer';
 import { lineUnits, unitsTouching, type TextUnit } from '../src/core/prediction/textUnits';
 import { WorkspacePredictor } from '../src/core/prediction/workspacePrediction';
+import { DEFAULT_HYPERPARAMETERS } from '../src/core/project/projectFile';
 import { saveBenchAdapter } from './benchWorkspace';
 import { benchDevice } from './device';
+import { meanPaddedLength, passesFlops, recordForwardPasses } from './forwardPasses';
+import { matmulPeak } from './matmulPeak';
 
 const WORDS = 2000;
 const NEWS = join(__dirname, '..', 'samples', 'workspace', 'news');
@@ -53,6 +59,8 @@ async function main() {
   const workspace = await mkdtemp(join(tmpdir(), 'pasta-bench-file-'));
   try {
     await saveBenchAdapter(workspace, modelDir, 'bench');
+    const { config } = await loadModelFolder(modelDir);
+    let machine = 0;
     const predictor = new WorkspacePredictor(workspace, { device: benchDevice(), threads });
     const predictUnits = (source: string, units: TextUnit[]) =>
       predictor.predict(
@@ -73,16 +81,28 @@ async function main() {
     const whole: number[] = [];
     const touched: number[] = [];
     let touchedLines = 0;
+    const passes = recordForwardPasses();
+    let wholeFlops = 0;
+    let touchedFlops = 0;
     for (let i = 0; i < runs; i++) {
+      passes.length = 0;
       let t0 = performance.now();
       await predictUnits(text, lineUnits(text));
       whole.push(performance.now() - t0);
+      wholeFlops = passesFlops(config, passes);
+      const seq = meanPaddedLength(passes);
+      passes.length = 0;
       t0 = performance.now();
       const todo = unitsTouching(lineUnits(edited), dirty);
       await predictUnits(edited, todo);
       touched.push(performance.now() - t0);
       touchedLines = todo.length;
+      touchedFlops = passesFlops(config, passes);
+      // The least time the whole file's MatMuls can take here: its FLOPs at the machine's best MatMul rate.
+      if (i === 0 || i === runs - 1)
+        machine = Math.max(machine, (await matmulPeak(config, DEFAULT_HYPERPARAMETERS.batchSize, seq, threads, 10)).flopsPerSecond);
     }
+    const floorMs = (flops: number) => Number(((flops / machine) * 1000).toFixed(1));
     const tokenizer = await loadTokenizer(modelDir);
     const common = { unit: 'ms', file: `samples/workspace/news/*.txt cut at ${WORDS} words`, words: WORDS, characters: text.length, runs };
     const device = { threads, device: predictor.device ?? 'cpu' };
@@ -96,6 +116,9 @@ async function main() {
         ms: Number(median(whole).toFixed(1)),
         best_ms: Number(Math.min(...whole).toFixed(1)),
         target_ms: 300,
+        forward_gflop: Number((wholeFlops / 1e9).toFixed(2)),
+        machine_gflops_per_s: Number((machine / 1e9).toFixed(2)),
+        matmul_floor_ms: floorMs(wholeFlops),
         session_compile_ms: Math.round(compileMs),
         ...device,
       }),
@@ -109,6 +132,8 @@ async function main() {
         ms: Number(median(touched).toFixed(1)),
         best_ms: Number(Math.min(...touched).toFixed(1)),
         target_ms: 50,
+        forward_gflop: Number((touchedFlops / 1e9).toFixed(3)),
+        matmul_floor_ms: floorMs(touchedFlops),
         ...device,
       }),
     );
