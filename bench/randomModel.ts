@@ -16,7 +16,7 @@ const BERT = {
   hidden_dropout_prob: 0.1,
 };
 
-/** config.json fields of each benchmarked shape (the hub's own for DeBERTa-v3 and ModernBERT). */
+/** config.json fields of each benchmarked shape (the hub's own for DeBERTa-v3, XLM-R and ModernBERT). */
 export const SHAPES = {
   /** all-MiniLM-L6-v2's shape. */
   'minilm-l6': { ...BERT, hidden_size: 384, num_hidden_layers: 6, num_attention_heads: 12, intermediate_size: 1536 },
@@ -40,6 +40,20 @@ export const SHAPES = {
     position_biased_input: false,
     type_vocab_size: 0,
     pad_token_id: 0,
+  },
+  /** FacebookAI/xlm-roberta-base: RoBERTa's layers, a 250k-row word embedding. */
+  'xlm-roberta-base': {
+    ...BERT,
+    model_type: 'xlm-roberta',
+    vocab_size: 250002,
+    hidden_size: 768,
+    num_hidden_layers: 12,
+    num_attention_heads: 12,
+    intermediate_size: 3072,
+    max_position_embeddings: 514,
+    type_vocab_size: 1,
+    layer_norm_eps: 1e-5,
+    pad_token_id: 1,
   },
   /** answerdotai/ModernBERT-base. */
   'modernbert-base': {

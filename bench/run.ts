@@ -68,6 +68,7 @@ runWith({ PASTA_PRECISION: otherPrecision }, 'train-step', 'trainStep.ts', 'bert
 run('train-step', 'trainStep.ts', 'bert-base', '16', 'wnut17', '6');
 run('train-step', 'trainStep.ts', 'deberta-v3-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'modernbert-base', '8', '128', '3');
+run('train-step', 'trainStep.ts', 'xlm-roberta-base', '8', '128', '3');
 run('tokenize', 'tokenize.ts');
 run('predict-file', 'predictFile.ts', minilm);
 run('predict-corpus', 'predictCorpus.ts', minilm);

@@ -78,6 +78,11 @@ export async function createSession(model: ModelSource, options: SessionOptions 
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: device === 'cpu' ? (options.cpuOptimizationLevel ?? 'all') : 'all',
+        // With memory patterns, the second run of each input shape allocates its planned block while the arena
+        // still holds the first run's buffers: a train step's activation memory doubled (deberta-v3-base at
+        // 8 x 128: peak RSS 5.7 GB with patterns, 3.9 GB without). The arena alone reuses the buffers, and the
+        // steps were no slower (bert-base 8 x 128, back to back: 47 and 52 tokens/s with, 65 and 54 without).
+        enableMemPattern: device !== 'cpu',
         enableProfiling: options.profilePrefix !== undefined,
         // On WebGPU, onnxruntime warns at every session that it keeps shape computations on the CPU (on purpose).
         ...(options.logSeverityLevel !== undefined

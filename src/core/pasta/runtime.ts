@@ -12,6 +12,7 @@ import { emitModel } from '../graph/emit';
 import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, WeightMap } from '../model/types';
+import { dropoutMask, multiply } from './dropoutMask';
 
 /** The trainable values: per layer a [slots * hidden] block of PASTA vectors, and the classification head. */
 export interface PastaParams {
@@ -38,6 +39,13 @@ export interface RuntimeOptions {
   encoderDropout?: { seed: number };
   /** Write onnxruntime's per-node profiles to files starting with this prefix (-train, -infer). */
   profilePrefix?: string;
+  /**
+   * The runtime owns `weights`: warmUp() empties the map once both sessions hold their own copies, so that the
+   * checkpoint is not kept a second time in JavaScript for the rest of the run (a training job's base model).
+   */
+  releaseWeightsAfterWarmUp?: boolean;
+  /** Called after each step of compilation (benchmarks measure memory there). */
+  onPhase?: (phase: string) => void;
 }
 
 export interface StepResult {
@@ -77,23 +85,6 @@ export function initParams(config: EncoderConfig, numSlots: number, numLabels: n
   };
 }
 
-/** Inverted dropout: each element kept (scaled by 1/keep) with probability keep, drawn in order. */
-function dropoutMask(length: number, keep: number, reg: Regularisation): Float32Array {
-  const mask = new Float32Array(length);
-  const scale = 1 / keep;
-  if (reg.uniforms) {
-    const draws = reg.uniforms(length);
-    for (let i = 0; i < length; i++) if (draws[i] < keep) mask[i] = scale;
-  } else for (let i = 0; i < length; i++) if (reg.random() < keep) mask[i] = scale;
-  return mask;
-}
-
-function multiply(values: Float32Array, mask: Float32Array): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] * mask[i];
-  return out;
-}
-
 type Mode = 'train' | 'infer';
 
 export class PastaRuntime {
@@ -113,6 +104,7 @@ export class PastaRuntime {
   }
 
   private compiled?: Promise<{ dir: string; weights: WeightFile }>;
+  private weightsReleased = false;
 
   /**
    * A private folder holding the frozen weights once, as ONNX external data that both compiled graphs
@@ -121,7 +113,9 @@ export class PastaRuntime {
   private compiledDir(): Promise<{ dir: string; weights: WeightFile }> {
     return (this.compiled ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), 'pasta-graphs-'));
-      return { dir, weights: await writeWeightFile(join(dir, 'weights.bin'), 'weights.bin', this.options.weights) };
+      const weights = await writeWeightFile(join(dir, 'weights.bin'), 'weights.bin', this.options.weights);
+      this.options.onPhase?.('weight file written');
+      return { dir, weights };
     })());
   }
 
@@ -160,10 +154,14 @@ export class PastaRuntime {
     const { dir, weights: external } = await this.compiledDir();
     // The graph follows the provider that will run it; each device's graph is written once.
     const modelFor = async (device: Device) => {
+      if (this.weightsReleased) throw new Error(`internal: the ${mode} graph is compiled after the weights were released`);
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
       const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision, encoderDropout });
+      this.options.onPhase?.(`${mode} graph built`);
       const modelPath = join(dir, `${mode}-${device}.onnx`);
-      await writeFile(modelPath, emitModel(graph, { external }));
+      const proto = emitModel(graph, { external });
+      this.options.onPhase?.(`${mode} model serialised`);
+      await writeFile(modelPath, proto);
       return modelPath;
     };
     const first = this.device === undefined;
@@ -180,6 +178,7 @@ export class PastaRuntime {
       // level folds scalar factors into its MatMuls (measured alike or slightly faster than 'basic').
       cpuOptimizationLevel: mode === 'infer' ? 'basic' : 'all',
     });
+    this.options.onPhase?.(`${mode} session created`);
     if (first) {
       this.device = created.device;
       this.fallbackReason = created.fallbackReason;
@@ -196,6 +195,13 @@ export class PastaRuntime {
   async warmUp(): Promise<void> {
     await this.session('train');
     await this.session('infer');
+    if (this.options.releaseWeightsAfterWarmUp) {
+      this.options.weights.clear();
+      // The weight file's places are keyed by the arrays themselves, which would keep them all alive.
+      (await this.compiledDir()).weights.offsets.clear();
+      this.weightsReleased = true;
+      this.options.onPhase?.('weights released');
+    }
   }
 
   async trainStep(examples: EncodedExample[], params: PastaParams, reg?: Regularisation): Promise<StepResult> {

@@ -105,6 +105,8 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
     threads: hp.threads > 0 ? hp.threads : undefined,
     precision: hp.precision,
     encoderDropout: hp.dropout === 'all' ? { seed: hp.seed } : undefined,
+    // The base model was loaded for this job alone: once the sessions hold the weights, JavaScript need not.
+    releaseWeightsAfterWarmUp: true,
   });
   // A checkpoint is resumed only by a run over the same data, base, labels and settings; where it runs (device,
   // threads) is not part of them, so a run stopped by a failing GPU continues on the CPU.

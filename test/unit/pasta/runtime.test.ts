@@ -216,6 +216,29 @@ test('the inference and training graphs give the same logits', async () => {
   assertClose(logits[1], logits[0], 1e-5, 'logits');
 });
 
+test('a runtime that releases its weights after warm-up empties the map and trains and predicts from its sessions alone', async () => {
+  const numLabels = 3;
+  const own = new Map([...base.weights].map(([name, t]) => [name, { shape: t.shape, data: Float32Array.from(t.data) }]));
+  const releasing = new PastaRuntime({ ...tinyRuntime(base, numLabels).options, weights: own, releaseWeightsAfterWarmUp: true });
+  runtimes.push(releasing);
+  const arrays = [...own.values()].map((t) => t.data);
+  await releasing.warmUp();
+  assert.equal(own.size, 0);
+  // Were onnxruntime still reading these arrays, the poisoned values would reach the loss.
+  for (const a of arrays) a.fill(Number.NaN);
+  const keeping = runtimeFor(numLabels);
+  const rows = examples('token', numLabels);
+  const p = params(numLabels, 9);
+  const [released, kept] = [await releasing.trainStep(rows, p), await keeping.trainStep(rows, p)];
+  assert.equal(released.loss, kept.loss);
+  assert.deepEqual(flatten(released.grads), flatten(kept.grads));
+  const heads = rows.map(() => p);
+  assert.deepEqual(
+    await releasing.predict(rows, heads, [numLabels, numLabels, numLabels, numLabels]),
+    await keeping.predict(rows, heads, [numLabels, numLabels, numLabels, numLabels]),
+  );
+});
+
 test('a runtime asked for CUDA where it is missing runs on the CPU and keeps the reason for the user', async (t) => {
   if (providerAvailability('cuda').available) return t.skip('the CUDA provider is installed here');
   const runtime = new PastaRuntime({ ...tinyRuntime(base, 3).options, device: 'cuda' });

@@ -1,0 +1,19 @@
+// The PASTA vectors' and the head input's dropout, drawn in TypeScript (the reference draws them per row).
+import type { Regularisation } from './runtime';
+
+/** Inverted dropout: each element kept (scaled by 1/keep) with probability keep, drawn in order. */
+export function dropoutMask(length: number, keep: number, reg: Regularisation): Float32Array {
+  const mask = new Float32Array(length);
+  const scale = 1 / keep;
+  if (reg.uniforms) {
+    const draws = reg.uniforms(length);
+    for (let i = 0; i < length; i++) if (draws[i] < keep) mask[i] = scale;
+  } else for (let i = 0; i < length; i++) if (reg.random() < keep) mask[i] = scale;
+  return mask;
+}
+
+export function multiply(values: Float32Array, mask: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * mask[i];
+  return out;
+}
