@@ -14,48 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_TEST = Path(os.environ.get("WNUT17_DIR", REPO.parent / "shared" / "datasets" / "wnut17")) / "test.conll"
+from pasta_cli import REPO, WNUT17_DIR, pasta, predict_records, read_conll_sentences, utf16_to_code_points, write_corpus
+
+DEFAULT_TEST = WNUT17_DIR / "test.conll"
 JOB = REPO / "examples" / "ray-data" / "tag_corpus.py"
-
-
-def read_conll_sentences(path: Path) -> list[str]:
-    sentences, words = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if words:
-                sentences.append(" ".join(words))
-            words = []
-        else:
-            words.append(line.split("\t")[0].split(" ")[0])
-    if words:
-        sentences.append(" ".join(words))
-    return sentences
-
-
-def pasta(args: list[str], workspace: Path) -> str:
-    command = ["node", "--import", "tsx", str(REPO / "src" / "cli" / "main.ts"), *args, "--workspace", str(workspace)]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"pasta {args[0]} failed ({done.returncode}): {done.stderr.strip()}")
-    return done.stdout
-
-
-def code_points(text: str) -> dict[int, int]:
-    """JavaScript string offsets (UTF-16 code units) -> Python string offsets (code points)."""
-    mapping, unit = {}, 0
-    for i, ch in enumerate(text):
-        mapping[unit] = i
-        unit += 2 if ord(ch) > 0xFFFF else 1
-    mapping[unit] = len(text)
-    return mapping
 
 
 def read_records(paths: list[Path]) -> dict[int, dict]:
@@ -94,11 +62,10 @@ def main() -> int:
             t0 = time.time()
             pasta(["export-model", "--adapter", args.adapter, "--out", str(export)], workspace)
             print(f"exported {args.adapter} in {time.time() - t0:.1f} s")
-        corpus = temp / "corpus.jsonl"
-        corpus.write_text("".join(json.dumps({"id": i, "text": s}, ensure_ascii=False) + "\n" for i, s in enumerate(sentences)), encoding="utf-8")
+        corpus = write_corpus(sentences, temp / "corpus.jsonl")
 
         t0 = time.time()
-        (temp / "pasta.jsonl").write_text(pasta(["predict", "--adapter", args.adapter, "--format", "jsonl", str(corpus)], workspace), encoding="utf-8")
+        expected = predict_records(corpus, workspace, args.adapter)
         pasta_seconds = time.time() - t0
         t0 = time.time()
         job = [sys.executable, str(JOB), "--model", str(export), "--input", str(corpus), "--output", str(temp / "ray"), "--workers", str(args.workers)]
@@ -107,7 +74,6 @@ def main() -> int:
         if done.returncode != 0:
             sys.exit(f"the Ray job failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
 
-        expected = read_records([temp / "pasta.jsonl"])
         found = read_records(sorted((temp / "ray").glob("*.json*")))
     same = missing = 0
     max_confidence = 0.0
@@ -116,7 +82,7 @@ def main() -> int:
         if i not in expected or i not in found:
             missing += 1
             continue
-        to_cp = code_points(sentence)
+        to_cp = utf16_to_code_points(sentence)
         want = {(to_cp[s["start"]], to_cp[s["end"]], s["label"]): s["confidence"] for s in expected[i]["spans"]}
         got = {(s["start"], s["end"], s["label"]): s["confidence"] for s in found[i]["spans"]}
         if want.keys() == got.keys():

@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,60 +28,23 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-DEFAULT_DEV = Path(os.environ.get("WNUT17_DIR", REPO.parent / "shared" / "datasets" / "wnut17")) / "dev.conll"
+sys.path.insert(0, str(HERE.parent))
+from pasta_cli import WNUT17_DIR, pasta, predict_records, read_conll_sentences, utf16_to_code_points, write_corpus  # noqa: E402
+
+DEFAULT_DEV = WNUT17_DIR / "dev.conll"
 BATCH = 32
-PREDICT_CHUNK = 150
 DEFAULT_BASE = Path.home() / ".cache" / "pasta-studio" / "models" / "all-MiniLM-L6-v2"
 
 
-def read_conll_sentences(path: Path) -> list[str]:
-    sentences, words = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if words:
-                sentences.append(" ".join(words))
-            words = []
-        else:
-            words.append(line.split("\t")[0].split(" ")[0])
-    if words:
-        sentences.append(" ".join(words))
-    return sentences
-
-
-def pasta(args: list[str], workspace: Path) -> str:
-    command = ["node", "--import", "tsx", str(REPO / "src" / "cli" / "main.ts"), *args, "--workspace", str(workspace)]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"pasta {args[0]} failed ({done.returncode}): {done.stderr.strip()}")
-    return done.stdout
-
-
-def utf16_to_code_points(text: str) -> dict[int, int]:
-    """JavaScript string offsets (UTF-16 code units) -> Python string offsets (code points)."""
-    mapping, unit = {}, 0
-    for i, ch in enumerate(text):
-        mapping[unit] = i
-        unit += 2 if ord(ch) > 0xFFFF else 1
-    mapping[unit] = len(text)
-    return mapping
-
-
 def pasta_entities(sentences: list[str], workspace: Path, adapter: str) -> list[set[tuple[int, int, str]]]:
-    records = []
-    # Chunks keep each command line short: onnxruntime-node 1.30 crashes (SIGSEGV) creating a session in a
-    # process whose arguments exceed ~30 KB.
-    for start in range(0, len(sentences), PREDICT_CHUNK):
-        args = ["predict", "--adapter", adapter, "--format", "jsonl"]
-        for s in sentences[start : start + PREDICT_CHUNK]:
-            args += ["--text", s]
-        records += [json.loads(line) for line in pasta(args, workspace).splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="pasta-check-export-corpus-") as temp:
+        records = predict_records(write_corpus(sentences, Path(temp) / "corpus.jsonl"), workspace, adapter)
     if len(records) != len(sentences):
         sys.exit(f"pasta predict gave {len(records)} records for {len(sentences)} sentences")
     out = []
-    for s, r in zip(sentences, records):
+    for i, s in enumerate(sentences):
         to_cp = utf16_to_code_points(s)
-        out.append({(to_cp[span["start"]], to_cp[span["end"]], span["label"]) for span in r["spans"]})
+        out.append({(to_cp[span["start"]], to_cp[span["end"]], span["label"]) for span in records[i]["spans"]})
     return out
 
 
