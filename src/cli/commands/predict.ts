@@ -7,6 +7,7 @@ import { parseTextInputsJsonl } from '../../core/data/formats/jsonl.js';
 import { InputError } from '../../core/data/types.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/deviceNames.js';
 import { listAdapters } from '../../core/adapter/index.js';
+import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { TextClassification } from '../../core/prediction/textClassifier.js';
 import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
@@ -157,6 +158,13 @@ export const predictCommand: Command = {
     format: { type: 'string', short: 'f', valueName: '<format>', choices: ['text', 'jsonl', 'conll'], defaultText: 'text', description: 'Output format' },
     device: { type: 'string', valueName: '<device>', choices: DEVICE_REQUESTS, defaultText: 'auto', description: 'Execution provider' },
     threads: { type: 'string', valueName: '<n>', defaultText: 'all cores', description: 'CPU threads for onnxruntime' },
+    precision: {
+      type: 'string',
+      valueName: '<precision>',
+      choices: PRECISIONS,
+      defaultText: 'fp32',
+      description: "The frozen base's matrix products in fp32 or int8 (CPU only; a GPU predicts in fp32)",
+    },
     out: {
       type: 'string',
       short: 'o',
@@ -172,6 +180,7 @@ export const predictCommand: Command = {
     const predictor = new WorkspacePredictor(args.workspace, {
       device: stringFlag(args, 'device') as DeviceRequest | undefined,
       threads: threads === undefined ? undefined : Number(threads),
+      precision: stringFlag(args, 'precision') as Precision | undefined,
     });
     try {
       const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'predict');

@@ -3,6 +3,7 @@
 // classifies texts or sentence pairs (SEQ_CLS adapters; a pair adapter's adapter_config.json says "text_pair": true,
 // and its slot count is that of the tokenizer's pair encoding).
 import type { DeviceRequest } from '../engine/deviceNames';
+import type { Precision } from '../graph/kernels';
 import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from '../adapter/index';
 import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from '../adapter/adapterConfig';
 import { join } from 'node:path';
@@ -47,7 +48,8 @@ export class WorkspacePredictor {
 
   constructor(
     readonly workspaceRoot: string,
-    readonly options: { device?: DeviceRequest; threads?: number } = {},
+    /** precision: the frozen base's matrix products (int8 on the CPU only; fp32 by default). */
+    readonly options: { device?: DeviceRequest; threads?: number; precision?: Precision } = {},
   ) {}
 
   private base(spec: string): Promise<BaseModel> {
@@ -119,6 +121,7 @@ export class WorkspacePredictor {
         padTokenId: ready.base.tokenizer.specialTokens.pad,
         device: this.options.device,
         threads: this.options.threads,
+        precision: this.options.precision,
       });
       this.runtimes.set(key, runtime);
     }
@@ -212,6 +215,11 @@ export class WorkspacePredictor {
 
   get device(): string | undefined {
     return [...this.runtimes.values()][0]?.device;
+  }
+
+  /** The precision the base runs in, and why it is not the one asked for (undefined before a prediction). */
+  get precision(): { used: Precision; reason?: string } | undefined {
+    return [...this.runtimes.values()][0]?.precision;
   }
 
   async dispose(): Promise<void> {

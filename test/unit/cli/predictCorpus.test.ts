@@ -113,6 +113,27 @@ describe('pasta predict over a corpus', () => {
     assert.equal(readFileSync(out, 'utf8'), complete);
   });
 
+  it('--precision int8: the same records with the base products in int8 (confidences near those of fp32, not equal)', () => {
+    const input = `${SENTENCES.map((text) => JSON.stringify({ text })).join('\n')}\n`;
+    const tag = (precision: string) => {
+      const res = runPasta(['predict', '--adapter', 'people', '--jsonl', '--device', 'cpu', '--precision', precision], { cwd: ws, input });
+      assert.equal(res.status, 0, res.stderr);
+      return records(res.stdout) as unknown as { text: string; spans: { confidence: number }[] }[];
+    };
+    const [fp32, int8] = [tag('fp32'), tag('int8')];
+    assert.deepEqual(
+      int8.map((r) => r.text),
+      SENTENCES,
+    );
+    const confidences = (rs: typeof fp32) => rs.flatMap((r) => r.spans.map((s) => s.confidence));
+    assert.notDeepEqual(confidences(int8), confidences(fp32), 'int8 ran: its confidences are not those of fp32');
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    assert.ok(Math.abs(mean(confidences(int8)) - mean(confidences(fp32))) < 0.1, `mean confidence ${mean(confidences(int8))} vs ${mean(confidences(fp32))}`);
+    const refused = runPasta(['predict', '--adapter', 'people', '--jsonl', '--precision', 'int4'], { cwd: ws, input });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /fp32, int8/);
+  });
+
   it('a text classification adapter: one label with its distribution per record', () => {
     const { status, stdout, stderr } = runPasta(['predict', '--adapter', 'topic', 'corpus/**/*.txt'], { cwd: ws });
     assert.equal(status, 0, stderr);
