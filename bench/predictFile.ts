@@ -17,7 +17,7 @@ import { lineUnits, unitsTouching, type TextUnit } from '../src/core/prediction/
 import { WorkspacePredictor } from '../src/core/prediction/workspacePrediction';
 import { DEFAULT_HYPERPARAMETERS } from '../src/core/project/projectFile';
 import { saveBenchAdapter } from './benchWorkspace';
-import { benchDevice } from './device';
+import { benchDevice, benchPrecision } from './device';
 import { meanPaddedLength, passesFlops, recordForwardPasses } from './forwardPasses';
 import { matmulPeak } from './matmulPeak';
 
@@ -61,7 +61,7 @@ async function main() {
     await saveBenchAdapter(workspace, modelDir, 'bench');
     const { config } = await loadModelFolder(modelDir);
     let machine = 0;
-    const predictor = new WorkspacePredictor(workspace, { device: benchDevice(), threads });
+    const predictor = new WorkspacePredictor(workspace, { device: benchDevice(), threads, precision: benchPrecision() });
     const predictUnits = (source: string, units: TextUnit[]) =>
       predictor.predict(
         units.map((u) => source.slice(u.start, u.end)),
@@ -105,7 +105,12 @@ async function main() {
     const floorMs = (flops: number) => Number(((flops / machine) * 1000).toFixed(1));
     const tokenizer = await loadTokenizer(modelDir);
     const common = { unit: 'ms', file: `samples/workspace/news/*.txt cut at ${WORDS} words`, words: WORDS, characters: text.length, runs };
-    const device = { threads, device: predictor.device ?? 'cpu' };
+    const device = {
+      threads,
+      device: predictor.device ?? 'cpu',
+      precision: predictor.precision?.used ?? 'fp32',
+      ...(predictor.precision?.reason ? { precision_reason: predictor.precision.reason } : {}),
+    };
     console.log(
       JSON.stringify({
         bench: 'predict-file',

@@ -71,7 +71,7 @@ run('train-step', 'trainStep.ts', 'modernbert-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'xlm-roberta-base', '8', '128', '3');
 run('tokenize', 'tokenize.ts');
 run('predict-file', 'predictFile.ts', minilm);
-run('predict-corpus', 'predictCorpus.ts', minilm);
+run('predict-corpus', 'predictCorpus.ts', minilm, '3', otherPrecision);
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
 if ((!only || only.has('vs-reference')) && existsSync(python)) {
