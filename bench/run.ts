@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { DEVICE_REQUESTS } from '../src/core/engine/deviceNames';
 import { PRECISIONS } from '../src/core/graph/kernels';
 import { defaultModelDir } from '../src/core/model/hub/cacheDir';
+import { vsReference } from './vsReference';
 
 const { values } = parseArgs({
   options: {
@@ -38,21 +39,22 @@ function run(name: string, script: string, ...scriptArgs: string[]): void {
   runWith({}, name, script, ...scriptArgs);
 }
 
-/** run() with environment overrides, e.g. { PASTA_PRECISION: 'int8' }. */
-function runWith(overrides: NodeJS.ProcessEnv, name: string, script: string, ...scriptArgs: string[]): void {
+/** run() with environment overrides, e.g. { PASTA_PRECISION: 'int8' }; returns the script's last row, if it gave one. */
+function runWith(overrides: NodeJS.ProcessEnv, name: string, script: string, ...scriptArgs: string[]): Record<string, unknown> | undefined {
   const command = process.execPath;
   const args = ['--import', 'tsx', join('bench', script), ...scriptArgs];
-  if (only && !only.has(name)) return;
+  if (only && !only.has(name)) return undefined;
   const res = spawnSync(command, args, { env: { ...env, ...overrides }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   const lines = res.stdout.split('\n').filter((l) => l.startsWith('{'));
   if (res.status !== 0 || lines.length === 0) {
     console.log(JSON.stringify({ bench: name, error: `exit ${res.status}`, args }));
-    return;
+    return undefined;
   }
   for (const line of lines) {
     console.log(line);
     results.push(JSON.parse(line));
   }
+  return results[results.length - 1];
 }
 
 if (!existsSync(join(minilm, 'model.safetensors'))) {
@@ -75,42 +77,8 @@ run('predict-corpus', 'predictCorpus.ts', minilm, '3', otherPrecision);
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
 if ((!only || only.has('vs-reference')) && existsSync(python)) {
-  const ref = spawnSync(python, ['tools/reference/bench_reference.py', '--threads', values.threads!, '--models', 'all-MiniLM-L6-v2', '--minilm', minilm], {
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const refLines = ref.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
-  const published = refLines.find((r) => r.variant === 'published');
-  const frozen = refLines.find((r) => r.variant === 'frozen');
-  // Ours again right after the reference, so that both ran under the same machine conditions.
-  const before = results.length;
-  run('vs-reference', 'trainStep.ts', minilm, '8', '128', '10');
-  const oursNow = results.length > before ? results[results.length - 1] : undefined;
-  if (oursNow && published && frozen) {
-    console.log(
-      JSON.stringify({
-        bench: 'vs-reference',
-        unit: 'tokens/s',
-        model: 'all-MiniLM-L6-v2',
-        batch: 8,
-        seq: 128,
-        threads: Number(values.threads),
-        device: oursNow.device,
-        ours_tokens_per_s: oursNow.tokens_per_s,
-        reference_tokens_per_s: published.tokens_per_s,
-        frozen_reference_tokens_per_s: frozen.tokens_per_s,
-        ratio: Number(((oursNow.tokens_per_s as number) / published.tokens_per_s).toFixed(2)),
-        ratio_vs_frozen: Number(((oursNow.tokens_per_s as number) / frozen.tokens_per_s).toFixed(2)),
-        ours_peak_rss_mb: oursNow.peak_rss_mb,
-        reference_peak_rss_mb: published.peak_rss_mb,
-        frozen_reference_peak_rss_mb: frozen.peak_rss_mb,
-      }),
-    );
-  } else console.log(JSON.stringify({ bench: 'vs-reference', error: 'the reference benchmark printed no result', stderr_hint: 'see above' }));
+  const ours = (dropout: string) => runWith({ PASTA_DROPOUT: dropout }, 'vs-reference', 'trainStep.ts', minilm, '8', '128', '10');
+  for (const row of vsReference(python, minilm, values.threads!, values.precision!, ours)) console.log(JSON.stringify(row));
 } else if (!only || only.has('vs-reference')) {
   console.error('bench: vs-reference skipped: the PyTorch reference venv is not installed (tools/reference/setup.sh)');
 }

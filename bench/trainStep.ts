@@ -1,8 +1,10 @@
 // One train-step benchmark case, run in its own process so that peak RSS is this case's alone.
 // Usage: node --import tsx bench/trainStep.ts <minilm-l6|bert-base|path-to-model-folder> <batch> <seq|wnut17> [steps]
 // PASTA_PROFILE=<prefix> also writes onnxruntime's per-node profile of each graph; PASTA_PRECISION=int8 runs the
-// frozen base's products in int8.
+// frozen base's products in int8; PASTA_DROPOUT (none | pasta | all, default pasta) the dropouts each step applies
+// (bench/dropoutSetting.ts).
 import { benchDevice, benchPrecision, deviceFields } from './device';
+import { benchDropout } from './dropoutSetting';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadModelFolder } from '../src/core/model/modelFolder';
@@ -22,6 +24,7 @@ async function main() {
   const lengths: number[] = seqArg === 'wnut17' ? (JSON.parse(readFileSync('bench/wnut17-lengths.json', 'utf8')) as number[]) : [Number(seqArg)];
   const numLabels = 13;
   const numSlots = 2;
+  const { dropout, encoderDropout } = benchDropout();
   const runtime = new PastaRuntime({
     config,
     weights,
@@ -34,6 +37,7 @@ async function main() {
     threads,
     precision: benchPrecision(),
     profilePrefix: process.env.PASTA_PROFILE,
+    encoderDropout,
   });
   const buildStart = performance.now();
   await runtime.warmUp();
@@ -56,7 +60,7 @@ async function main() {
     const examples = makeBatch();
     const seq = Math.max(...examples.map((e) => e.inputIds.length));
     const t0 = performance.now();
-    await runtime.trainStep(examples, params, { dropout: 0.1, random: random.next, uniforms: random.uniforms });
+    await runtime.trainStep(examples, params, { dropout: dropout === 'none' ? 0 : 0.1, random: random.next, uniforms: random.uniforms });
     const ms = performance.now() - t0;
     if (i === 0) continue; // the first run allocates onnxruntime's buffers
     times.push(ms);
@@ -75,6 +79,7 @@ async function main() {
       seq: seqArg === 'wnut17' ? 'wnut17' : Number(seqArg),
       threads,
       steps,
+      dropout,
       tokens_per_s: Math.round((tokenCounts[mid] / msPerStep) * 1000),
       gflops_per_s: Number((flops[mid] / msPerStep / 1e6).toFixed(1)),
       ms_per_step: Number(msPerStep.toFixed(1)),
