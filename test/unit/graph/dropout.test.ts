@@ -21,6 +21,21 @@ test('Dropout VJP matches central differences with the mask a seed fixes', async
   assert.ok(zeros > 5 && zeros < 40, `${zeros} of 60 gradients are zero: the mask must drop some and keep most`);
 });
 
+test('Dropout VJP matches central differences where a product makes its incoming gradient (the scale placed there)', async () => {
+  const rand = seededRandom(12);
+  const [xDims, wDims] = [
+    [2, 3, 4],
+    [4, 5],
+  ];
+  const inputs = [
+    { name: 'x', shape: xDims, dims: xDims, data: randomArray(24, rand) },
+    { name: 'w', shape: wDims, dims: wDims, data: randomArray(20, rand), differentiate: false },
+  ];
+  const r = await gradCheck(inputs, (g, [x, w]) => ops.matmul(g, ops.dropout(g, x, 0.25, 99), w), { freshSessions: true });
+  assert.ok(r.maxRelError < 1e-6, `max relative error ${r.maxRelError}`);
+  assert.ok(r.analytic[0].some((v) => v === 0) && r.analytic[0].some((v) => v !== 0), 'some elements dropped, some kept');
+});
+
 test('Dropout drops at its rate and scales what it keeps by 1 / (1 - rate)', async () => {
   const n = 200_000;
   for (const rate of [0.1, 0.5]) {

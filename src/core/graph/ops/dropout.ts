@@ -6,19 +6,20 @@ import { cast, mul, scalarLike } from './elementwise';
 
 type Seed = { seed: { int: number } };
 
-// y = x * mask / keep, so dx = dy * mask / keep; the scalar comes last, where onnxruntime can fold it into a
-// following product.
+// y = x * mask / keep, so dx = dy * mask / keep. onnxruntime folds a scalar factor into the MatMul that produces
+// or consumes it: the scale goes next to dy where a product made dy (the attention probabilities' gradient),
+// else last, next to the product the gradient flows into (the linear layers' backward).
 const byRate = new Map<number, Op<Seed>>();
 function dropoutOp(rate: number): Op<Seed> {
   let op = byRate.get(rate);
   if (!op) {
     op = {
       opType: 'Dropout',
-      vjp: (g, { inputs: [x], outputs: [, mask] }, [gy]) => [
-        mul(g, mul(g, gy!, cast(g, mask, x.dtype)), scalarLike(g, x, 1 / (1 - rate))),
-        undefined,
-        undefined,
-      ],
+      vjp: (g, { inputs: [x], outputs: [, mask] }, [gy]) => {
+        const [keptMask, scale] = [cast(g, mask, x.dtype), scalarLike(g, x, 1 / (1 - rate))];
+        const madeByProduct = ['MatMul', 'FusedMatMul'].includes(g.producer(gy!)?.opType ?? '');
+        return [madeByProduct ? mul(g, keptMask, mul(g, gy!, scale)) : mul(g, mul(g, gy!, keptMask), scale), undefined, undefined];
+      },
     };
     byRate.set(rate, op);
   }
