@@ -4,7 +4,7 @@
 # on stdout (also kept in $GPU_CHECK_WORK/rows.jsonl), what it does on stderr, and finishes within
 # $GPU_CHECK_BUDGET_S seconds (default 420: under 8 minutes with the unpacking):
 #   gpu-check-environment  providers, the WebGPU adapter (name, vendor, software or hardware), auto's pick,
-#                          whether the CUDA 12 / cuDNN 9 libraries load; plus nvidia-smi's GPU
+#                          whether the CUDA 13 / cuDNN 9 libraries load; plus nvidia-smi's GPU
 #   parity                 each golden case on each device: worst relative difference to PyTorch (<= 1e-4)
 #   train-step             MiniLM and BERT-base shapes (random weights), 8 x 128 and 32 x 128, on each device
 #   reference-train-step   the frozen-base PyTorch reference (tools/reference/bench_reference.py) on the GPU
@@ -88,7 +88,9 @@ if ! ls /usr/share/vulkan/icd.d/nvidia* /etc/vulkan/icd.d/nvidia* >/dev/null 2>&
   printf '{"file_format_version": "1.0.1", "ICD": {"library_path": "libGLX_nvidia.so.0", "api_version": "1.3.0"}}\n' >"$work/nvidia_icd.json"
   export VK_DRIVER_FILES=$work/nvidia_icd.json VK_ICD_FILENAMES=$work/nvidia_icd.json
 fi
-# CUDA 12 / cuDNN 9 from pip's nvidia-* wheels (PyTorch's), which the loader does not search by itself.
+# CUDA / cuDNN from pip's nvidia-* wheels (PyTorch's, site-packages/nvidia/*/lib), which the loader does not search by
+# itself. onnxruntime 1.30's provider needs CUDA 13 (src/core/engine/cuda/cudaLibraries.ts): a PyTorch built for CUDA 12
+# does not bring it.
 wheel_libs=$("$python" -c '
 import glob, os, site
 dirs = site.getsitepackages() + [site.getusersitepackages()]

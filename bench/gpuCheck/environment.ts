@@ -1,5 +1,5 @@
 // gpu-check's first row: what this machine offers (providers, the WebGPU adapter, auto's pick) and whether the
-// CUDA 12 / cuDNN 9 libraries can be loaded, as one JSON line.
+// CUDA 13 / cuDNN 9 libraries can be loaded, as one JSON line.
 import { checkCudaLibraries, describeCudaLibraries } from '../../src/core/engine/cuda/cudaLibraries';
 import { deviceReport } from '../../src/core/engine/deviceReport';
 

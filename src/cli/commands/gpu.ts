@@ -11,7 +11,7 @@ export const gpuCommand: Command = {
   summary: 'Show the execution providers and GPU adapter here, what device auto picks; install the CUDA provider',
   description: [
     'status (the default): the execution providers onnxruntime-node has here, the GPU adapter WebGPU would use (name, vendor, hardware or software), which device "auto" picks and why, and the device the workspace\'s latest adapter was trained on.',
-    "install cuda: downloads the CUDA provider libraries of the onnxruntime version PASTA Studio ships (libonnxruntime_providers_cuda.so and _shared.so on Linux, the .dll files on Windows) from the NuGet package onnxruntime-node's own installer uses (Microsoft.ML.OnnxRuntime.Gpu.Linux / .Gpu.Windows), checks its SHA-512, and places them next to onnxruntime's library. A cut download resumes when run again. Then says whether the CUDA 12 and cuDNN 9 libraries can be loaded, naming any that cannot.",
+    "install cuda: downloads the CUDA provider libraries of the onnxruntime version PASTA Studio ships (libonnxruntime_providers_cuda.so and _shared.so on Linux, the .dll files on Windows) from the NuGet package onnxruntime-node's own installer uses (Microsoft.ML.OnnxRuntime.Gpu.Linux / .Gpu.Windows), checks its SHA-512, and places them next to onnxruntime's library. A cut download resumes when run again. Then says whether the CUDA 13 and cuDNN 9 libraries can be loaded, naming any that cannot.",
     'The feed is https://api.nuget.org/v3/index.json unless --feed or $PASTA_NUGET_INDEX names another NuGet v3 service index (a mirror).',
   ].join('\n'),
   positionals: [

@@ -1,4 +1,4 @@
-// pasta gpu install cuda: onnxruntime's CUDA provider of the bundled version, then whether CUDA 12 and cuDNN 9
+// pasta gpu install cuda: onnxruntime's CUDA provider of the bundled version, then whether CUDA 13 and cuDNN 9
 // can be loaded here.
 import { resolve } from 'node:path';
 import { checkCudaLibraries, describeCudaLibraries } from '../../core/engine/cuda/cudaLibraries.js';

@@ -1,5 +1,5 @@
 // "PASTA: Install GPU Support": onnxruntime's CUDA provider, as `pasta gpu install cuda` installs it, into the
-// onnxruntime-node folder this extension ships; then whether CUDA 12 and cuDNN 9 can be loaded.
+// onnxruntime-node folder this extension ships; then whether CUDA 13 and cuDNN 9 can be loaded.
 import * as vscode from 'vscode';
 import { checkCudaLibraries, describeCudaLibraries } from '../../core/engine/cuda/cudaLibraries.js';
 import { installCudaProvider, type CudaInstallResult } from '../../core/engine/cuda/cudaInstall.js';

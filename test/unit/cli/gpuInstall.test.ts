@@ -66,7 +66,7 @@ test(
     // This machine may or may not have CUDA; either way the last line says which, naming what is missing.
     assert.match(
       lines[3],
-      /^(CUDA 12 and cuDNN 9 libraries found: --device cuda \(and auto\) can use the GPU\.|The provider will not load until this is fixed: lib\S+ \(.+\) (not found|is in ))/,
+      /^(CUDA 13 and cuDNN 9 libraries found: --device cuda \(and auto\) can use the GPU\.|The provider will not load until this is fixed: lib\S+ \(.+\) (not found|is in ))/,
     );
     assert.match(result.stderr, /Downloading: 100% \(0\.4 of 0\.4 MB\)/);
     const sha512 = createHash('sha512').update(nupkg.bytes).digest('base64');

@@ -34,7 +34,7 @@ test('every library found through LD_LIBRARY_PATH and the ldconfig cache: nothin
   assert.deepEqual(report.missing, []);
   assert.equal(report.libraries.find((l) => l.file === 'libcuda.so.1')?.via, 'ldconfig');
   assert.equal(report.libraries.find((l) => l.file === 'libcudnn.so.9')?.path, join(onPath, 'libcudnn.so.9'));
-  assert.equal(describeCudaLibraries(report, 'linux'), 'CUDA 12 and cuDNN 9 libraries found');
+  assert.equal(describeCudaLibraries(report, 'linux'), 'CUDA 13 and cuDNN 9 libraries found');
 });
 
 test('a missing cuDNN 9 is named, with what it belongs to', async () => {
@@ -49,13 +49,13 @@ test('a missing cuDNN 9 is named, with what it belongs to', async () => {
   );
   assert.equal(
     describeCudaLibraries(report, 'linux'),
-    'libcudnn.so.9 (cuDNN 9) not found; install CUDA 12 and cuDNN 9 (or put their folders on LD_LIBRARY_PATH)',
+    'libcudnn.so.9 (cuDNN 9) not found; install CUDA 13 and cuDNN 9 (or put their folders on LD_LIBRARY_PATH)',
   );
 });
 
 test('libraries only in a folder the loader does not search (pip nvidia wheels) come with the folder to add', async () => {
-  const onPath = folderWith('driver-and-runtime', ['libcuda.so.1', 'libcudart.so.12', 'libcurand.so.10', 'libcufft.so.11']);
-  const cublas = folderWith('site-packages/nvidia/cublas/lib', ['libcublas.so.12', 'libcublasLt.so.12']);
+  const onPath = folderWith('driver-and-runtime', ['libcuda.so.1', 'libcudart.so.13', 'libcurand.so.10', 'libcufft.so.12']);
+  const cublas = folderWith('site-packages/nvidia/cublas/lib', ['libcublas.so.13', 'libcublasLt.so.13']);
   const cudnn = folderWith('site-packages/nvidia/cudnn/lib', ['libcudnn.so.9']);
   const report = await checkCudaLibraries({
     platform: 'linux',
@@ -67,8 +67,8 @@ test('libraries only in a folder the loader does not search (pip nvidia wheels) 
   assert.deepEqual(
     report.missing.map((l) => [l.file, l.via]),
     [
-      ['libcublas.so.12', 'not-on-loader-path'],
-      ['libcublasLt.so.12', 'not-on-loader-path'],
+      ['libcublas.so.13', 'not-on-loader-path'],
+      ['libcublasLt.so.13', 'not-on-loader-path'],
       ['libcudnn.so.9', 'not-on-loader-path'],
     ],
   );

@@ -1,5 +1,11 @@
-// Whether the libraries onnxruntime's CUDA provider links against (CUDA 12, cuDNN 9, the driver) can be found
+// Whether the libraries onnxruntime's CUDA provider links against (CUDA 13, cuDNN 9, the driver) can be found
 // by the dynamic loader of this process, and where they are when they exist but the loader will not see them.
+//
+// CUDA 13, not 12: from onnxruntime 1.27 on, the GPU packages on nuget.org and PyPI are built with CUDA 13 and the
+// CUDA 12 builds moved to a deprecated feed of their own (microsoft/onnxruntime#29032, #29767); the provider in
+// Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 was read to need libcudart.so.13, libcublas.so.13, libcublasLt.so.13
+// and libcurand.so.10. onnxruntime-node's installer still names its manifest "cuda12". Not measured here (nuget.org
+// is unreachable from this project's machines): check the package's NEEDED entries on the first machine that has it.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -15,20 +21,20 @@ export interface CudaLibrary {
 export const CUDA_LIBRARIES: Readonly<Partial<Record<NodeJS.Platform, readonly CudaLibrary[]>>> = {
   linux: [
     { file: 'libcuda.so.1', component: 'the NVIDIA driver' },
-    { file: 'libcudart.so.12', component: 'CUDA 12 runtime' },
-    { file: 'libcublas.so.12', component: 'CUDA 12 cuBLAS' },
-    { file: 'libcublasLt.so.12', component: 'CUDA 12 cuBLASLt' },
-    { file: 'libcurand.so.10', component: 'CUDA 12 cuRAND' },
-    { file: 'libcufft.so.11', component: 'CUDA 12 cuFFT' },
+    { file: 'libcudart.so.13', component: 'CUDA 13 runtime' },
+    { file: 'libcublas.so.13', component: 'CUDA 13 cuBLAS' },
+    { file: 'libcublasLt.so.13', component: 'CUDA 13 cuBLASLt' },
+    { file: 'libcurand.so.10', component: 'CUDA 13 cuRAND' },
+    { file: 'libcufft.so.12', component: 'CUDA 13 cuFFT' },
     { file: 'libcudnn.so.9', component: 'cuDNN 9' },
   ],
   win32: [
     { file: 'nvcuda.dll', component: 'the NVIDIA driver' },
-    { file: 'cudart64_12.dll', component: 'CUDA 12 runtime' },
-    { file: 'cublas64_12.dll', component: 'CUDA 12 cuBLAS' },
-    { file: 'cublasLt64_12.dll', component: 'CUDA 12 cuBLASLt' },
-    { file: 'curand64_10.dll', component: 'CUDA 12 cuRAND' },
-    { file: 'cufft64_11.dll', component: 'CUDA 12 cuFFT' },
+    { file: 'cudart64_13.dll', component: 'CUDA 13 runtime' },
+    { file: 'cublas64_13.dll', component: 'CUDA 13 cuBLAS' },
+    { file: 'cublasLt64_13.dll', component: 'CUDA 13 cuBLASLt' },
+    { file: 'curand64_10.dll', component: 'CUDA 13 cuRAND' },
+    { file: 'cufft64_12.dll', component: 'CUDA 13 cuFFT' },
     { file: 'cudnn64_9.dll', component: 'cuDNN 9' },
   ],
 };
@@ -77,7 +83,7 @@ export function readLdconfigCache(): Promise<string> {
 export function usualCudaFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const folders = ['/usr/local/cuda/lib64', '/usr/local/cuda/targets/x86_64-linux/lib'];
   for (const root of ['/usr/local', '/opt']) {
-    for (const name of safeList(root)) if (/^cuda-12/.test(name)) folders.push(join(root, name, 'lib64'));
+    for (const name of safeList(root)) if (/^cuda-13/.test(name)) folders.push(join(root, name, 'lib64'));
   }
   if (env.CUDA_PATH) folders.push(join(env.CUDA_PATH, 'lib64'), join(env.CUDA_PATH, 'bin'));
   const prefixes = [env.VIRTUAL_ENV, env.CONDA_PREFIX, '/usr/local', '/usr', '/opt/conda', env.HOME && join(env.HOME, '.local')].filter(
@@ -140,7 +146,7 @@ export async function checkCudaLibraries(search: CudaLibrarySearch = {}): Promis
 /** One line for the user: all found, or which are missing and what to do. */
 export function describeCudaLibraries(report: CudaLibraryReport, platform: NodeJS.Platform = process.platform): string {
   if (report.libraries.length === 0) return `no CUDA libraries to check on ${platform}`;
-  if (report.missing.length === 0) return 'CUDA 12 and cuDNN 9 libraries found';
+  if (report.missing.length === 0) return 'CUDA 13 and cuDNN 9 libraries found';
   const variable = platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH';
   const parts = report.missing.map((l) =>
     l.path ? `${l.file} (${l.component}) is in ${l.path} where the loader does not look` : `${l.file} (${l.component}) not found`,
@@ -148,6 +154,6 @@ export function describeCudaLibraries(report: CudaLibraryReport, platform: NodeJ
   const fix =
     report.folderHints.length > 0
       ? `; add ${report.folderHints.join(platform === 'win32' ? ';' : ':')} to ${variable} before starting`
-      : '; install CUDA 12 and cuDNN 9 (or put their folders on ' + variable + ')';
+      : '; install CUDA 13 and cuDNN 9 (or put their folders on ' + variable + ')';
   return `${parts.join('; ')}${fix}`;
 }
