@@ -2,7 +2,8 @@
 // line on stdout. Flags: --only <name,...>, --wnut-epochs N (default 3), --threads N, --device cpu|webgpu|cuda|...
 // (default cpu; every row names the device that ran, and fallback_reason where it is not the one asked for),
 // --precision fp32|int8 (default fp32: the frozen base's products; every row names the precision that ran). The
-// MiniLM and BERT-base 8 x 128 train steps run in both precisions, back to back.
+// MiniLM and BERT-base 8 x 128 train steps and predict-file run in both precisions, back to back; predict-corpus
+// alternates the two in one process.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir, availableParallelism } from 'node:os';
@@ -73,6 +74,7 @@ run('train-step', 'trainStep.ts', 'modernbert-base', '8', '128', '3');
 run('train-step', 'trainStep.ts', 'xlm-roberta-base', '8', '128', '3');
 run('tokenize', 'tokenize.ts');
 run('predict-file', 'predictFile.ts', minilm);
+runWith({ PASTA_PRECISION: otherPrecision }, 'predict-file', 'predictFile.ts', minilm);
 run('predict-corpus', 'predictCorpus.ts', minilm, '3', otherPrecision);
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
