@@ -1,4 +1,5 @@
-// A model folder's weights: one model.safetensors, or shards listed by model.safetensors.index.json.
+// A model folder's weights: one model.safetensors, or shards listed by model.safetensors.index.json, else one
+// pytorch_model.bin (read without running its pickle: torch/torchCheckpoint.ts).
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Float32Tensor } from './types.js';
@@ -7,6 +8,7 @@ import { pathExists } from '../util/pathExists.js';
 import { fileError, ioError, quoteName } from './fileError.js';
 import { SafetensorsFile } from './safetensors/safetensors.js';
 import type { TensorInfo } from './safetensors/safetensorsHeader.js';
+import { openTorchCheckpoint, PYTORCH_FILE } from './torch/torchCheckpoint.js';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const SHARD_INDEX = 'model.safetensors.index.json';
@@ -30,9 +32,11 @@ export async function openCheckpoint(dir: string): Promise<Checkpoint> {
   if (await pathExists(single)) return singleFileCheckpoint(await SafetensorsFile.open(single));
   const index = join(dir, SHARD_INDEX);
   if (await pathExists(index)) return openShardedCheckpoint(index);
-  const legacy = ['pytorch_model.bin', 'tf_model.h5', 'model.onnx'].filter((name) => existsSync(join(dir, name)));
-  const hint = legacy.length > 0 ? `; it has ${legacy.join(', ')}, which is not read: convert it to safetensors` : '';
-  throw fileError(dir, `no ${SINGLE_FILE} or ${SHARD_INDEX} in the model folder${hint}`);
+  const bin = join(dir, PYTORCH_FILE);
+  if (await pathExists(bin)) return openTorchCheckpoint(bin);
+  const other = ['pytorch_model.bin.index.json', 'tf_model.h5', 'model.onnx'].filter((name) => existsSync(join(dir, name)));
+  const hint = other.length > 0 ? `; it has ${other.join(', ')}, which is not read: convert it to safetensors` : '';
+  throw fileError(dir, `no ${SINGLE_FILE}, ${SHARD_INDEX} or ${PYTORCH_FILE} in the model folder${hint}`);
 }
 
 function singleFileCheckpoint(file: SafetensorsFile): Checkpoint {

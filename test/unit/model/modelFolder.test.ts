@@ -234,16 +234,18 @@ test('a checkpoint of another family says so', async () => {
   });
 });
 
-test('folder problems: missing folder, missing config, only pytorch_model.bin', async () => {
+test('folder problems: missing folder, missing config, no weights, a pytorch_model.bin that is not torch.save', async () => {
   await withTempDir(async (dir) => {
     await rejectsWith(join(dir, 'absent'), /absent: not found/);
     await writeTinyModel(dir, 'bert');
     await rm(join(dir, 'model.safetensors'));
-    await writeFile(join(dir, 'pytorch_model.bin'), 'pickle');
+    await writeFile(join(dir, 'tf_model.h5'), 'hdf5');
     await rejectsWith(
       dir,
-      /no model\.safetensors or model\.safetensors\.index\.json in the model folder; it has pytorch_model\.bin, which is not read: convert it to safetensors/,
+      /no model\.safetensors, model\.safetensors\.index\.json or pytorch_model\.bin in the model folder; it has tf_model\.h5, which is not read: convert it to safetensors/,
     );
+    await writeFile(join(dir, 'pytorch_model.bin'), 'pickle');
+    await rejectsWith(dir, /pytorch_model\.bin: is neither a torch\.save zip archive nor safetensors/);
     await rm(join(dir, 'config.json'));
     await rejectsWith(dir, /config\.json: not found/);
   });
