@@ -259,14 +259,19 @@ describe('downloadFromHub against a loopback hub', () => {
     assert.match(revisionError.message, /revision "v9" not found in tiny-org\/tiny-bert/);
   });
 
-  test('a repository with only pytorch_model.bin is refused with the reason', async () => {
-    const { 'model.safetensors': _weights, ...binOnly } = files;
-    hub.addRepo({ repoId: 'old/bin-only', files: binOnly });
+  test('a repository with only sharded pytorch_model-*.bin weights is refused with the reason before any download', async () => {
+    const { 'model.safetensors': _weights, 'pytorch_model.bin': _bin, ...rest } = files;
+    const shards = {
+      'pytorch_model.bin.index.json': '{"weight_map": {}}',
+      'pytorch_model-00001-of-00002.bin': 'pickle',
+      'pytorch_model-00002-of-00002.bin': 'pickle',
+    };
+    hub.addRepo({ repoId: 'old/bin-only', files: { ...rest, ...shards } });
     const error = await rejection(downloadFromHub({ repoId: 'old/bin-only', endpoint: hub.url, cacheDir: tempCache() }));
     assertOneLine(error);
     assert.equal((error as HubError).kind, 'unsupported');
-    assert.match(error.message, /old\/bin-only@main has only pytorch_model\.bin weights; PASTA Studio loads model\.safetensors only/);
-    assert.ok(!hub.requests.some((r) => r.path.includes('pytorch_model.bin')));
+    assert.match(error.message, /old\/bin-only@main has only sharded pytorch_model-\*\.bin weights, which PASTA Studio does not read/);
+    assert.ok(!hub.requests.some((r) => r.path.includes('pytorch_model')));
   });
 
   test('sharded safetensors: the index and every shard it names', async () => {

@@ -65,12 +65,18 @@ test('sharded weights are planned through their index', () => {
   assert.deepEqual(plan.weights, { kind: 'sharded', index: 'model.safetensors.index.json' });
 });
 
-test('only pytorch_model.bin (single or sharded) is refused with the reason', () => {
-  for (const bin of ['pytorch_model.bin', 'pytorch_model.bin.index.json']) {
-    const error = errorOf(() => planEncoderFiles('old/model@main', ['config.json', bin, 'vocab.txt']));
-    assert.equal(error.kind, 'unsupported');
-    assert.match(error.message, /^old\/model@main has only pytorch_model\.bin weights; PASTA Studio loads model\.safetensors only/);
-  }
+test('pytorch_model.bin is planned only where there is no safetensors; sharded .bin weights are refused with the reason', () => {
+  assert.deepEqual(planEncoderFiles('old/model@main', ['config.json', 'pytorch_model.bin', 'vocab.txt', 'tf_model.h5']), {
+    files: ['config.json', 'vocab.txt'],
+    weights: { kind: 'single', file: 'pytorch_model.bin' },
+  });
+  const both = ['config.json', 'pytorch_model.bin', 'model.safetensors.index.json', 'model-00001-of-00001.safetensors'];
+  assert.deepEqual(planEncoderFiles('x@main', both).weights, { kind: 'sharded', index: 'model.safetensors.index.json' });
+  const error = errorOf(() =>
+    planEncoderFiles('old/model@main', ['config.json', 'pytorch_model.bin.index.json', 'pytorch_model-00001-of-00002.bin', 'vocab.txt']),
+  );
+  assert.equal(error.kind, 'unsupported');
+  assert.match(error.message, /^old\/model@main has only sharded pytorch_model-\*\.bin weights, which PASTA Studio does not read/);
 });
 
 test('no config.json, or no weights at all, is refused', () => {

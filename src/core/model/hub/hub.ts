@@ -1,4 +1,4 @@
-// Downloads a BERT-family encoder (config, tokenizer, safetensors weights) from the Hugging Face hub into a
+// Downloads an encoder (config, tokenizer, safetensors weights or else pytorch_model.bin) from the Hugging Face hub into a
 // cache laid out like huggingface_hub's, and returns the local model folder. A cached snapshot is served
 // without touching the network.
 import { existsSync } from 'node:fs';

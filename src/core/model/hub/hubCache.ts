@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { CONFIG_FILE, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from './hubFiles.js';
+import { CONFIG_FILE, PYTORCH_FILE, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from './hubFiles.js';
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
 
@@ -73,6 +73,8 @@ export async function linkIntoSnapshot(cache: RepoCache, commit: string, file: s
 export function snapshotIsComplete(snapshotDir: string): boolean {
   if (!existsSync(join(snapshotDir, CONFIG_FILE))) return false;
   if (existsSync(join(snapshotDir, SAFETENSORS_FILE))) return true;
+  // Planned only where the repository has no safetensors; like model.safetensors, linked after every other file.
+  if (existsSync(join(snapshotDir, PYTORCH_FILE))) return true;
   const indexPath = join(snapshotDir, SAFETENSORS_INDEX_FILE);
   if (!existsSync(indexPath)) return false;
   try {

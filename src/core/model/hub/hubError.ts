@@ -4,7 +4,7 @@ export type HubErrorKind =
   | 'bad-argument' // a malformed repo id or revision
   | 'auth' // 401/403: gated or private
   | 'not-found' // 404: repository, revision or file
-  | 'unsupported' // the repository has no weights we can load (e.g. only pytorch_model.bin)
+  | 'unsupported' // the repository has no weights we can load (e.g. only sharded pytorch_model-*.bin)
   | 'network' // the endpoint is unreachable or the connection broke
   | 'checksum' // the bytes differ from the hash the hub announced
   | 'io' // the cache folder cannot be written

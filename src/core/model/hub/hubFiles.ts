@@ -1,10 +1,12 @@
-// Which files of a hub repository an encoder needs: config, tokenizer, safetensors weights.
+// Which files of a hub repository an encoder needs: config, tokenizer, and safetensors weights, else pytorch_model.bin
+// (microsoft/deberta-v3-* publish no other; it is read without running its pickle, see model/torch/).
 import { SENTENCEPIECE_MODEL_FILES } from '../tokenizer/files.js';
 import { HubError } from './hubError.js';
 
 export const CONFIG_FILE = 'config.json';
 export const SAFETENSORS_FILE = 'model.safetensors';
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
+export const PYTORCH_FILE = 'pytorch_model.bin';
 
 /** Tokenizer files of the WordPiece (BERT) and byte-level BPE / SentencePiece (RoBERTa, XLM-R, DeBERTa-v3) families. */
 export const TOKENIZER_FILES = [
@@ -37,10 +39,11 @@ export function planEncoderFiles(repoLabel: string, siblings: readonly string[])
   const files = [CONFIG_FILE, ...TOKENIZER_FILES.filter(wanted)];
   if (present.has(SAFETENSORS_FILE)) return { files, weights: { kind: 'single', file: SAFETENSORS_FILE } };
   if (present.has(SAFETENSORS_INDEX_FILE)) return { files, weights: { kind: 'sharded', index: SAFETENSORS_INDEX_FILE } };
+  if (present.has(PYTORCH_FILE)) return { files, weights: { kind: 'single', file: PYTORCH_FILE } };
   if (siblings.some((name) => /^pytorch_model.*\.bin(\.index\.json)?$/.test(name))) {
     throw new HubError(
       'unsupported',
-      `${repoLabel} has only pytorch_model.bin weights; PASTA Studio loads model.safetensors only (.bin files are pickles that can run code): choose a revision that has model.safetensors`,
+      `${repoLabel} has only sharded pytorch_model-*.bin weights, which PASTA Studio does not read: choose a revision that has model.safetensors or a single pytorch_model.bin`,
     );
   }
   throw new HubError('unsupported', `${repoLabel} has no model.safetensors weights`);
