@@ -54,16 +54,20 @@ async function main() {
       };
     });
   const times: number[] = [];
+  // CPU time (user + system, all threads) beside the wall time: on a shared machine the wall time of a step
+  // depends on the other processes, its CPU time much less (with one thread, not at all on spinning).
+  const cpuTimes: number[] = [];
   const tokenCounts: number[] = [];
   const flops: number[] = [];
   for (let i = 0; i < steps + 1; i++) {
     const examples = makeBatch();
     const seq = Math.max(...examples.map((e) => e.inputIds.length));
-    const t0 = performance.now();
+    const [t0, cpu0] = [performance.now(), process.cpuUsage()];
     await runtime.trainStep(examples, params, { dropout: dropout === 'none' ? 0 : 0.1, random: random.next, uniforms: random.uniforms });
-    const ms = performance.now() - t0;
+    const [ms, cpu] = [performance.now() - t0, process.cpuUsage(cpu0)];
     if (i === 0) continue; // the first run allocates onnxruntime's buffers
     times.push(ms);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     tokenCounts.push(batch * seq);
     flops.push(trainStepFlops(config, batch * seq, seq));
   }
@@ -83,6 +87,7 @@ async function main() {
       tokens_per_s: Math.round((tokenCounts[mid] / msPerStep) * 1000),
       gflops_per_s: Number((flops[mid] / msPerStep / 1e6).toFixed(1)),
       ms_per_step: Number(msPerStep.toFixed(1)),
+      cpu_ms_per_step: Number([...cpuTimes].sort((a, b) => a - b)[Math.floor(cpuTimes.length / 2)].toFixed(1)),
       graph_build_ms: Math.round(buildMs),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...deviceFields(runtime),

@@ -14,6 +14,26 @@ export interface WeightFile {
   offsets: Map<TensorData, { offset: number; length: number }>;
 }
 
+/**
+ * Appends the tensors the file lacks (int8 weights quantised when a graph was built), so that the models reference
+ * them as external data too instead of carrying them.
+ */
+export async function appendToWeightFile(path: string, file: WeightFile, tensors: Iterable<TensorData>): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    let position = (await handle.stat()).size;
+    for (const data of tensors) {
+      if (file.offsets.has(data)) continue;
+      position = Math.ceil(position / ALIGNMENT) * ALIGNMENT;
+      await handle.write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, position);
+      file.offsets.set(data, { offset: position, length: data.byteLength });
+      position += data.byteLength;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function writeWeightFile(path: string, location: string, weights: WeightMap): Promise<WeightFile> {
   const offsets = new Map<TensorData, { offset: number; length: number }>();
   const handle = await open(path, 'w');

@@ -17,7 +17,7 @@ function embeddings(g: Graph, w: FrozenWeights, config: DebertaV2Config, inputs:
   if (inputs.tokenTypeIds && config.type_vocab_size > 0) {
     h = ops.add(g, h, ops.gather(g, w.tensor('embeddings.token_type_embeddings.weight'), inputs.tokenTypeIds));
   }
-  if (config.embedding_size !== config.hidden_size) h = ops.matmul(g, h, ops.transposeLastTwo(g, w.tensor('embeddings.embed_proj.weight')));
+  if (config.embedding_size !== config.hidden_size) h = linear(g, w, h, 'embeddings.embed_proj', false);
   h = layerNorm(g, w, h, 'embeddings.LayerNorm', config.layer_norm_eps);
   // DeBERTa zeroes the padded positions' embeddings.
   return encoderDropout(g, ops.mul(g, h, ops.unsqueeze(g, keep, [2])), 'embeddings', inputs.dropout);

@@ -104,7 +104,7 @@ export class FrozenWeights {
     const key = `${name}[${start}:${start + rows}]`;
     let q = this.int8Cache.get(key);
     if (!q) {
-      q = ops.int8Weight(this.g, start === 0 ? name : `${name}.rows_${start}`, t.data.subarray(start * inputs, (start + rows) * inputs), rows, inputs);
+      q = ops.int8Weight(this.g, start === 0 ? name : `${name}.rows_${start}`, t.data, rows, inputs, start);
       this.int8Cache.set(key, q);
     }
     return q;
@@ -130,9 +130,11 @@ export class FrozenWeights {
  * x W^T + b with W as the checkpoint stores it ([out, in]); onnxruntime folds the transpose at load time. With
  * precision int8, one integer product with the bias fused.
  */
-export function linear(g: Graph, w: FrozenWeights, x: Value, name: string): Value {
-  if (w.precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`), w.tensor(`${name}.bias`));
-  return ops.add(g, ops.matmul(g, x, ops.transposeLastTwo(g, w.tensor(`${name}.weight`))), w.tensor(`${name}.bias`));
+export function linear(g: Graph, w: FrozenWeights, x: Value, name: string, bias = true): Value {
+  const b = bias ? w.tensor(`${name}.bias`) : undefined;
+  if (w.precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`), b);
+  const y = ops.matmul(g, x, ops.transposeLastTwo(g, w.tensor(`${name}.weight`)));
+  return b ? ops.add(g, y, b) : y;
 }
 
 export function layerNorm(g: Graph, w: FrozenWeights, x: Value, name: string, epsilon: number): Value {

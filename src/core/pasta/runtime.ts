@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { writeWeightFile, type WeightFile } from '../engine/weightFile';
+import { appendToWeightFile, writeWeightFile, type WeightFile } from '../engine/weightFile';
 import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/deviceNames';
 import { createSession, SessionCreationError } from '../engine/session';
@@ -157,6 +157,8 @@ export class PastaRuntime {
       if (this.weightsReleased) throw new Error(`internal: the ${mode} graph is compiled after the weights were released`);
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
       const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision, encoderDropout });
+      const int8 = graph.initializers.filter((i) => i.value.dtype === 'int8').map((i) => i.data);
+      if (int8.length > 0) await appendToWeightFile(join(dir, 'weights.bin'), external, int8);
       this.options.onPhase?.(`${mode} graph built`);
       const modelPath = join(dir, `${mode}-${device}.onnx`);
       const proto = emitModel(graph, { external });

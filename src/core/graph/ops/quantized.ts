@@ -56,17 +56,42 @@ function transposed(q: Int8Array, out: number, inputs: number): Int8Array {
 /** Which Int8Weight a forward product's right operand belongs to, for its VJP. */
 const weightOf = new WeakMap<Value, Int8Weight>();
 
-/** Quantises a frozen [out, in] float32 weight into the graph's initializers (named after `name`). */
-export function int8Weight(g: Graph, name: string, data: Float32Array, out: number, inputs: number): Int8Weight {
-  const { q, scale } = quantizePerChannel(data, out, inputs);
+interface Int8Matrix extends QuantizedMatrix {
+  /** Row-major [in, out]. */
+  transposed: Int8Array;
+}
+
+/**
+ * Quantised rows [start, start + out) of a frozen weight, kept as long as the weight: the training and the
+ * inference graph of one model share the arrays (so a weight file holds them once) and quantise once.
+ */
+const quantizedRows = new WeakMap<Float32Array, Map<number, Int8Matrix>>();
+
+function int8Matrix(weight: Float32Array, start: number, out: number, inputs: number): Int8Matrix {
+  let byStart = quantizedRows.get(weight);
+  if (!byStart) quantizedRows.set(weight, (byStart = new Map()));
+  let m = byStart.get(start);
+  if (!m || m.scale.length !== out) {
+    const { q, scale } = quantizePerChannel(weight.subarray(start * inputs, (start + out) * inputs), out, inputs);
+    byStart.set(start, (m = { q, scale, transposed: transposed(q, out, inputs) }));
+  }
+  return m;
+}
+
+/**
+ * Quantises rows [start, start + out) of a frozen float32 weight [rows, in] into the graph's initializers (named
+ * after `name`).
+ */
+export function int8Weight(g: Graph, name: string, weight: Float32Array, out: number, inputs: number, start = 0): Int8Weight {
+  const { q, scale, transposed } = int8Matrix(weight, start, out, inputs);
   let rows: Value | undefined;
-  const weight: Int8Weight = {
-    transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], transposed(q, out, inputs)),
+  const weight8: Int8Weight = {
+    transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], transposed),
     scale: g.initializer(`${name}.int8_scale`, 'float32', [out], scale),
     rows: () => (rows ??= g.initializer(`${name}.int8`, 'int8', [out, inputs], q)),
   };
-  weightOf.set(weight.transposed, weight);
-  return weight;
+  weightOf.set(weight8.transposed, weight8);
+  return weight8;
 }
 
 /** An optional input left out (ONNX's empty name). */
