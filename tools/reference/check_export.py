@@ -10,7 +10,15 @@ For every WNUT-17 dev sentence (words joined by spaces):
 Exits 1 when (b) differs from `pasta predict` on any sentence or a logits difference exceeds the tolerance; (a) is
 reported, since the stock pipeline takes each word's most probable tag where PASTA Studio keeps the sequence valid.
 
-    tools/reference/check_export.py --workspace WS --adapter NAME [--export DIR] [--limit N]
+An int8 export (`--quantize int8`, or an --export folder whose config.json has pasta.quantization) computes other
+logits than the float32 `pasta predict` on purpose. For it the checks are: Optimum loads it and its logits equal a
+plain onnxruntime session's (to --tolerance); the entity F1 of its decoded entities against the gold dev tags equals
+the int8 F1 the export measured and recorded in config.json, and the F1 of `pasta predict`'s entities equals the
+recorded float32 F1 (both to 1e-6, over the whole dev file: the same windows and decoding give the same entities).
+Reported, not checked: the sentences whose int8 entities equal `pasta predict`'s, and the distance of the int8
+logits from the float32 PyTorch reference.
+
+    tools/reference/check_export.py --workspace WS --adapter NAME [--export DIR | --quantize int8] [--limit N]
 
 Needs torch, transformers, optimum-onnx[onnxruntime] (requirements-export.txt; see README.md).
 """
@@ -46,6 +54,36 @@ def pasta_entities(sentences: list[str], workspace: Path, adapter: str) -> list[
         to_cp = utf16_to_code_points(s)
         out.append({(to_cp[span["start"]], to_cp[span["end"]], span["label"]) for span in records[i]["spans"]})
     return out
+
+
+def read_conll_entities(path: Path) -> list[set[tuple[int, int, str]]]:
+    """Each sentence's gold entities as (start, end, type) character spans of its words joined by spaces."""
+    out, words, tags = [], [], []
+
+    def close():
+        if words:
+            starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+            out.append(spans_from_tags([(start, start + len(w)) for start, w in zip(starts, words)], tags))
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            close()
+            words, tags = [], []
+        else:
+            fields = line.split("\t") if "\t" in line else line.split(" ")
+            words.append(fields[0].split(" ")[0])
+            tags.append(fields[-1] if len(fields) > 1 else "O")
+    close()
+    return out
+
+
+def entity_f1(found: list[set[tuple[int, int, str]]], gold: list[set[tuple[int, int, str]]]) -> float:
+    """Micro-F1 over exact (start, end, type) matches: seqeval's strict mode over the same words."""
+    tp = sum(len(f & g) for f, g in zip(found, gold))
+    predicted, actual = sum(map(len, found)), sum(map(len, gold))
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / actual if actual else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def viterbi_iob2(probs: np.ndarray, id2label: list[str]) -> list[int]:
@@ -120,6 +158,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=2, help="torch and onnxruntime threads")
+    parser.add_argument("--quantize", choices=["int8"], help="export with --quantize int8 (without --export)")
     args = parser.parse_args()
 
     import onnxruntime as ort
@@ -133,8 +172,9 @@ def main() -> int:
 
     torch.set_num_threads(args.threads)
     sentences = read_conll_sentences(args.dev)
+    gold = read_conll_entities(args.dev)
     if args.limit:
-        sentences = sentences[: args.limit]
+        sentences, gold = sentences[: args.limit], gold[: args.limit]
     workspace = args.workspace.resolve()
     temp = None
     export = args.export
@@ -142,8 +182,14 @@ def main() -> int:
         temp = tempfile.TemporaryDirectory(prefix="pasta-check-export-")
         export = Path(temp.name) / "export"
         t0 = time.time()
-        pasta(["export-model", "--adapter", args.adapter, "--out", str(export)], workspace)
+        # A large --max-f1-drop: the check examines the int8 model whatever it costs (the export prints the change).
+        quantize = ["--quantize", args.quantize, "--max-f1-drop", "100"] if args.quantize else []
+        output = pasta(["export-model", "--adapter", args.adapter, "--out", str(export), *quantize], workspace)
+        print("\n".join(line for line in output.splitlines() if not line.startswith("  ")))
         print(f"exported {args.adapter} to {export} in {time.time() - t0:.1f} s")
+    quantization = json.loads((export / "config.json").read_text()).get("pasta", {}).get("quantization")
+    if quantization:
+        print(f"int8 export: {json.dumps(quantization)}")
 
     t0 = time.time()
     expected = pasta_entities(sentences, workspace, args.adapter)
@@ -179,8 +225,18 @@ def main() -> int:
         pipeline_entities += len(found)
         pipeline_same += found == expected[i]
 
-    for start in range(0, len(sentences), BATCH):
-        batch = sentences[start : start + BATCH]
+    batches = [list(range(start, min(start + BATCH, len(sentences)))) for start in range(0, len(sentences), BATCH)]
+    if quantization:
+        # int8 activations are quantised per tensor, over the whole batch: the export scored dev in batches of the
+        # project's batch size ordered by token count (stably), so the same batches give the same logits.
+        hyperparameters = json.loads((workspace / ".pasta" / "project.json").read_text()).get("hyperparameters", {})
+        size = hyperparameters.get("batchSize", 16)
+        lengths = [len(ids) for ids in tokenizer(sentences)["input_ids"]]
+        order = sorted(range(len(sentences)), key=lambda i: lengths[i])
+        batches = [order[start : start + size] for start in range(0, len(order), size)]
+    decoded_all = [set() for _ in sentences]
+    for rows in batches:
+        batch = [sentences[i] for i in rows]
         enc = tokenizer(batch, padding=True, return_offsets_mapping=True, return_tensors="np")
         feeds = {name: enc[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids") if name in enc}
         optimum_logits = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
@@ -195,9 +251,10 @@ def main() -> int:
         max_logit = max(max_logit, float(np.abs(ref_logits)[attended].max()))
 
         for b, sentence in enumerate(batch):
-            i = start + b
+            i = rows[b]
             decoded = decoded_entities(optimum_logits[b], enc.word_ids(b), enc["offset_mapping"][b], id2label)
             decoded_count += len(decoded)
+            decoded_all[i] = decoded
             decoded_same += decoded == expected[i]
             if decoded != expected[i] and len(mismatches) < 5:
                 mismatches.append({"sentence": sentence, "pasta": sorted(expected[i]), "optimum_decoded": sorted(decoded)})
@@ -216,13 +273,33 @@ def main() -> int:
         "max_abs_logit": max_logit,
         "seconds": round(seconds, 1),
     }
+    whole = not args.limit
+    if quantization:
+        summary["int8_f1_decoded_vs_gold"] = entity_f1(decoded_all, gold)
+        summary["fp32_f1_pasta_predict_vs_gold"] = entity_f1(expected, gold)
+        summary["int8_f1_recorded"] = quantization["dev_f1_int8"]
+        summary["fp32_f1_recorded"] = quantization["dev_f1_fp32"]
     print(json.dumps(summary))
     print(f"Optimum pipeline (aggregation first), unmodified: {pipeline_same}/{n} sentences with the same entities as pasta predict")
     print(f"Optimum logits, decoded as PASTA Studio decodes: {decoded_same}/{n} sentences with the same entities")
     print(f"logits: Optimum vs onnxruntime max |diff| {max_ort:.3g}; vs the PyTorch reference {max_ref:.3g} (largest |logit| {max_logit:.3g})")
     for m in mismatches:
         print(f"  differs: {json.dumps(m, ensure_ascii=False)}")
-    ok = decoded_same == n and max_ort <= args.tolerance and max_ref <= args.tolerance
+    if quantization:
+        same_f1 = lambda a, b: abs(a - b) <= 1e-6  # noqa: E731 (the recorded F1 is rounded to 6 digits)
+        f1_ok = not whole or (
+            same_f1(summary["int8_f1_decoded_vs_gold"], quantization["dev_f1_int8"])
+            and same_f1(summary["fp32_f1_pasta_predict_vs_gold"], quantization["dev_f1_fp32"])
+        )
+        print(
+            f"int8: entity F1 of the Optimum logits decoded {100 * summary['int8_f1_decoded_vs_gold']:.2f} (recorded at export "
+            f"{100 * quantization['dev_f1_int8']:.2f}); pasta predict (float32) {100 * summary['fp32_f1_pasta_predict_vs_gold']:.2f} "
+            f"(recorded {100 * quantization['dev_f1_fp32']:.2f}){'' if whole else ' (not compared: --limit)'}"
+        )
+        print(f"int8: {decoded_same}/{n} sentences with the same entities as the float32 pasta predict (not checked)")
+        ok = f1_ok and max_ort <= args.tolerance
+    else:
+        ok = decoded_same == n and max_ort <= args.tolerance and max_ref <= args.tolerance
     if temp:
         temp.cleanup()
     print("OK" if ok else "FAILED")

@@ -1,11 +1,16 @@
 // `pasta export-model --adapter <name>`: a workspace adapter and its base as a standalone folder that Hugging Face
 // Optimum loads as it is (model.onnx, config.json, the tokenizer files, README.md), or as a Triton model repository.
 import type { LoadedAdapter } from '../adapter/index';
+import { emitModel } from '../graph/emit';
+import type { Precision } from '../graph/kernels';
 import type { TaskType } from '../graph/pastaGraph';
+import { adapterDevTask } from './exportEvaluation';
 import { exportModelCard } from './exportModelCard';
 import { checkNewFolder, writeExportFolder, type ExportedModel, type ExportFolderOptions } from './exportFolder';
 import { loadVerified, maxTokensPerRow, slotTokenIds } from './exportSources';
 import { architectureName, exportedConfig } from './hfConfig';
+import { measureInt8Accuracy, type Int8Accuracy } from './int8Accuracy';
+import { quantizationConfig } from './quantizationCard';
 import { buildStandaloneGraph, standaloneInputNames } from './standaloneGraph';
 import { tritonConfig } from './tritonConfig';
 
@@ -19,34 +24,64 @@ export interface ExportModelOptions extends ExportFolderOptions {
   triton?: boolean;
   /** Weight bytes above which the weights go to model.onnx_data (tests lower it). */
   externalDataThreshold?: number;
+  /** int8: the frozen base's Linear weights in int8, after the dev split shows what it costs. */
+  quantize?: 'int8';
+  /** The most dev F1 points int8 may lose (DEFAULT_MAX_F1_DROP). */
+  maxF1Drop?: number;
+}
+
+export interface ExportedSingleModel extends ExportedModel {
+  /** With quantize int8: the dev scores of both precisions. */
+  int8?: Int8Accuracy;
 }
 
 export function adapterTask(adapter: LoadedAdapter): TaskType {
   return adapter.config.task_type === 'TOKEN_CLS' ? 'token' : 'sequence';
 }
 
-export async function exportModel(options: ExportModelOptions): Promise<ExportedModel> {
+export async function exportModel(options: ExportModelOptions): Promise<ExportedSingleModel> {
   checkNewFolder(options.out);
   const progress = options.onProgress ?? (() => {});
   progress('loading the adapter and its base model');
   const { adapter, base } = await loadVerified(options.workspaceRoot, options.adapter);
   const task = adapterTask(adapter);
-  const graph = buildStandaloneGraph({
-    config: base.config,
-    weights: base.weights,
-    task,
-    pastaVectors: adapter.tensors.pasta_vectors,
-    classifierWeight: adapter.tensors['classifier.weight'],
-    classifierBias: adapter.tensors['classifier.bias'],
-    slotTokenIds: slotTokenIds(adapter, base),
-    padTokenId: base.tokenizer.specialTokens.pad,
-  });
+  const build = (precision: Precision) =>
+    buildStandaloneGraph({
+      precision,
+      config: base.config,
+      weights: base.weights,
+      task,
+      pastaVectors: adapter.tensors.pasta_vectors,
+      classifierWeight: adapter.tensors['classifier.weight'],
+      classifierBias: adapter.tensors['classifier.bias'],
+      slotTokenIds: slotTokenIds(adapter, base),
+      padTokenId: base.tokenizer.specialTokens.pad,
+    });
+  let graph = build('fp32');
+  let int8: Int8Accuracy | undefined;
+  if (options.quantize === 'int8') {
+    progress('scoring the float32 and the int8 model on the dev split');
+    const dev = await adapterDevTask(options.workspaceRoot, adapter, base);
+    const quantized = build('int8');
+    int8 = await measureInt8Accuracy({
+      name: options.adapter,
+      adapter,
+      fp32Model: emitModel(graph),
+      int8Model: emitModel(quantized),
+      dev,
+      padTokenId: base.tokenizer.specialTokens.pad,
+      maxF1Drop: options.maxF1Drop,
+    });
+    graph = quantized;
+  }
   const inputNames = standaloneInputNames(base.config);
-  return writeExportFolder(
+  const config = exportedConfig({ adapterName: options.adapter, adapter: adapter.config, base: base.config });
+  if (int8) (config.pasta as Record<string, unknown>).quantization = quantizationConfig(int8);
+  const exported = await writeExportFolder(
     {
       name: options.adapter,
       graph,
-      config: exportedConfig({ adapterName: options.adapter, adapter: adapter.config, base: base.config }),
+      config,
       baseDir: base.dir,
       modelCard: (modelPath, externalData) =>
         exportModelCard({
@@ -57,9 +92,11 @@ export async function exportModel(options: ExportModelOptions): Promise<Exported
           modelPath,
           externalData,
           maxPositions: maxTokensPerRow(base),
+          int8,
         }),
       tritonConfig: () => tritonConfig({ name: options.adapter, inputNames, task, numLabels: adapter.tensors['classifier.bias'].shape[0] }),
     },
     options,
   );
+  return { ...exported, int8 };
 }

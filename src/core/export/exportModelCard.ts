@@ -2,6 +2,8 @@
 // with Optimum, with onnxruntime (Python and Node) and behind Triton.
 import { adapterLabels, type AdapterConfig } from '../adapter/adapterConfig';
 import { devMetricsMarkdown } from '../adapter/devMetricsMarkdown';
+import type { Int8Accuracy } from './int8Accuracy';
+import { quantizationMarkdown } from './quantizationCard';
 
 export interface ExportModelCardSource {
   name: string;
@@ -13,6 +15,8 @@ export interface ExportModelCardSource {
   externalData: boolean;
   /** The base's max_position_embeddings, where its positions are learned (a row cannot be longer). */
   maxPositions?: number;
+  /** An int8 export: its dev scores beside the float32 model's. */
+  int8?: Int8Accuracy;
 }
 
 export function exportModelCard(s: ExportModelCardSource): string {
@@ -38,6 +42,7 @@ export function exportModelCard(s: ExportModelCardSource): string {
     '',
     ...devMetricsMarkdown(adapter),
     '',
+    ...(s.int8 ? quantizationMarkdown(s.int8) : []),
     '## Inputs and output',
     '',
     `- inputs: ${s.inputNames.map((n) => `\`${n}\``).join(', ')}, int64 \`[batch, sequence]\`, as this folder's tokenizer gives them`,

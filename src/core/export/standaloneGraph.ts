@@ -7,6 +7,7 @@ import { familyEncoder } from '../graph/familyEncoder';
 import { Graph } from '../graph/graph';
 import { classifier, pooledOutput } from '../graph/heads';
 import type { Value } from '../graph/ir';
+import type { Precision } from '../graph/kernels';
 import * as ops from '../graph/ops';
 import { io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, Float32Tensor, WeightMap } from '../model/types';
@@ -24,6 +25,8 @@ export interface StandaloneGraphOptions {
   /** The ids of the special tokens that take slots ([CLS] and [SEP], <s> and </s>): each sequence's k-th is slot k. */
   slotTokenIds: number[];
   padTokenId: number;
+  /** The frozen base's Linear products in float32 (the default) or int8; the vectors, head and embeddings stay float32. */
+  precision?: Precision;
 }
 
 /** The graph's input names, in the order Optimum and Triton list them. */
@@ -103,7 +106,7 @@ export function buildStandaloneGraph(options: StandaloneGraphOptions): Graph {
       g.initializer(io.pastaVectors(l), 'float32', [numSlots, hidden], pastaVectors.data.slice(l * perLayer, (l + 1) * perLayer)),
     ),
   };
-  const frozen = new FrozenWeights(g, options.weights);
+  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision });
   const { sequenceOutput } = familyEncoder(g, frozen, config, inputs);
   const features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   const weight = g.initializer(io.classifierWeight, 'float32', options.classifierWeight.shape, options.classifierWeight.data);

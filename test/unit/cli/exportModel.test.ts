@@ -32,7 +32,7 @@ describe('pasta export-model', () => {
   it('--help documents every flag', () => {
     const { status, stdout } = runPasta(['export-model', '--help'], { cwd: ws });
     assert.equal(status, 0);
-    for (const flag of ['--adapter', '--adapters', '--out', '--triton']) assert.match(stdout, new RegExp(flag));
+    for (const flag of ['--adapter', '--adapters', '--out', '--triton', '--quantize', '--max-f1-drop']) assert.match(stdout, new RegExp(flag));
     assert.match(stdout, /ORTModelForTokenClassification/);
   });
 
@@ -110,6 +110,8 @@ describe('pasta export-model', () => {
         /^error: pasta export-model: give --adapter <name> or --adapters <a,b,...>, not both/,
       ],
       [['--adapters', 'people,places', '--out', 'both'], new RegExp(`^error: ${join(ws, 'both')}: already exists`)],
+      [['--adapters', 'people,places', '--out', 'y7', '--quantize', 'int8'], /^error: pasta export-model: --quantize takes one --adapter: /],
+      [['--adapter', 'people', '--out', 'y8', '--max-f1-drop', '2'], /^error: pasta export-model: --max-f1-drop goes with --quantize int8/],
     ];
     for (const [args, expected] of cases) {
       const result = runPasta(['export-model', ...args], { cwd: ws });
@@ -118,6 +120,6 @@ describe('pasta export-model', () => {
       assert.equal(result.status, 1);
       assert.equal(result.stdout, '');
     }
-    for (const y of ['y1', 'y2', 'y3', 'y4', 'y5', 'y6']) assert.equal(existsSync(join(ws, y)), false, y);
+    for (const y of ['y1', 'y2', 'y3', 'y4', 'y5', 'y6', 'y7', 'y8']) assert.equal(existsSync(join(ws, y)), false, y);
   });
 });

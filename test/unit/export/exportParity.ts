@@ -11,6 +11,7 @@ import { adapterDir, labelsInOrder, loadAdapter, type LoadedAdapter } from '../.
 import { alignDocuments } from '../../../src/core/data/alignment';
 import { batchFeeds, type EncodedExample } from '../../../src/core/engine/batch';
 import { emitModel } from '../../../src/core/graph/emit';
+import type { Precision } from '../../../src/core/graph/kernels';
 import { buildPastaGraph, io } from '../../../src/core/graph/pastaGraph';
 import { loadBaseModel, type BaseModel } from '../../../src/core/project/baseModel';
 
@@ -125,6 +126,7 @@ export async function compareWithProduct(
   modelFile: string,
   texts: string[],
   pairs?: string[],
+  precision: Precision = 'fp32',
 ): Promise<{ unoptimised: ParityResult; deployed: ParityResult }> {
   const adapter = await loadAdapter(adapterDir(workspace, adapterName));
   const base = await loadBaseModel(adapter.config.base_model_name_or_path, workspace);
@@ -132,7 +134,15 @@ export async function compareWithProduct(
   const task = adapter.config.task_type === 'TOKEN_CLS' ? 'token' : 'sequence';
   const numLabels = adapter.tensors['classifier.bias'].shape[0];
   const productModel = emitModel(
-    buildPastaGraph({ config: base.config, weights: base.weights, task, numLabels, numSlots: adapter.config.num_special_token_slots, mode: 'infer' }),
+    buildPastaGraph({
+      config: base.config,
+      weights: base.weights,
+      task,
+      numLabels,
+      numSlots: adapter.config.num_special_token_slots,
+      mode: 'infer',
+      precision,
+    }),
   );
   return {
     unoptimised: await compareAt({ product: 'disabled', exported: 'disabled' }, productModel, modelFile, adapter, base, examples),
