@@ -23,7 +23,7 @@ export function quantizationMarkdown(a: Int8Accuracy): string[] {
   return [
     '## int8',
     '',
-    "The frozen base encoder's Linear weights are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8, per tensor) as it runs; embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. Optimum and onnxruntime (CPU) run it as they run any model; Triton's onnxruntime backend too.",
+    "The frozen base encoder's Linear weights are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8, per tensor) as it runs; embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
     '',
     `Measured at export on the project's dev split: ${describeInt8Accuracy(a)} (the export refuses a drop over ${a.maxF1Drop} points).`,
     '',
