@@ -3,7 +3,8 @@
 // edited file, then unitsTouching), through a WorkspacePredictor with the project's defaults and a freshly
 // initialised adapter (values do not change the speed). Session compiled beforehand; median of `runs`. Beside them
 // the encoder's MatMul FLOPs of the passes run (bench/randomModel.ts forwardFlops) and the least time they can take
-// at the machine's best MatMul rate (bench/matmulPeak.ts at the whole file's mean padded length).
+// at the machine's best fp32 MatMul rate (bench/matmulPeak.ts at the whole file's mean padded length, best of 10
+// before the first run and after the last: on a loaded machine it can miss the rate a short pass catches).
 // The file: samples/workspace/news/*.txt in name order, a blank line between them, repeated and cut at 2,000 words.
 // Usage: node --import tsx bench/predictFile.ts [model-folder] [runs]
 import { readdirSync, readFileSync } from 'node:fs';
@@ -98,7 +99,6 @@ async function main() {
       touched.push(performance.now() - t0);
       touchedLines = todo.length;
       touchedFlops = passesFlops(config, passes);
-      // The least time the whole file's MatMuls can take here: its FLOPs at the machine's best MatMul rate.
       if (i === 0 || i === runs - 1)
         machine = Math.max(machine, (await matmulPeak(config, DEFAULT_HYPERPARAMETERS.batchSize, seq, threads, 10)).flopsPerSecond);
     }
@@ -123,7 +123,7 @@ async function main() {
         target_ms: 300,
         forward_gflop: Number((wholeFlops / 1e9).toFixed(2)),
         machine_gflops_per_s: Number((machine / 1e9).toFixed(2)),
-        matmul_floor_ms: floorMs(wholeFlops),
+        fp32_matmul_floor_ms: floorMs(wholeFlops),
         session_compile_ms: Math.round(compileMs),
         ...device,
       }),
@@ -138,7 +138,7 @@ async function main() {
         best_ms: Number(Math.min(...touched).toFixed(1)),
         target_ms: 50,
         forward_gflop: Number((touchedFlops / 1e9).toFixed(3)),
-        matmul_floor_ms: floorMs(touchedFlops),
+        fp32_matmul_floor_ms: floorMs(touchedFlops),
         ...device,
       }),
     );
