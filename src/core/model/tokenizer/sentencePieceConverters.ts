@@ -11,6 +11,7 @@ import { type Normalizer, lowercase, replace, sequence, strip } from './normaliz
 import { templateProcessing, type PostProcessor } from './postProcessors';
 import { CharsMap, precompiled } from './precompiled';
 import { type PrependScheme, metaspace, punctuation, sequence as preTokenizerSequence } from './preTokenizers';
+import { debertaV2ConverterJson } from './sentencePieceJson';
 import { PieceType, type SentencePieceModel } from './sentencePieceModel';
 import type { NamedToken, NamedTokens, Role } from './specialTokens';
 import type { TokenizerParts } from './tokenizer';
@@ -147,15 +148,26 @@ export function partsFromSentencePiece(
     return [token.content, id];
   };
   const splitByPunct = converter === 'DebertaV2' && (option(config, 'split_by_punct')?.boolean(false) ?? false);
+  const choices = {
+    pieces,
+    unkId,
+    lowercase: option(config, 'do_lower_case')?.boolean(false) ?? false,
+    charsmap: model.normalizerSpec.precompiledCharsmap,
+    prependScheme: prependScheme(config),
+    splitByPunct,
+    cls: idOf('cls'),
+    sep: idOf('sep'),
+  };
   return {
     parts: {
+      ...(converter === 'DebertaV2' ? { converterJson: (finalAdded: readonly AddedToken[]) => debertaV2ConverterJson(choices, finalAdded) } : {}),
       model: unigram,
       normalizer: normalizer(model, converter, config),
       preTokenizer: preTokenizerSequence([
         ...(splitByPunct ? [punctuation('Isolated')] : []),
         metaspace({ replacement: METASPACE, prependScheme: prependScheme(config), split: true }),
       ]),
-      postProcessor: postProcessor(converter, idOf('cls'), idOf('sep')),
+      postProcessor: postProcessor(converter, choices.cls, choices.sep),
       addedTokens: added,
     },
     named,

@@ -8,6 +8,7 @@ import { NormalizedString } from './normalizedString';
 import type { Normalizer } from './normalizers';
 import type { PostProcessor, SequenceContext } from './postProcessors';
 import type { PreTokenizer } from './preTokenizers';
+import type { TokenizerJson } from './sentencePieceJson';
 
 export interface EncodeOptions {
   /** Insert [CLS]/[SEP] (or <s>/</s>) as the post-processor says; default true. */
@@ -38,6 +39,8 @@ export interface TokenizerParts {
   modelMaxLength?: number;
   /** The folder or file the tokenizer came from. */
   source: string;
+  /** Built from a SentencePiece model (no tokenizer.json): the tokenizer.json transformers' converter writes for it. */
+  converterJson?: (addedTokens: readonly AddedToken[]) => TokenizerJson;
 }
 
 export class Tokenizer {
@@ -56,8 +59,12 @@ export class Tokenizer {
   private readonly normalizedMatcher: AddedTokenMatcher;
   private readonly tokensById = new Map<number, string>();
   private readonly idsByToken = new Map<string, number>();
+  private readonly addedTokens: readonly AddedToken[];
+  private readonly converterJson: TokenizerParts['converterJson'];
 
   constructor(parts: TokenizerParts) {
+    this.addedTokens = parts.addedTokens;
+    this.converterJson = parts.converterJson;
     this.model = parts.model;
     this.normalizer = parts.normalizer;
     this.preTokenizer = parts.preTokenizer;
@@ -82,6 +89,14 @@ export class Tokenizer {
     this.normalizedMatcher = new AddedTokenMatcher(
       parts.addedTokens.filter((t) => t.normalized).map((token) => ({ text: this.normalize(NormalizedString.fromText(token.content)).toString(), token })),
     );
+  }
+
+  /**
+   * For a tokenizer built from spm.model (no tokenizer.json): the tokenizer.json of transformers' converter, which
+   * loads as this tokenizer; undefined for one read from tokenizer.json or vocabulary files.
+   */
+  convertedTokenizerJson(): TokenizerJson | undefined {
+    return this.converterJson?.(this.addedTokens);
   }
 
   tokenToId(token: string): number | undefined {
