@@ -11,7 +11,7 @@ import { writeWeightFile } from '../engine/weightFile';
 import { emitModel } from '../graph/emit';
 import type { Graph } from '../graph/graph';
 import { TOKENIZER_FILES } from '../model/hub/hubFiles.js';
-import { loadTokenizer } from '../model/tokenizer/index.js';
+import { writeConvertedTokenizer } from './convertedTokenizer';
 import type { WeightMap } from '../model/types';
 
 /** protobuf refuses messages of 2 GiB; above this much weight data the model keeps it in ONNX external data. */
@@ -96,11 +96,8 @@ export async function writeExportFolder(contents: ExportFolderContents, options:
       await copyFile(join(contents.baseDir, file), join(modelDir, file));
       files.push(file);
     }
-    // A base with spm.model and no tokenizer.json: transformers 5 would build another tokenizer from spm.model alone.
-    const converted = files.includes('tokenizer.json') ? undefined : (await loadTokenizer(contents.baseDir)).convertedTokenizerJson();
-    if (converted) {
-      await writeFile(join(modelDir, 'tokenizer.json'), JSON.stringify(converted));
-      files.push('tokenizer.json');
+    if (!files.includes('tokenizer.json')) {
+      for (const file of await writeConvertedTokenizer(contents.baseDir, modelDir)) if (!files.includes(file)) files.push(file);
     }
     const modelPath = join(modelSubdir, MODEL_FILE);
     await writeFile(join(modelDir, 'README.md'), contents.modelCard(modelPath, externalData));

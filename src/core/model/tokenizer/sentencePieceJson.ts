@@ -40,7 +40,15 @@ export function debertaV2ConverterJson(c: DebertaV2ConverterChoices, addedTokens
     added_tokens: addedTokens
       .slice()
       .sort((a, b) => a.id - b.id)
-      .map((t) => ({ id: t.id, content: t.content, single_word: t.singleWord, lstrip: t.lstrip, rstrip: t.rstrip, normalized: t.normalized, special: t.special })),
+      .map((t) => ({
+        id: t.id,
+        content: t.content,
+        single_word: t.singleWord,
+        lstrip: t.lstrip,
+        rstrip: t.rstrip,
+        normalized: t.normalized,
+        special: t.special,
+      })),
     normalizer: { type: 'Sequence', normalizers },
     pre_tokenizer: {
       type: 'Sequence',
