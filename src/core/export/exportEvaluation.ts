@@ -8,6 +8,7 @@ import { prepareSequenceTask, prepareTokenTask, type DevScores, type PreparedTas
 import type { BaseModel } from '../project/baseModel';
 import { loadClassificationData } from '../project/classificationData';
 import { readProjectFile } from '../project/projectFile';
+import { fitProjectMaxLength } from '../project/maxLength';
 import { loadWorkspaceData } from '../project/workspaceData';
 
 export interface DevTask {
@@ -19,8 +20,9 @@ export interface DevTask {
 
 /** The project's dev split prepared for the adapter, as `pasta eval` prepares it. */
 export async function adapterDevTask(workspaceRoot: string, adapter: LoadedAdapter, base: BaseModel): Promise<DevTask> {
-  const { project } = await readProjectFile(workspaceRoot);
-  const hp = project.hyperparameters;
+  const contents = await readProjectFile(workspaceRoot);
+  const { project } = contents;
+  const hp = { ...project.hyperparameters, ...(await fitProjectMaxLength(base, contents, project.hyperparameters)) };
   const labels = adapterLabels(adapter.config);
   if (adapter.config.task_type === 'SEQ_CLS') {
     const { dev } = await loadClassificationData(workspaceRoot, project);

@@ -36,10 +36,3 @@ export function slotTokenIds(adapter: LoadedAdapter, base: BaseModel): number[] 
   }
   return [...ids].sort((a, b) => a - b);
 }
-
-/** The longest row learned absolute positions allow (RoBERTa's count from padding_idx + 1); none for other schemes. */
-export function maxTokensPerRow(base: BaseModel): number | undefined {
-  const { model_type: family, max_position_embeddings: positions } = base.config;
-  if (family === 'roberta' || family === 'xlm-roberta') return positions - base.tokenizer.specialTokens.pad - 1;
-  return family === 'bert' || family === 'distilbert' || family === 'electra' ? positions : undefined;
-}

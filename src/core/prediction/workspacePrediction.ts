@@ -9,7 +9,8 @@ import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from '../ada
 import { join } from 'node:path';
 import { loadBaseModel, type BaseModel } from '../project/baseModel';
 import { predictSpans, type PredictedSpan, type PredictorAdapter } from './predictor';
-import { readProjectFile } from '../project/projectFile';
+import { readProjectFile, type Hyperparameters } from '../project/projectFile';
+import { fitProjectMaxLength } from '../project/maxLength';
 import { prepareSequenceTask, prepareTokenTask, type DevScores } from '../pasta/tasks';
 import { checkRecordLabels } from '../project/classificationData';
 import { classifyTexts, type ClassifierInput, type TextClassification } from './textClassifier';
@@ -102,6 +103,13 @@ export class WorkspacePredictor {
     return ready;
   }
 
+  /** project.json's hyperparameters, with maxLength held to what `base` can take (see fitMaxLength). */
+  private async hyperparameters(base: BaseModel): Promise<Hyperparameters> {
+    const contents = await readProjectFile(this.workspaceRoot);
+    const hp = contents.project.hyperparameters;
+    return { ...hp, ...(await fitProjectMaxLength(base, contents, hp)) };
+  }
+
   /** The adapter project.json marks active, else the only adapter there is. */
   async activeAdapterName(): Promise<string | undefined> {
     return (await readProjectFile(this.workspaceRoot)).project.activeAdapter ?? undefined;
@@ -147,7 +155,7 @@ export class WorkspacePredictor {
       return out;
     }
     const runtime = this.runtimeFor(ready[0]);
-    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
+    const hp = await this.hyperparameters(ready[0].base);
     return predictSpans(
       runtime,
       ready[0].base.tokenizer,
@@ -162,7 +170,7 @@ export class WorkspacePredictor {
   async evaluate(docs: NerDocument[], adapterName: string, wordSplit: WordSplit): Promise<DevScores> {
     const ready = await this.adapter(adapterName, 'TOKEN_CLS');
     const entityLabels = [...new Set(ready.predictor.id2label.filter((l) => l !== 'O').map((l) => l.slice(2)))];
-    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
+    const hp = await this.hyperparameters(ready.base);
     const task = prepareTokenTask(ready.base.tokenizer, entityLabels, [], docs, { maxLength: hp.maxLength, stride: hp.stride, wordSplit });
     if (task.id2label.join() !== ready.predictor.id2label.join())
       throw new Error(`adapter '${adapterName}' lists its labels in an order this version does not produce`);
@@ -182,13 +190,13 @@ export class WorkspacePredictor {
     const unique = [...new Set(adapterNames)];
     const ready = await Promise.all(unique.map((n) => this.adapter(n, 'SEQ_CLS')));
     texts.forEach((input, i) => checkInputKind(ready[unique.indexOf(adapterNames[i])], typeof input !== 'string' && input.textPair !== undefined, i));
-    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
     const out = new Array<TextClassification>(texts.length);
     // Rows share a forward pass only over one base model and one slot count.
     const groupOf = (r: ReadyAdapter) => `${r.adapter.config.num_special_token_slots}:${r.base.dir}`;
     for (const group of new Set(ready.map(groupOf))) {
       const adapters = ready.filter((r) => groupOf(r) === group);
       const idx = texts.map((_, i) => i).filter((i) => groupOf(ready[unique.indexOf(adapterNames[i])]) === group);
+      const hp = await this.hyperparameters(adapters[0].base);
       const part = await classifyTexts(
         this.runtimeFor(adapters[0]),
         adapters[0].base.tokenizer,
@@ -208,7 +216,7 @@ export class WorkspacePredictor {
     const labels = ready.predictor.id2label;
     for (const r of records) checkInputKind(ready, r.textPair !== undefined, locationFromId(r) ?? { file: r.id });
     checkRecordLabels(records, labels, { owner: `the classes of adapter '${adapterName}'` });
-    const hp = (await readProjectFile(this.workspaceRoot)).project.hyperparameters;
+    const hp = await this.hyperparameters(ready.base);
     const task = prepareSequenceTask(ready.base.tokenizer, labels, [], records, hp.maxLength);
     return evaluate(this.runtimeFor(ready), task, ready.predictor.params, hp.batchSize);
   }

@@ -5,7 +5,8 @@ import { checkAdapterName } from '../adapter/index';
 import { loadBaseModel } from '../project/baseModel';
 import { loadClassificationData } from '../project/classificationData';
 import type { JsonValue } from '../util/jsonWithLines';
-import type { Hyperparameters, Project } from '../project/projectFile';
+import type { Hyperparameters, ProjectFileContents } from '../project/projectFile';
+import { fitProjectMaxLength } from '../project/maxLength';
 import { prepareSequenceTask, type DevScores } from '../pasta/tasks';
 import { pairSlotTokens, runTrainingJob, SINGLE_TEXT_SLOTS, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
 
@@ -19,8 +20,9 @@ export function sequenceMetricsJson(best: DevScores | undefined): { [key: string
   return { dev: JSON.parse(JSON.stringify(dev)) };
 }
 
-export async function trainSequenceAdapter(options: WorkspaceTrainOptions, project: Project, hp: Hyperparameters): Promise<WorkspaceTrainResult> {
+export async function trainSequenceAdapter(options: WorkspaceTrainOptions, contents: ProjectFileContents, hp: Hyperparameters): Promise<WorkspaceTrainResult> {
   const { workspaceRoot, adapterName } = options;
+  const { project } = contents;
   const say = (message: string) => options.onEvent?.({ type: 'info', message });
   checkAdapterName(adapterName, 'the adapter name');
 
@@ -32,6 +34,9 @@ export async function trainSequenceAdapter(options: WorkspaceTrainOptions, proje
   );
   const base = await loadBaseModel(project.baseModel, workspaceRoot, options.download);
   say(`base model: ${project.baseModel} (${base.config.model_type}, ${base.config.num_hidden_layers} layers x ${base.config.hidden_size})`);
+  const fitted = await fitProjectMaxLength(base, contents, hp, options.overrides?.maxLength === undefined ? undefined : '--max-length');
+  if (fitted.note) say(fitted.note);
+  hp = { ...hp, maxLength: fitted.maxLength, stride: fitted.stride };
 
   const specialTokenSlots = data.pairs ? pairSlotTokens(base.tokenizer) : undefined;
   if (specialTokenSlots) say(`sentence pairs: ${specialTokenSlots.length} PASTA slots (${specialTokenSlots.join(' ')})`);

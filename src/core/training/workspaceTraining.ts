@@ -4,6 +4,7 @@ import { checkAdapterName } from '../adapter/index';
 import { loadBaseModel } from '../project/baseModel';
 import type { JsonValue } from '../util/jsonWithLines';
 import { readProjectFile } from '../project/projectFile';
+import { fitProjectMaxLength } from '../project/maxLength';
 import { trainSequenceAdapter } from './sequenceTraining';
 import { prepareTokenTask, type DevScores } from '../pasta/tasks';
 import { runTrainingJob, type WorkspaceTrainOptions, type WorkspaceTrainResult } from './trainingRun';
@@ -18,15 +19,19 @@ export async function trainWorkspaceAdapter(options: WorkspaceTrainOptions): Pro
   const { workspaceRoot, adapterName } = options;
   const say = (message: string) => options.onEvent?.({ type: 'info', message });
   checkAdapterName(adapterName, 'the adapter name');
-  const { project } = await readProjectFile(workspaceRoot);
+  const contents = await readProjectFile(workspaceRoot);
+  const { project } = contents;
   const hp = { ...project.hyperparameters, ...options.overrides };
-  if (project.task === 'sequence') return trainSequenceAdapter(options, project, hp);
+  if (project.task === 'sequence') return trainSequenceAdapter(options, contents, hp);
 
   const data = await loadWorkspaceData(workspaceRoot, project);
   for (const w of data.warnings) say(`warning: ${w.message}`);
   say(`data: ${data.train.length} training and ${data.dev.length} dev paragraphs`);
   const base = await loadBaseModel(project.baseModel, workspaceRoot, options.download);
   say(`base model: ${project.baseModel} (${base.config.model_type}, ${base.config.num_hidden_layers} layers x ${base.config.hidden_size})`);
+  const fitted = await fitProjectMaxLength(base, contents, hp, options.overrides?.maxLength === undefined ? undefined : '--max-length');
+  if (fitted.note) say(fitted.note);
+  Object.assign(hp, { maxLength: fitted.maxLength, stride: fitted.stride });
 
   const labels = project.labels.map((l) => l.name);
   const task = prepareTokenTask(base.tokenizer, labels, data.train, data.dev, { maxLength: hp.maxLength, stride: hp.stride, wordSplit: 'tokenizer' });
