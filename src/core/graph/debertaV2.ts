@@ -38,6 +38,11 @@ interface RelativePositions {
   index: Value;
   /** [sequence, sequence]: the same transposed, for position-to-content. */
   indexTransposed: Value;
+  /**
+   * On the CPU, [batch, heads, sequence, sequence]: index and indexTransposed repeated for every row and head, to
+   * pick each pair's score from the full products as transformers does (torch.gather).
+   */
+  rows?: { index: Value; indexTransposed: Value };
   /** [2 span, hidden]: the relative embeddings after the encoder's LayerNorm where the config has one. */
   embeddings: Value;
 }
@@ -56,13 +61,35 @@ function relativePositions(g: Graph, w: FrozenWeights, config: DebertaV2Config, 
   const indexTransposed = g.kernels.int64
     ? ops.transpose(g, index, [1, 0])
     : window(g.initializer('relative_position_index_transposed', 'int64', [P, P], transposeSquare(values, P)));
-  return { index, indexTransposed, embeddings: rel };
+  return { index, indexTransposed, embeddings: rel, rows: g.kernels.int64 ? perRowAndHead(g, config, inputIds, index, indexTransposed) : undefined };
+}
+
+/** int64 Concat and Expand, so CPU only: WebGPU computes in 32 bits, and gathers the window per pair (positionScores). */
+function perRowAndHead(g: Graph, config: DebertaV2Config, inputIds: Value, index: Value, indexTransposed: Value): RelativePositions['rows'] {
+  const batch = ops.gather(g, ops.shapeOf(g, inputIds), g.ints([0]));
+  const shape = ops.concatInts(g, [batch, g.ints([config.num_attention_heads, 1, 1])]);
+  const expand = (t: Value) => g.node('Expand', [t, shape], [{ dtype: 'int64', shape: ['batch', config.num_attention_heads, ...t.shape] }])[0];
+  return { index: expand(index), indexTransposed: expand(indexTransposed) };
 }
 
 function transposeSquare(values: BigInt64Array, n: number): BigInt64Array {
   const out = new BigInt64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = values[i * n + j];
   return out;
+}
+
+/**
+ * The same scores as positionScores, as transformers computes them: every row t against all 2 span position
+ * projections, then each pair's entry picked (GatherElements). Its saved activations are the indices only;
+ * positionScores keeps a [heads, sequence, sequence, headSize] gather per term and layer for its backward
+ * (deberta-v3-base at 8 x 128: 1.2 GB, growing with the square of the sequence length; peak RSS 3.2 GB -> 2.1 GB).
+ * `transposed`: x holds keys (position-to-content), the result is arranged as [batch, heads, query, key].
+ */
+function pickedPositionScores(g: Graph, config: DebertaV2Config, x: Value, projected: Value, rows: Value, transposed: boolean): Value {
+  const heads = config.num_attention_heads;
+  const perHead = ops.transpose(g, ops.reshape(g, projected, [0, heads, config.hidden_size / heads]), [1, 0, 2]);
+  const picked = ops.gatherElements(g, ops.matmulTransposed(g, x, perHead, false, true), rows, 3);
+  return transposed ? ops.transpose(g, picked, [0, 1, 3, 2]) : picked;
 }
 
 /**
@@ -104,12 +131,18 @@ function disentangledSelfAttention(
     const project = (name: string) => ops.mul(g, linear(g, w, relativeEmbeddings, name), g.scalar('float32', scale));
     if (config.pos_att_type.includes('c2p')) {
       const positionKeys = project(config.share_att_key ? `${p}.key_proj` : `${p}.pos_key_proj`);
-      scores = ops.add(g, scores, positionScores(g, config, q, positionKeys, rel.index, [2, 0, 1, 3]));
+      const c2p = rel.rows
+        ? pickedPositionScores(g, config, q, positionKeys, rel.rows.index, false)
+        : positionScores(g, config, q, positionKeys, rel.index, [2, 0, 1, 3]);
+      scores = ops.add(g, scores, c2p);
     }
     if (config.pos_att_type.includes('p2c')) {
       const positionQueries = project(config.share_att_key ? `${p}.query_proj` : `${p}.pos_query_proj`);
       // Key j against the query-side position of distance i - j: computed per key row j, arranged as [.., i, j].
-      scores = ops.add(g, scores, positionScores(g, config, k, positionQueries, rel.indexTransposed, [2, 0, 3, 1]));
+      const p2c = rel.rows
+        ? pickedPositionScores(g, config, k, positionQueries, rel.rows.indexTransposed, true)
+        : positionScores(g, config, k, positionQueries, rel.indexTransposed, [2, 0, 3, 1]);
+      scores = ops.add(g, scores, p2c);
     }
   }
   const probs = encoderDropout(g, ops.softmax(g, ops.add(g, scores, bias), -1), 'attentionProbs', dropout);

@@ -100,6 +100,13 @@ test('Expand (through expandLike)', () =>
   expectClose([input('x', [1, 3]), { ...input('like', [4, 3]), differentiate: false }], (g, [x, like]) => ops.expandLike(g, x, like)));
 test('Gather of one position along an axis (first-token pooling)', () =>
   expectClose([input('x', [2, 4, 3], 1, ['batch', 'seq', 3])], (g, [x]) => ops.gather(g, x, g.scalar('int64', 0), 1), { outputDims: [2, 3] }));
+test('GatherElements along the last axis, indices repeated within a row (the gradient adds them)', () =>
+  expectClose([input('x', [2, 2, 3, 5])], (g, [x]) => {
+    const rows = [4, 0, 4, 1, 1, 2, 3, 3, 0, 2, 2, 4];
+    const indices = g.constant('int64', [1, 1, 3, 4], rows);
+    const perRow = g.node('Expand', [indices, g.ints([2, 2, 1, 1])], [{ dtype: 'int64', shape: [2, 2, 3, 4] }])[0];
+    return ops.gatherElements(g, x, perRow, 3);
+  }));
 test('ReduceSum keepdims and not', () =>
   expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.add(g, ops.reduceSum(g, x, [1], false), ops.reduceSum(g, x, [1, 2], true))));
 test('ReduceMean', () => expectClose([input('x', [2, 3, 4])], (g, [x]) => ops.reduceMean(g, x, [-1], true)));

@@ -3,7 +3,7 @@ import type { Graph, Op } from '../graph';
 import type { DType, Value } from '../ir';
 import { gatherShape, normalizeAxis } from '../shapeInference';
 import { cast, equal, mul } from './elementwise';
-import { rangeOf, reshape, shapeOf, unsqueeze } from './shape';
+import { concatInts, rangeOf, reshape, shapeOf, unsqueeze } from './shape';
 
 type Axis = { axis: { int: number } };
 
@@ -42,4 +42,32 @@ export function oneHot(g: Graph, indices: Value, depth: number, dtype: DType): V
   return g.node(OneHot, [indices, g.constant('int64', [1], [depth]), g.constant(dtype, [2], [0, 1])], [{ dtype, shape: [...indices.shape, depth] }], {
     axis: { int: -1 },
   })[0];
+}
+
+/** Not differentiable: it only builds gradients. */
+const ScatterElements: Op<Axis & { reduction: { string: string } }> = { opType: 'ScatterElements' };
+
+/**
+ * out[..., j, ...] = data[..., indices[..., j, ...], ...] along `axis` (GatherElements). The gradient adds the
+ * output's into zeros at the same places (ScatterElements, reduction add); the zeros' shape is the indices'
+ * with data's static size along the axis, so that the data need not be kept for the backward pass.
+ */
+const GatherElements: Op<Axis> = {
+  opType: 'GatherElements',
+  vjp: (g, { inputs: [data, indices], attributes }, [gy], [needsData]) => {
+    if (!needsData) return [undefined, undefined];
+    const axis = normalizeAxis(attributes.axis.int, data.shape.length);
+    const size = data.shape[axis];
+    if (typeof size !== 'number') throw new Error('GatherElements is differentiable only along an axis of static size');
+    const dims = shapeOf(g, indices);
+    const pick = (from: number, to: number) => gather(g, dims, g.ints(Array.from({ length: to - from }, (_, i) => from + i)));
+    const pieces = [...(axis > 0 ? [pick(0, axis)] : []), g.ints([size]), ...(axis + 1 < data.shape.length ? [pick(axis + 1, data.shape.length)] : [])];
+    const [zeros] = g.node('Expand', [g.scalar(data.dtype, 0), concatInts(g, pieces)], [{ dtype: data.dtype, shape: data.shape }]);
+    const attrs = { axis: { int: axis }, reduction: { string: 'add' } };
+    return [g.node(ScatterElements, [zeros, indices, gy!], [{ dtype: data.dtype, shape: data.shape }], attrs)[0], undefined];
+  },
+};
+
+export function gatherElements(g: Graph, data: Value, indices: Value, axis: number): Value {
+  return g.node(GatherElements, [data, indices], [{ dtype: data.dtype, shape: indices.shape }], { axis: { int: axis } })[0];
 }

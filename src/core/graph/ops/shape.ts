@@ -42,3 +42,13 @@ const Range: Op = { opType: 'Range' };
 export function rangeOf(g: Graph, size: Value, length: Dim): Value {
   return g.node(Range, [g.scalar('int64', 0), size, g.scalar('int64', 1)], [{ dtype: 'int64', shape: [length] }], {})[0];
 }
+
+/** Not differentiable: joins integer shape pieces. */
+const Concat: Op<{ axis: { int: number } }> = { opType: 'Concat' };
+
+/** 1-D int64 pieces (runtime dims, constants) joined into one shape vector. */
+export function concatInts(g: Graph, parts: Value[]): Value {
+  const lengths = parts.map((p) => p.shape[0]);
+  const length = lengths.every((n) => typeof n === 'number') ? (lengths as number[]).reduce((a, b) => a + b, 0) : 'concat';
+  return g.node(Concat, parts, [{ dtype: 'int64', shape: [length] }], { axis: { int: 0 } })[0];
+}
