@@ -14,7 +14,7 @@ export const selectBaseModel: PastaCommand = {
       [
         { label: DEFAULT_MODEL, description: current === DEFAULT_MODEL ? 'current · default' : 'default', value: DEFAULT_MODEL },
         ...(current !== DEFAULT_MODEL ? [{ label: current, description: 'current', value: current }] : []),
-        { label: '$(folder) Local model folder…', description: 'a folder with config.json and model.safetensors', value: 'folder' },
+        { label: '$(folder) Local model folder…', description: 'a folder with config.json and model.safetensors (or pytorch_model.bin)', value: 'folder' },
         { label: '$(cloud-download) Hugging Face hub id…', description: 'e.g. bert-base-cased', value: 'hub' },
       ],
       { title: 'PASTA: base model', placeHolder: `Current: ${current}`, ignoreFocusOut: true },

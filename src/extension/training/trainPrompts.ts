@@ -74,7 +74,7 @@ async function askBaseModel(project: Project): Promise<string | undefined> {
     items.push({ label: fromSettings, description: 'setting pasta.baseModel · saved to project.json', value: fromSettings });
   }
   items.push(
-    { label: '$(folder) Local model folder…', description: 'config.json, model.safetensors and tokenizer files', value: 'folder' },
+    { label: '$(folder) Local model folder…', description: 'config.json, model.safetensors (or pytorch_model.bin) and tokenizer files', value: 'folder' },
     { label: '$(cloud-download) Hugging Face hub id…', description: 'e.g. bert-base-cased', value: 'hub' },
   );
   const pick = await vscode.window.showQuickPick(items, {
