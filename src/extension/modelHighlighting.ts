@@ -1,6 +1,8 @@
-// Inline highlighting with the active adapter. All visible text files are predicted in one batch; while a file
-// is edited its predicted spans move with the text and only the lines an edit touched are predicted again,
-// ~400 ms after the typing stops. Predictions exactly matching an annotation or rejected in the review panel
+// Inline highlighting with the active adapter. A file is predicted in passes: the lines on screen first, then the
+// rest a few lines at a time (src/core/prediction/predictionOrder.ts); an edit or a scroll between two passes
+// decides what comes next, and a pass predicted for an older version of the file is dropped. While a file is
+// edited its predicted spans move with the text and only the lines an edit touched are predicted again, ~400 ms
+// after the typing stops. Predictions exactly matching an annotation or rejected in the review panel
 // are not shown. In Restricted Mode nothing is loaded.
 import * as vscode from 'vscode';
 import type { PredictedSpan } from '../core/prediction/predictor.js';
@@ -10,6 +12,7 @@ import { NoAdapterError, RestrictedModeError, type PredictionService } from './p
 import { withoutRejected, type Rejections } from './predictions/rejections.js';
 import { shiftSpans } from './predictions/spanShift.js';
 import { lineUnits, unitsTouching, type TextUnit } from '../core/prediction/textUnits.js';
+import { nextPass, withoutPredicted } from '../core/prediction/predictionOrder.js';
 import type { PastaStatusBar } from './statusBar.js';
 
 export const MODEL_HIGHLIGHTING_KEY = 'pasta.modelHighlighting';
@@ -19,10 +22,11 @@ const MAX_HIGHLIGHT_CHARS = 200_000;
 const TEXT_LANGUAGES = new Set(['plaintext', 'markdown']);
 
 interface DocumentPredictions {
-  adapter: string;
+  /** The adapter that predicted `spans` (undefined before the first pass). */
+  adapter: string | undefined;
   /** Offsets into the document as it is now (shifted with every edit). */
   spans: PredictedSpan[];
-  /** Regions edited since they were last predicted (offsets into the document as it is now). */
+  /** Regions not predicted yet or edited since (offsets into the document as it is now). */
   dirty: TextUnit[];
 }
 
@@ -40,8 +44,10 @@ export class ModelHighlighting implements vscode.Disposable {
   private readonly decorations = new PredictionDecorations();
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> | undefined;
+  private running: Promise<boolean> | undefined;
   private again = false;
+  /** The precision of the last pass, for the status bar. */
+  private precision: string | undefined;
   private readonly predicted = new vscode.EventEmitter<void>();
   /** Fires after a round of predictions is shown (tests wait for it). */
   readonly onDidPredict = this.predicted.event;
@@ -58,6 +64,10 @@ export class ModelHighlighting implements vscode.Disposable {
       this.decorations,
       this.predicted,
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule(0)),
+      // Passes chain while lines are outstanding; a scroll while none is running or due starts them again.
+      vscode.window.onDidChangeTextEditorVisibleRanges(() => {
+        if (!this.running && this.timer === undefined && [...this.documents.values()].some((d) => d.dirty.length > 0)) this.schedule(0);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.edited(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.documents.delete(d.uri.toString())),
       annotations.onDidChange(() => void this.redrawAll()),
@@ -80,6 +90,7 @@ export class ModelHighlighting implements vscode.Disposable {
       return;
     }
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.documents.clear();
     for (const editor of vscode.window.visibleTextEditors) this.decorations.clear(editor);
     this.statusBar.setPredictionSummary(undefined);
@@ -90,16 +101,22 @@ export class ModelHighlighting implements vscode.Disposable {
     return this.documents.get(uri.toString())?.spans ?? [];
   }
 
-  /** Predicts what is outstanding now and resolves when it is shown. */
+  /** Predicts what is outstanding now, pass after pass, and resolves when it is shown. */
   async refresh(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.runOnce();
+    for (let more = true; more;) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      more = await this.runOnce();
+    }
   }
 
   private schedule(delayMs: number): void {
     if (!this.enabled) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.runOnce(), delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runOnce();
+    }, delayMs);
   }
 
   private edited(event: vscode.TextDocumentChangeEvent): void {
@@ -113,33 +130,41 @@ export class ModelHighlighting implements vscode.Disposable {
     this.schedule(PREDICT_DEBOUNCE_MS);
   }
 
-  private runOnce(): Promise<void> {
+  /** One pass; resolves to whether lines are still outstanding after it (then the next pass is chained). */
+  private runOnce(): Promise<boolean> {
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = this.predictVisible()
-      .catch((err: Error) => this.log.error(`model highlighting: ${err.stack ?? err}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.schedule(0);
-        }
-      });
-    return this.running;
+    const running = this.predictVisible().catch((err: Error) => {
+      this.log.error(`model highlighting: ${err.stack ?? err}`);
+      return false;
+    });
+    this.running = running;
+    void running.then((more) => {
+      this.running = undefined;
+      // An edit's pending debounce pre-empts the background passes until it fires.
+      if (this.again || (more && this.timer === undefined)) {
+        this.again = false;
+        this.schedule(0);
+      }
+    });
+    return running;
   }
 
-  /** One batch per workspace folder: every visible text file's new or edited lines. */
-  private async predictVisible(): Promise<void> {
-    if (!this.enabled) return;
+  /** One batch per workspace folder: the next pass of every visible text file (its outstanding lines on screen first). */
+  private async predictVisible(): Promise<boolean> {
+    if (!this.enabled) return false;
     if (!vscode.workspace.isTrusted) {
       this.statusBar.setPredictionSummary('restricted');
-      return;
+      return false;
     }
     const work = new Map<
       string,
-      { folder: vscode.WorkspaceFolder; jobs: { document: vscode.TextDocument; version: number; units: TextUnit[]; full: boolean }[] }
+      {
+        folder: vscode.WorkspaceFolder;
+        jobs: { document: vscode.TextDocument; version: number; entry: DocumentPredictions; units: TextUnit[] }[];
+      }
     >();
     const seen = new Set<string>();
     for (const editor of vscode.window.visibleTextEditors) {
@@ -149,13 +174,20 @@ export class ModelHighlighting implements vscode.Disposable {
       seen.add(key);
       const file = this.annotations.locate(document.uri);
       if (!file || !isHighlightable(document, file)) continue;
-      const entry = this.documents.get(key);
       const units = lineUnits(document.getText());
-      const full = !entry;
-      const todo = full ? units : unitsTouching(units, entry.dirty);
-      if (!full && todo.length === 0) continue;
+      let entry = this.documents.get(key);
+      if (!entry) {
+        entry = { adapter: undefined, spans: [], dirty: units };
+        this.documents.set(key, entry);
+      }
+      // Whole lines from here on, so that an edit drops only the outstanding lines it touches (shiftSpans).
+      entry.dirty = unitsTouching(units, entry.dirty);
+      if (entry.dirty.length === 0) continue;
+      const visible = vscode.window.visibleTextEditors
+        .filter((e) => e.document === document)
+        .flatMap((e) => e.visibleRanges.map((r) => ({ start: document.offsetAt(r.start), end: document.offsetAt(r.end) })));
       const group = work.get(file.folder.uri.toString()) ?? { folder: file.folder, jobs: [] };
-      group.jobs.push({ document, version: document.version, units: todo, full });
+      group.jobs.push({ document, version: document.version, entry, units: nextPass(entry.dirty, visible) });
       work.set(file.folder.uri.toString(), group);
     }
     let total = 0;
@@ -168,36 +200,40 @@ export class ModelHighlighting implements vscode.Disposable {
         if (err instanceof RestrictedModeError || err instanceof NoAdapterError) {
           this.statusBar.setPredictionSummary(err instanceof NoAdapterError ? 'no adapter' : 'restricted');
           this.log.info(`model highlighting: ${err.message}`);
-          return;
+          return false;
         }
         throw err;
       }
+      this.precision = result.precision;
       let k = 0;
       for (const job of jobs) {
         const predicted = job.units.flatMap((u) => result.spans[k++].map((s) => ({ ...s, start: s.start + u.start, end: s.end + u.start })));
-        const key = job.document.uri.toString();
-        // Edited while predicting: these offsets are out of date; the edit scheduled another round.
-        if (job.document.version !== job.version) continue;
-        const entry = this.documents.get(key);
-        if (job.full || !entry || entry.adapter !== result.adapter) {
-          this.documents.set(key, { adapter: result.adapter, spans: predicted, dirty: [] });
-        } else {
-          const inUnits = (s: TextUnit) => job.units.some((u) => s.start < u.end && u.start < s.end);
-          entry.spans = [...entry.spans.filter((s) => !inUnits(s)), ...predicted].sort((a, b) => a.start - b.start);
-          entry.dirty = [];
+        const { entry } = job;
+        // Edited while predicting (the offsets are out of date; the edit scheduled another pass), closed, or the
+        // model changed (documents cleared): nothing of this pass is shown.
+        if (job.document.version !== job.version || this.documents.get(job.document.uri.toString()) !== entry) continue;
+        if (entry.adapter !== undefined && entry.adapter !== result.adapter) {
+          entry.spans = [];
+          entry.dirty = lineUnits(job.document.getText());
         }
+        entry.adapter = result.adapter;
+        const inUnits = (s: TextUnit) => job.units.some((u) => s.start < u.end && u.start < s.end);
+        entry.spans = [...entry.spans.filter((s) => !inUnits(s)), ...predicted].sort((a, b) => a.start - b.start);
+        entry.dirty = withoutPredicted(entry.dirty, job.units);
       }
       total += texts.length;
     }
     await this.redrawAll();
     if (total > 0) this.predicted.fire();
+    return [...work.values()].some((g) => g.jobs.some((j) => this.documents.get(j.document.uri.toString())?.dirty.length));
   }
 
   private async redrawAll(): Promise<void> {
     if (!this.enabled) return;
     await Promise.all(vscode.window.visibleTextEditors.map((e) => this.redraw(e)));
     const shown = vscode.window.visibleTextEditors.reduce((n, e) => n + (this.shownSpans.get(e.document.uri.toString()) ?? 0), 0);
-    if (vscode.workspace.isTrusted && this.documents.size > 0) this.statusBar.setPredictionSummary(`${shown} predicted`);
+    const predictedOnce = [...this.documents.values()].some((d) => d.adapter !== undefined);
+    if (vscode.workspace.isTrusted && predictedOnce) this.statusBar.setPredictionSummary(`${shown} predicted (${this.precision ?? 'fp32'})`);
   }
 
   private readonly shownSpans = new Map<string, number>();
@@ -228,6 +264,7 @@ export class ModelHighlighting implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
     for (const d of this.disposables) d.dispose();
   }
 }

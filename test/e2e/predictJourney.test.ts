@@ -2,7 +2,8 @@
 // of samples/workspace), open a file nobody annotated, predict it: the predictions panel opens and the editor
 // shows the same predictions as dashed decorations; lines typed into the editor are predicted there, and in the
 // panel once saved; accept one span (the sidecar appears on disk) and reject another (it leaves the list), then
-// go on to the next most uncertain document.
+// go on to the next most uncertain document, whose last line, far below the screen, is highlighted after the
+// lines on screen.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,16 @@ import { trainWorkspaceAdapter } from '../../src/core/training/workspaceTraining
 import { REPO_ROOT, buildExtension, inVsCode, openFile, runFromPalette, screenshot, skipReason, waitFor, webviewFrame } from './harness.js';
 import { defaultModelMissing, skipIfMissing } from '../helpers/requirements.js';
 
+const MESSI = 'Lionel Messi moved to Miami with his family.\n';
+
 const FRESH = [
   'Angela Merkel flew from Berlin to Paris on Monday.',
   'Tim Cook said Apple will open a store in London.',
   'Serena Williams trained in Madrid before the final.',
   '',
 ].join('\n');
+/** A file longer than the screen: a sentence, 150 short lines, then fresh.txt's lines (which the adapter tags). */
+const LATER = MESSI + Array.from({ length: 150 }, (_, i) => `(${i + 1})\n`).join('') + FRESH;
 
 /** Editor elements drawn with a dashed border: prediction decorations (annotations are solid). */
 function dashedDecorations(page: Page): Promise<string[]> {
@@ -39,7 +44,7 @@ test(
     const workspace = mkdtempSync(join(tmpdir(), 'pasta-e2e-predict-'));
     cpSync(join(REPO_ROOT, 'samples', 'workspace'), workspace, { recursive: true });
     writeFileSync(join(workspace, 'news', 'fresh.txt'), FRESH);
-    writeFileSync(join(workspace, 'news', 'later.txt'), 'Lionel Messi moved to Miami with his family.\n');
+    writeFileSync(join(workspace, 'news', 'later.txt'), LATER);
     const sidecar = join(workspace, '.pasta', 'annotations', 'news', 'fresh.txt.json');
     const readSpans = () =>
       existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')).spans as { start: number; end: number; label: string; text: string }[]) : [];
@@ -76,6 +81,7 @@ test(
           mark(`highlighted: ${summary}`);
           assert.match(summary, /demo/);
           assert.match(summary, /cpu/);
+          assert.match(summary, /predicted \(fp32\)/, 'the status bar says which precision predicted');
           assert.ok(predicted > 0, `the adapter predicted nothing in fresh.txt: ${summary}`);
           const dashed = await waitFor('dashed prediction decorations in the editor', async () => {
             const found = await dashedDecorations(page);
@@ -142,6 +148,20 @@ test(
           await frame.locator('#file', { hasText: 'news/later.txt' }).waitFor({ timeout: 60_000 });
           await page.locator('.tab.active[data-resource-name="later.txt"]').waitFor({ timeout: 20_000 });
           mark('next most uncertain document opened');
+          // The panel lists the whole file; the editor gets there pass by pass, the lines on screen first.
+          const farDown = LATER.indexOf(FRESH);
+          const starts = () => frame.locator('#items li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.start)));
+          const all = await waitFor('the panel to list later.txt', async () => ((await starts()).length > 0 ? await starts() : undefined), 60_000);
+          assert.ok(
+            all.some((s) => s >= farDown),
+            `the adapter predicted nothing in later.txt's last lines: ${all.join(', ')}`,
+          );
+          await waitFor(
+            'the last lines, far below the screen, to be highlighted',
+            async () => ((await highlighted()) === all.length ? true : undefined),
+            60_000,
+          );
+          mark('later.txt highlighted to its last lines');
           assert.deepEqual(cspViolations, [], 'the webview must run under its CSP without violations');
           mark('done');
         },

@@ -6,6 +6,7 @@ import { listAdapters } from '../../core/adapter/index.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
+import type { Precision } from '../../core/graph/kernels.js';
 import { readSettings } from '../settings.js';
 import type { PastaStatusBar } from '../statusBar.js';
 
@@ -25,6 +26,8 @@ export interface FolderPredictions {
   adapter: string;
   /** Spans per text, offsets into that text. */
   spans: PredictedSpan[][];
+  /** The precision the base ran in (int8 only on the CPU). */
+  precision: Precision;
 }
 
 export class PredictionService implements vscode.Disposable {
@@ -49,7 +52,7 @@ export class PredictionService implements vscode.Disposable {
       watcher.onDidCreate(changed),
       watcher.onDidDelete(changed),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('pasta.device') || e.affectsConfiguration('pasta.threads')) this.invalidate();
+        if (['pasta.device', 'pasta.threads', 'pasta.highlightPrecision'].some((k) => e.affectsConfiguration(k))) this.invalidate();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.modelChanged.fire()),
       this.modelChanged,
@@ -101,7 +104,7 @@ export class PredictionService implements vscode.Disposable {
       if (predictor.device) this.statusBar.setResolvedDevice(predictor.device);
       // The status bar names the adapter in use, also when it was found rather than chosen.
       if (this.statusBar.activeAdapter !== adapter) await this.statusBar.setActiveAdapter(adapter);
-      return { adapter, spans };
+      return { adapter, spans, precision: predictor.precision?.used ?? predictor.options.precision ?? 'fp32' };
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
@@ -112,7 +115,11 @@ export class PredictionService implements vscode.Disposable {
     let predictor = this.predictors.get(folder.uri.fsPath);
     if (!predictor) {
       const settings = readSettings(folder);
-      predictor = new WorkspacePredictor(folder.uri.fsPath, { device: settings.device, threads: settings.threads || undefined });
+      predictor = new WorkspacePredictor(folder.uri.fsPath, {
+        device: settings.device,
+        threads: settings.threads || undefined,
+        precision: settings.highlightPrecision,
+      });
       this.predictors.set(folder.uri.fsPath, predictor);
     }
     return predictor;
