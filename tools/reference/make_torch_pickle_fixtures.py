@@ -5,9 +5,11 @@
   so the MLM decoder shares the word embeddings' storage. model.safetensors holds the same weights (the reference the
   reader must equal); pytorch_model.fp16.bin is the same state dict in float16.
 - mixed.bin / mixed.json: float32, float16, bfloat16 and float64 storages, a view with a storage offset, tensors sharing
-  one storage, an nn.Parameter, an empty tensor; the values torch reads back.
+  one storage, an nn.Parameter, an empty tensor; the values torch reads back. mixed-protocol4.bin: the same state dict
+  pickled with protocol 4 (FRAME, MEMOIZE, SHORT_BINUNICODE, STACK_GLOBAL), which torch.save writes when asked.
 - transposed.bin (a non-contiguous view), legacy.bin (the pre-1.6 non-zip format), big-endian.bin (byteorder
-  "big") and malicious.bin (a torch.save zip whose data.pkl calls os.system): each must be refused.
+  "big"), malicious.bin and malicious-protocol4.bin (a torch.save zip whose data.pkl calls os.system, through GLOBAL
+  and through STACK_GLOBAL): each must be refused.
 
 Usage: python tools/reference/make_torch_pickle_fixtures.py [OUT_DIR]   (default test/fixtures/model/torch)
 """
@@ -80,6 +82,7 @@ def mixed_state() -> dict[str, torch.Tensor]:
 def write_mixed(out: Path) -> None:
     state = mixed_state()
     torch.save(state, out / "mixed.bin")
+    torch.save(state, out / "mixed-protocol4.bin", pickle_protocol=4)
     loaded = torch.load(out / "mixed.bin", weights_only=True)
     expected = {k: {"shape": list(v.shape), "values": v.detach().double().reshape(-1).tolist()} for k, v in loaded.items()}
     (out / "mixed.json").write_text(json.dumps(expected, separators=(",", ":")) + "\n")
@@ -101,13 +104,20 @@ def write_refused(out: Path) -> None:
     torch.save({"w": torch.ones(2, 2)}, out / "clean.tmp")
     with zipfile.ZipFile(out / "clean.tmp") as clean:
         entries = [(info, clean.read(info)) for info in clean.infolist()]
-    for name, replace in (("big-endian.bin", "byteorder"), ("malicious.bin", "data.pkl")):
+    replacements = {
+        "big-endian.bin": ("byteorder", b"big"),
+        "malicious.bin": ("data.pkl", pickle.dumps({"w": System()}, protocol=2)),
+        "malicious-protocol4.bin": ("data.pkl", pickle.dumps({"w": System()}, protocol=4)),
+    }
+    for name, (replace, replacement) in replacements.items():
         with zipfile.ZipFile(out / name, "w", compression=zipfile.ZIP_STORED) as dirty:
             for info, data in entries:
                 stem = info.filename.split("/", 1)[1]
                 if stem == replace:
-                    data = b"big" if replace == "byteorder" else pickle.dumps({"w": System()}, protocol=2)
-                dirty.writestr(info.filename.replace("clean.tmp", name.removesuffix(".bin")).replace("clean", name.removesuffix(".bin")), data)
+                    data = replacement
+                # A fixed timestamp, so that each run writes the same bytes.
+                entry = zipfile.ZipInfo(info.filename.replace("clean", name.removesuffix(".bin")), date_time=(2026, 12, 5, 0, 0, 0))
+                dirty.writestr(entry, data)
     (out / "clean.tmp").unlink()
 
 

@@ -67,25 +67,30 @@ test('a model folder with only pytorch_model.bin loads the weights its safetenso
 
 const fromJson = (values: number[]) => new Float32Array(values);
 
-test('float32, float16, bfloat16 and float64 storages, offsets into shared storages, a Parameter, scalars and empty tensors read as torch reads them', async () => {
-  const expected = JSON.parse(await readFile(join(FIXTURES, 'mixed.json'), 'utf8')) as Record<string, { shape: number[]; values: number[] }>;
-  const bin = await openTorchCheckpoint(join(FIXTURES, 'mixed.bin'));
-  try {
-    assert.deepEqual(bin.names, Object.keys(expected));
-    for (const [name, want] of Object.entries(expected)) {
-      const tensor = await bin.readFloat32(name);
-      assert.deepEqual(tensor.shape, want.shape, name);
-      assert.deepEqual(tensor.data, fromJson(want.values), name);
+for (const [file, protocol] of [
+  ['mixed.bin', 'pickle protocol 2, as torch.save writes by default'],
+  ['mixed-protocol4.bin', 'pickle protocol 4: FRAME, MEMOIZE, SHORT_BINUNICODE, STACK_GLOBAL'],
+]) {
+  test(`float32, float16, bfloat16 and float64 storages, offsets into shared storages, a Parameter, scalars and empty tensors read as torch reads them (${protocol})`, async () => {
+    const expected = JSON.parse(await readFile(join(FIXTURES, 'mixed.json'), 'utf8')) as Record<string, { shape: number[]; values: number[] }>;
+    const bin = await openTorchCheckpoint(join(FIXTURES, file));
+    try {
+      assert.deepEqual(bin.names, Object.keys(expected));
+      for (const [name, want] of Object.entries(expected)) {
+        const tensor = await bin.readFloat32(name);
+        assert.deepEqual(tensor.shape, want.shape, name);
+        assert.deepEqual(tensor.data, fromJson(want.values), name);
+      }
+      assert.deepEqual(
+        ['f32.row_view', 'f32.narrow', 'f16.matrix', 'bf16.matrix', 'f64.vector'].map((n) => bin.info(n).dtype),
+        ['F32', 'F32', 'F16', 'BF16', 'F64'],
+      );
+      assert.equal(bin.info('f32.row_view').begin, 12 * 4, 'base[2] starts at element 12 of the shared storage');
+    } finally {
+      await bin.close();
     }
-    assert.deepEqual(
-      ['f32.row_view', 'f32.narrow', 'f16.matrix', 'bf16.matrix', 'f64.vector'].map((n) => bin.info(n).dtype),
-      ['F32', 'F32', 'F16', 'BF16', 'F64'],
-    );
-    assert.equal(bin.info('f32.row_view').begin, 12 * 4, 'base[2] starts at element 12 of the shared storage');
-  } finally {
-    await bin.close();
-  }
-});
+  });
+}
 
 async function refusal(path: string, read = false): Promise<string> {
   try {
@@ -104,18 +109,20 @@ async function refusal(path: string, read = false): Promise<string> {
   assert.fail(`${path} was not refused`);
 }
 
-test('a pickle that calls os.system is refused naming the global, and nothing runs', async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, 'pytorch_model.bin');
-    await copyFile(join(FIXTURES, 'malicious.bin'), path);
-    await copyFile(join(DEBERTA, 'config.json'), join(dir, 'config.json'));
-    const message = await refusal(path);
-    assert.match(message, /data\.pkl refers to the global 'posix\.system', which torch\.save does not write for a state dict; refused/);
-    await assert.rejects(loadModelFolder(dir), /global 'posix\.system'/);
-    assert.equal(existsSync(join(dir, 'pwned.txt')), false);
-    assert.equal(existsSync('pwned.txt'), false);
+for (const file of ['malicious.bin', 'malicious-protocol4.bin']) {
+  test(`a pickle that calls os.system is refused naming the global, and nothing runs (${file})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'pytorch_model.bin');
+      await copyFile(join(FIXTURES, file), path);
+      await copyFile(join(DEBERTA, 'config.json'), join(dir, 'config.json'));
+      const message = await refusal(path);
+      assert.match(message, /data\.pkl refers to the global 'posix\.system', which torch\.save does not write for a state dict; refused/);
+      await assert.rejects(loadModelFolder(dir), /global 'posix\.system'/);
+      assert.equal(existsSync(join(dir, 'pwned.txt')), false);
+      assert.equal(existsSync('pwned.txt'), false);
+    });
   });
-});
+}
 
 test('a non-contiguous view, the legacy format, a big-endian archive and a folder of other weights are refused with the reason', async () => {
   assert.match(await refusal(join(FIXTURES, 'transposed.bin'), true), /tensor 't' is a non-contiguous view \(shape \[4, 3\], stride \[1, 4\]\)/);
