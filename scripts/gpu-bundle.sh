@@ -4,6 +4,8 @@
 # machine's node binary, onnxruntime-node's JS and linux-x64 natives (WebGPU built in), Dawn for Node (to name
 # the GPU adapter), the Vulkan loader, and the check's programs bundled by esbuild. Run it here, after `npm ci`:
 #   bash scripts/gpu-bundle.sh        then carry gpu-bundle/ with the repository
+# GPU_BUNDLE_XZ (default -9e: what keeps the payload under 60 MiB) sets xz's level; a dry run here may take -1
+# (xz -9e takes tens of minutes of a loaded 2-vCPU machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=gpu-bundle
@@ -42,7 +44,7 @@ await Promise.all(Object.entries(entries).map(([name, entry]) => build({
 git rev-parse HEAD > "$stage/COMMIT"
 
 mkdir -p "$out"
-tar -C "$stage" -cf - . | xz -9e -T0 > "$out/payload.tar.xz.tmp"
+tar -C "$stage" -cf - . | xz "${GPU_BUNDLE_XZ:--9e}" -T0 > "$out/payload.tar.xz.tmp"
 mv "$out/payload.tar.xz.tmp" "$out/payload.tar.xz"
 size=$(stat -c %s "$out/payload.tar.xz")
 echo "gpu-bundle: $out/payload.tar.xz is $((size / 1024 / 1024)) MiB ($size bytes) for commit $(cat "$stage/COMMIT")"

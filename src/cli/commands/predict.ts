@@ -26,8 +26,10 @@ export async function chooseAdapter(workspace: string, predictor: WorkspacePredi
   if (flag) return flag;
   const active = await predictor.activeAdapterName();
   if (active) return active;
-  const { adapters } = await listAdapters(workspace);
+  const { adapters, problems } = await listAdapters(workspace);
   if (adapters.length === 1) return adapters[0].name;
+  // A workspace whose only adapter is broken has one: say what is wrong with it.
+  if (adapters.length === 0 && problems.length > 0) throw problems[0];
   if (adapters.length === 0) throw new InputError(workspace, undefined, 'has no adapters in .pasta/adapters; train one with `pasta train`');
   throw new UsageError(`the workspace has ${adapters.length} adapters and none is active; pass --adapter <name>`, command);
 }
@@ -79,10 +81,12 @@ async function readInputs(files: string[], texts: string[], cwd: string): Promis
   const inputs: PredictInput[] = texts.map((text) => ({ source: 'text', text }));
   for (const f of files) {
     const path = resolve(cwd, f);
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
       throw new InputError(path, undefined, err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`);
     });
-    inputs.push({ source: f, path, text });
+    // As corpus mode refuses them, but here the file was named: one line, not a skip.
+    if (bytes.includes(0)) throw new InputError(path, undefined, 'is a binary file (it holds NUL bytes)');
+    inputs.push({ source: f, path, text: bytes.toString('utf8') });
   }
   if (inputs.length === 0) inputs.push({ source: 'stdin', path: 'stdin', text: await readStdin() });
   return inputs;

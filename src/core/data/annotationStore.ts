@@ -209,7 +209,9 @@ async function readTextFile(file: string, maxBytes: number): Promise<string> {
   const stat = await fs.stat(file);
   if (!stat.isFile()) throw new InputError(file, undefined, 'not a regular file');
   if (stat.size > maxBytes) throw new InputError(file, undefined, `too large (${stat.size} bytes, at most ${maxBytes})`);
-  const text = await fs.readFile(file, 'utf8');
+  const bytes = await fs.readFile(file);
+  if (bytes.includes(0)) throw new InputError(file, undefined, 'is a binary file (it holds NUL bytes)');
+  const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
