@@ -51,6 +51,8 @@ export function vsReference(python: string, minilm: string, threads: string, pre
         ours_tokens_per_s: oursPerS,
         frozen_reference_tokens_per_s: frozen.tokens_per_s,
         ratio_vs_frozen: Number((oursPerS / (frozen.tokens_per_s as number)).toFixed(2)),
+        ours_cpu_ms_per_step: mine.cpu_ms_per_step,
+        frozen_reference_cpu_ms_per_step: frozen.cpu_ms_per_step,
         ours_peak_rss_mb: mine.peak_rss_mb,
         frozen_reference_peak_rss_mb: frozen.peak_rss_mb,
         ...(published
