@@ -6,7 +6,8 @@
 #   gpu-check-environment  providers, the WebGPU adapter (name, vendor, software or hardware), auto's pick,
 #                          whether the CUDA 13 / cuDNN 9 libraries load; plus nvidia-smi's GPU
 #   parity                 each golden case on each device: worst relative difference to PyTorch (<= 1e-4)
-#   train-step             MiniLM and BERT-base shapes (random weights), 8 x 128 and 32 x 128, on each device
+#   train-step             MiniLM and BERT-base shapes (random weights), 8 x 128 and 32 x 128, on each device;
+#                          on the CPU also with the frozen base in int8 (precision "int8"), after everything else
 #   reference-train-step   the frozen-base PyTorch reference (tools/reference/bench_reference.py) on the GPU
 #   vs-reference           ours / reference tokens per second for each GPU device, model and batch
 #   gpu-check-skipped / gpu-check-failure   what did not run, and why
@@ -145,6 +146,14 @@ for device in $devices; do
   done < <(echo "$shapes" | tr ',' '\n')
   run_rows 200 "parity-$device" "$node" "$work/payload/js/parity.js" "$device"
 done
+# int8 on the CPU only (onnxruntime has no int8 product kernel for the GPU providers), last: the budget may skip it.
+if [[ " $devices " == *" cpu "* ]]; then
+  steps=${GPU_CHECK_STEPS:-3}
+  while IFS=' ' read -r model batch; do
+    [ -n "$model" ] || continue
+    PASTA_DEVICE=cpu PASTA_PRECISION=int8 run_rows 120 "train-step-cpu-int8-$model-b$batch" "$node" "$work/payload/js/trainStep.js" "$model" "$batch" "$seq" "$steps" </dev/null
+  done < <(echo "$shapes" | tr ',' '\n')
+fi
 
 # 6. Ratios and the summary.
 "$python" - "$rows" "$started" "$devices" <<'PY' | while IFS= read -r line; do emit "$line"; done
