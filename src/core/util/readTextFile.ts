@@ -20,5 +20,18 @@ export async function readTextFile(path: string, maxBytes = MAX_DATASET_BYTES): 
     throw error;
   }
   if (size > maxBytes) throw new InputError(path, undefined, `is ${size} bytes, more than the ${maxBytes} a dataset may have`);
-  return fs.readFile(path, 'utf8');
+  const bytes = await fs.readFile(path);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    if (utf16) throw new InputError(path, undefined, 'is UTF-16 text; save it as UTF-8');
+    throw new InputError(path, lineOfByte(bytes, nul), 'is a binary file (it holds NUL bytes)');
+  }
+  return bytes.toString('utf8');
+}
+
+function lineOfByte(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
 }

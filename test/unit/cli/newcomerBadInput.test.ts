@@ -44,6 +44,15 @@ describe('bad input a newcomer meets', () => {
     assert.equal(result.stdout, '');
   });
 
+  it('import refuses a binary or UTF-16 file in one line naming it', () => {
+    const ws = workspace();
+    const blob = readFileSync(join(modelDir, 'model.safetensors'));
+    writeFileSync(join(ws, 'b.conll'), Buffer.concat([Buffer.from('John\tB-PER\n\n'), blob]));
+    refusedWith(runPasta(['import', 'b.conll'], { cwd: ws }), `${join(ws, 'b.conll')}:3: is a binary file (it holds NUL bytes)`);
+    writeFileSync(join(ws, 'u.conll'), Buffer.from(`\ufeff${CONLL}`, 'utf16le'));
+    refusedWith(runPasta(['import', 'u.conll'], { cwd: ws }), `${join(ws, 'u.conll')}: is UTF-16 text; save it as UTF-8`);
+  });
+
   it('train warns that an annotated binary file is binary (not "stale") and trains on the rest', () => {
     const ws = workspace({ baseModel: modelDir, labels: ['PER', 'LOC'], hyperparameters: { epochs: 1, threads: 1, device: 'cpu' } });
     writeFileSync(join(ws, 'd.conll'), CONLL);
