@@ -7,6 +7,7 @@ import { SeededRandom } from '../src/core/util/random';
 import { initParams, PastaRuntime } from '../src/core/pasta/runtime';
 import type { EncodedExample } from '../src/core/engine/batch';
 import { randomEncoder, SHAPES } from './randomModel';
+import { benchPrecision } from './device';
 
 function memory(): { rss_mb: number; hwm_mb: number; anon_mb: number; file_mb: number } {
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -40,6 +41,7 @@ async function main() {
     releaseWeightsAfterWarmUp: true,
     device: 'cpu',
     threads: Number(process.env.PASTA_THREADS ?? availableParallelism()),
+    precision: benchPrecision(),
     onPhase: mark,
   });
   await runtime.warmUp();
