@@ -3,7 +3,7 @@ import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/deviceNam
 import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { Hyperparameters } from '../../core/project/projectFile.js';
 import { DROPOUT_MODES, type DropoutMode } from '../../core/graph/encoderDropout.js';
-import { readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
+import { hyperparameterProblem, readProjectFile, updateProjectFile } from '../../core/project/projectFile.js';
 import { addProjectLabels, describeAddedLabels } from '../../core/project/projectLabels.js';
 import { findMissingLabels, MissingLabelsError } from '../../core/project/workspaceData.js';
 import { InputError } from '../../core/data/types.js';
@@ -31,6 +31,9 @@ function overrides(args: ParsedArgs): Partial<Hyperparameters> {
     if (text === undefined) continue;
     const value = Number(text);
     if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} must be a non-negative number, got ${JSON.stringify(text)}`, 'train');
+    // The limits project.json's schema sets for the same field (a batch of 0 once crashed V8).
+    const problem = hyperparameterProblem(key, value);
+    if (problem !== undefined) throw new UsageError(`--${flag} ${problem}`, 'train');
     (out as Record<string, number>)[key] = value;
   }
   const device = stringFlag(args, 'device');

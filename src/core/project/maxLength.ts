@@ -53,12 +53,14 @@ export async function fitMaxLength(base: BaseModel, hp: Pick<Hyperparameters, 'm
 }
 
 /** fitMaxLength for project.json's hyperparameters and an optional override of maxLength from a flag. */
-export function fitProjectMaxLength(
+export async function fitProjectMaxLength(
   base: BaseModel,
   contents: Pick<ProjectFileContents, 'file' | 'raw'>,
   hp: Pick<Hyperparameters, 'maxLength' | 'stride'>,
   flag?: string,
 ): Promise<FittedLength> {
+  if (flag !== undefined && hp.stride >= hp.maxLength)
+    throw new InputError(flag, undefined, `maxLength ${hp.maxLength} must be more than stride (${hp.stride})`);
   const written = contents.raw.hyperparameters as Record<string, unknown> | undefined;
   const chosen = written?.maxLength !== undefined;
   return fitMaxLength(base, hp, flag !== undefined ? { flag } : { file: contents.file, chosen });

@@ -102,6 +102,12 @@ export interface ProjectFileContents {
   project: Project;
 }
 
+/** What is wrong with `value` as hyperparameters[key] of project.json ("must be at least 1, found 0"), if anything. */
+export function hyperparameterProblem(key: keyof Hyperparameters, value: JsonValue): string | undefined {
+  const schema = PROJECT_SCHEMA.properties?.hyperparameters?.properties?.[key];
+  return schema ? firstViolation(schema, value, [])?.problem : undefined;
+}
+
 export function projectFilePath(workspaceRoot: string): string {
   return join(resolve(workspaceRoot), PROJECT_FILE);
 }

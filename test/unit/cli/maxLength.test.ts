@@ -29,6 +29,11 @@ function tokenWorkspace(modelDir: string, hyperparameters: Record<string, unknow
   return ws;
 }
 
+function refusedStride(result: { status: number | null; stderr: string }): void {
+  assert.equal(result.status, 1, result.stderr);
+  assert.ok(result.stderr.endsWith('error: --max-length: maxLength 16 must be more than stride (32)\n'), result.stderr);
+}
+
 function lineOf(file: string, text: string): number {
   return (
     readFileSync(file, 'utf8')
@@ -88,6 +93,7 @@ describe('maxLength over the base model positions', () => {
       ),
       refused.stderr,
     );
+    refusedStride(runPasta(['train', '--max-length', '16'], { cwd: ws }));
     const fits = runPasta(['train', '--max-length', '64'], { cwd: ws });
     assert.equal(fits.status, 0, fits.stderr);
     assert.doesNotMatch(fits.stderr, /maxLength/);

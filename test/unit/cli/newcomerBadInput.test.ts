@@ -44,6 +44,18 @@ describe('bad input a newcomer meets', () => {
     assert.equal(result.stdout, '');
   });
 
+  it('train refuses flags outside the limits project.json sets for the same field (a batch of 0 once crashed V8)', () => {
+    const ws = workspace({ baseModel: modelDir });
+    for (const [flag, value, problem] of [
+      ['--batch-size', '0', 'must be at least 1, found 0'],
+      ['--max-length', '3', 'must be at least 8, found 3'],
+      ['--max-length', '4.5', 'must be an integer, found 4.5'],
+      ['--epochs', '0', 'must be at least 1, found 0'],
+    ]) {
+      refusedWith(runPasta(['train', flag, value], { cwd: ws }), `pasta train: ${flag} ${problem} (see pasta train --help)`);
+    }
+  });
+
   it('import refuses a binary or UTF-16 file in one line naming it', () => {
     const ws = workspace();
     const blob = readFileSync(join(modelDir, 'model.safetensors'));
