@@ -88,7 +88,11 @@ async function readInputs(files: string[], texts: string[], cwd: string): Promis
     if (bytes.includes(0)) throw new InputError(path, undefined, 'is a binary file (it holds NUL bytes)');
     inputs.push({ source: f, path, text: bytes.toString('utf8') });
   }
-  if (inputs.length === 0) inputs.push({ source: 'stdin', path: 'stdin', text: await readStdin() });
+  if (inputs.length === 0) {
+    const text = await readStdin();
+    if (text.includes('\0')) throw new InputError('stdin', undefined, 'is binary (it holds NUL bytes)');
+    inputs.push({ source: 'stdin', path: 'stdin', text });
+  }
   return inputs;
 }
 

@@ -42,6 +42,9 @@ describe('bad input a newcomer meets', () => {
     const result = runPasta(['predict', 'weights.txt'], { cwd: ws });
     refusedWith(result, `${join(ws, 'weights.txt')}: is a binary file (it holds NUL bytes)`);
     assert.equal(result.stdout, '');
+    const piped = runPasta(['predict'], { cwd: ws, input: readFileSync(join(ws, 'weights.txt'), 'latin1') });
+    refusedWith(piped, 'stdin: is binary (it holds NUL bytes)');
+    assert.equal(piped.stdout, '');
   });
 
   it('train refuses flags outside the limits project.json sets for the same field (a batch of 0 once crashed V8)', () => {
