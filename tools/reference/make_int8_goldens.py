@@ -1,7 +1,7 @@
 """Golden outputs of the int8 frozen base (test/fixtures/golden-int8/): a fake-quantised PyTorch reference.
 
-Every nn.Linear of the base becomes the product onnxruntime's DynamicQuantizeMatMul computes, with the rounding
-of the product's int8 graphs (src/core/graph/ops/quantized.ts):
+Every nn.Linear of the base but the attention output projection becomes the product onnxruntime's
+DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (src/core/graph/ops/quantized.ts):
   weights  per output channel, symmetric: s_n = max|W_n| / 127, Q = round_half_even(W / s) in [-127, 127]
   input    per tensor, uint8 asymmetric as DynamicQuantizeLinear: the range [min(0, x), max(0, x)] over 255
            steps, zero point round_half_even(-min / scale), q = clip(round_half_even(x / scale) + zp, 0, 255)
@@ -9,13 +9,16 @@ of the product's int8 graphs (src/core/graph/ops/quantized.ts):
   backward dx = the same product of u = dy * s (quantised per tensor as the input is) with Q; where the graph
            splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
            gate), one product per part, each part of u quantised on its own, the results summed
-Everything else (embeddings, softmax, LayerNorm, the PASTA vectors, the head, the loss) is float32, as the graphs.
+The attention output projection (BERT-likes' and DeBERTa's attention.output.dense, DistilBERT's attention.out_lin;
+not yet ModernBERT's attn.Wo) stays float32, as in the graphs (attentionOutputPrecision in src/core/graph/encoder.ts).
+Everything else (embeddings, softmax, LayerNorm, the PASTA vectors, the head, the loss) is float32 too.
 Reuses each golden case's inputs and parameters (test/fixtures/golden/<case>/case.json and golden.safetensors);
 writes <out>/<case>/golden.safetensors with logits, loss and the gradients of the vectors and the head, and for
 each of them `sensitivity.<name>`: the largest change of that output, relative to its scale, when the PASTA vectors
-move by float32 rounding (scaled by 1 +- 2e-7, 1 +- 6e-7 and 1 +- 2e-6). An input that lands near a quantisation boundary
-rounds to the other uint8 step after such a move, so this is how far two correct implementations that round their
-float32 arithmetic differently can lie apart; the product's test allows twice it.
+move by float32 rounding (scaled by 1 +- 2e-7, 1 +- 6e-7 and 1 +- 2e-6) or when the float32 Linears round their
+products otherwise (computed in float64, forward and backward, then rounded to float32). An input that lands near a
+quantisation boundary rounds to the other uint8 step after such a move, so this is how far two correct
+implementations that round their float32 arithmetic differently can lie apart; the product's test allows twice it.
 
 Usage:  python make_int8_goldens.py [--cases a,b] [--out DIR] [--minilm DIR]
 """
@@ -100,13 +103,33 @@ class FakeQuantLinear(nn.Module):
 SPLIT_PARTS = {"Wqkv": 3, "Wi": 2}
 
 
-def quantize_base(base: nn.Module) -> int:
+# The attention output projections kept float32 (src/core/graph/encoder.ts); not yet ModernBERT's attn.Wo.
+FLOAT32_LINEARS = ("attention.output.dense", "attention.out_lin")
+
+
+class Float64Linear(nn.Module):
+    """A float32 Linear computed in float64 and rounded back (forward and backward): the same product rounded otherwise."""
+
+    def __init__(self, linear: nn.Linear):
+        super().__init__()
+        self.linear = linear
+
+    def forward(self, x):
+        bias = None if self.linear.bias is None else self.linear.bias.double()
+        return nn.functional.linear(x.double(), self.linear.weight.double(), bias).float()
+
+
+def quantize_base(base: nn.Module, float64_kept: bool = False) -> int:
     count = 0
     for name, module in list(base.named_modules()):
         for child_name, child in list(module.named_children()):
-            if isinstance(child, nn.Linear):
+            if not isinstance(child, nn.Linear):
+                continue
+            if not f"{name}.{child_name}".endswith(FLOAT32_LINEARS):
                 setattr(module, child_name, FakeQuantLinear(child, SPLIT_PARTS.get(child_name, 1)))
                 count += 1
+            elif float64_kept:
+                setattr(module, child_name, Float64Linear(child))
     return count
 
 
@@ -114,13 +137,13 @@ OUTPUTS = ("logits", "loss", "grad.pasta_vectors", "grad.classifier.weight", "gr
 PERTURBATIONS = (2e-7, -2e-7, 6e-7, -6e-7, 2e-6, -2e-6)
 
 
-def run_int8(case: dict, model_dir: Path, golden: dict, vector_scale: float) -> dict:
+def run_int8(case: dict, model_dir: Path, golden: dict, vector_scale: float, float64_kept: bool = False) -> dict:
     model = PastaModel.from_pretrained(str(model_dir), case["task"], case["num_labels"], case["num_slots"]).eval()
     with torch.no_grad():
         model.pasta_vectors.copy_(golden["pasta_vectors"] * vector_scale)
         model.classifier.weight.copy_(golden["classifier.weight"])
         model.classifier.bias.copy_(golden["classifier.bias"])
-    quantize_base(model.base)
+    quantize_base(model.base, float64_kept)
     inputs = {"input_ids": torch.tensor(case["input_ids"]), "attention_mask": torch.tensor(case["attention_mask"])}
     if case["token_type_ids"] is not None:
         inputs["token_type_ids"] = torch.tensor(case["token_type_ids"])
@@ -149,6 +172,7 @@ def run_case(case_file: Path, out: Path, minilm_dir: Path | None) -> str:
     golden = load_file(str(case_file.parent / "golden.safetensors"))
     tensors = run_int8(case, model_dir, golden, 1.0)
     moved = [run_int8(case, model_dir, golden, 1.0 + eps) for eps in PERTURBATIONS]
+    moved.append(run_int8(case, model_dir, golden, 1.0, float64_kept=True))
     for name in OUTPUTS:
         tensors[f"sensitivity.{name}"] = torch.tensor([max(relative(m[name], tensors[name]) for m in moved)], dtype=torch.float32)
     (out / case["name"]).mkdir(parents=True, exist_ok=True)

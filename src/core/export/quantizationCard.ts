@@ -6,10 +6,12 @@ const round = (x: number, digits: number) => Number(x.toFixed(digits));
 export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
   return {
     precision: 'int8',
-    weights: 'the base encoder Linear weights: int8, symmetric, one scale per output channel',
+    weights:
+      'the base encoder Linear weights (but the attention output projection of BERT-family and DeBERTa encoders): int8, symmetric, one scale per output channel',
     activations: 'uint8 with a zero point, per tensor, quantised as the model runs',
     op: 'com.microsoft.DynamicQuantizeMatMul',
-    float32: 'embeddings, LayerNorm, attention scores and softmax, the PASTA vectors and the classification head',
+    float32:
+      'embeddings, LayerNorm, attention scores and softmax, the attention output projection (BERT family, DeBERTa), the PASTA vectors and the classification head',
     dev_metric: a.metric,
     dev_documents: a.devDocuments,
     dev_f1_fp32: round(a.fp32.scores.f1, 6),
@@ -23,7 +25,7 @@ export function quantizationMarkdown(a: Int8Accuracy): string[] {
   return [
     '## int8',
     '',
-    "The frozen base encoder's Linear weights are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8, per tensor) as it runs; embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
+    "The frozen base encoder's Linear weights (but the attention output projection of BERT-family and DeBERTa encoders, kept float32 for accuracy) are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8, per tensor) as it runs; embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
     '',
     `Measured at export on the project's dev split: ${describeInt8Accuracy(a)} (the export refuses a drop over ${a.maxF1Drop} points).`,
     '',

@@ -2,7 +2,7 @@
 // self-attention, whose scores add to content-to-content the content-to-position and position-to-content terms
 // read from relative position embeddings. Checkpoint names are transformers' own.
 import type { DebertaV2Config } from '../model/types';
-import { activation, layerNorm, linear, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
+import { activation, attentionOutputPrecision, layerNorm, linear, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
 import { encoderDropout, type EncoderDropout } from './encoderDropout';
 import type { Graph } from './graph';
 import type { Value } from './ir';
@@ -162,7 +162,8 @@ function debertaLayer(
 ): Value {
   const p = `encoder.layer.${i}`;
   const eps = config.layer_norm_eps;
-  const attention = linear(g, w, disentangledSelfAttention(g, w, config, `${p}.attention.self`, h, bias, rel, dropout), `${p}.attention.output.dense`);
+  const context = disentangledSelfAttention(g, w, config, `${p}.attention.self`, h, bias, rel, dropout);
+  const attention = linear(g, w, context, `${p}.attention.output.dense`, true, attentionOutputPrecision);
   const h1 = layerNorm(g, w, ops.add(g, encoderDropout(g, attention, 'attentionOutput', dropout), h), `${p}.attention.output.LayerNorm`, eps);
   const ffnOutput = linear(g, w, activation(g, linear(g, w, h1, `${p}.intermediate.dense`), config.hidden_act), `${p}.output.dense`);
   const ffn = encoderDropout(g, ffnOutput, 'feedForward', dropout);

@@ -6,9 +6,10 @@
 // rounding of a quantisation boundary the outputs agree to float32 rounding (most tiny cases: ~1e-7). Where one
 // does, it rounds to the neighbouring uint8 step on one side only, and that step moves everything after it. How far
 // depends on the model and the inputs, so the reference measures it: `sensitivity.<output>` is the largest change
-// of the reference's own output when the vectors move by float32 rounding (1 +- 2e-7, 1 +- 6e-7, 1 +- 2e-6). Ours may differ
-// from the reference by twice that, and never by more than FLOOR where the reference is insensitive; and where the
-// int8 and float32 references lie further apart than that, ours must be nearer the int8 one.
+// of the reference's own output when the vectors move by float32 rounding (1 +- 2e-7, 1 +- 6e-7, 1 +- 2e-6) or its
+// float32 Linears round otherwise (in float64). Ours may differ from the reference by twice that, and never by more
+// than FLOOR where the reference is insensitive; and where the int8 and float32 references lie further apart than
+// that, ours must be nearer the int8 one.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
