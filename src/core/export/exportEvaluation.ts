@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { adapterLabels, type LoadedAdapter } from '../adapter/index';
 import type { EncodedExample } from '../engine/batch';
+import { createSession } from '../engine/session';
 import { prepareSequenceTask, prepareTokenTask, type DevScores, type PreparedTask } from '../pasta/tasks';
 import type { BaseModel } from '../project/baseModel';
 import { loadClassificationData } from '../project/classificationData';
@@ -80,8 +81,7 @@ function softmaxRows(logits: Float32Array, C: number): Float32Array {
 
 /** Scores `model` (ONNX bytes or a file) on the dev task, batches of similar length as the trainer's evaluation. */
 export async function scoreExportedModel(model: Uint8Array | string, dev: DevTask, padTokenId: number, threads?: number): Promise<ExportedScores> {
-  const options: ort.InferenceSession.SessionOptions = threads === undefined ? {} : { intraOpNumThreads: threads };
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  const { session } = await createSession(model, { device: 'cpu', threads });
   const { task, batchSize } = dev;
   const probabilities: Float32Array[] = new Array(task.dev.length);
   const order = task.dev.map((_, i) => i).sort((a, b) => task.dev[a].inputIds.length - task.dev[b].inputIds.length);
