@@ -12,6 +12,7 @@ import { emitModel } from '../graph/emit';
 import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, WeightMap } from '../model/types';
+import { collectGarbage } from '../util/collectGarbage';
 import { dropoutMask, multiply } from './dropoutMask';
 
 /** The trainable values: per layer a [slots * hidden] block of PASTA vectors, and the classification head. */
@@ -201,6 +202,7 @@ export class PastaRuntime {
       this.options.weights.clear();
       // The weight file's places are keyed by the arrays themselves, which would keep them all alive.
       (await this.compiledDir()).weights.offsets.clear();
+      collectGarbage();
       this.weightsReleased = true;
       this.options.onPhase?.('weights released');
     }
