@@ -167,7 +167,7 @@ describe('CoNLL import', () => {
   it('names the file and line of every malformed line', () => {
     const cases: [string, string][] = [
       ['a\tO\nb\n', 'f.conll:2: found 1 columns where line 1 has 2'],
-      ['a\n', 'f.conll:1: expected a token and a tag in column -1, found 1 column'],
+      ['a\n', 'f.conll:1: expected a token and a tag in the last column, found 1 column'],
       ['a\tO\n\tO\n', 'f.conll:2: the token column is empty'],
       ['a\tO\nb\t\n', 'f.conll:2: the tag column is empty'],
       ['a\u00a0b\tO\n', 'f.conll:1: token "a\u00a0b" contains whitespace (U+00A0)'],
@@ -182,7 +182,7 @@ describe('CoNLL import', () => {
         message,
       );
     }
-    assert.throws(() => parseConll('a\tO\n', 'f.conll', { tagColumn: 5 }), { message: 'f.conll:1: expected a token and a tag in column 5, found 2 columns' });
+    assert.throws(() => parseConll('a\tO\n', 'f.conll', { tagColumn: 5 }), { message: 'f.conll:1: expected a token and a tag in column 6, found 2 columns' });
   });
 });
 

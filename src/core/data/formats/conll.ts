@@ -79,7 +79,7 @@ export function parseConllSentences(text: string, file: string, options: ConllRe
     }
     const index = tagColumn < 0 ? cells.length + tagColumn : tagColumn;
     if (cells.length < 2 || index < 1 || index >= cells.length) {
-      throw new InputError(file, line, `expected a token and a tag in column ${tagColumn}, found ${cells.length} column${cells.length === 1 ? '' : 's'}`);
+      throw new InputError(file, line, `expected a token and a tag ${columnName(tagColumn)}, found ${cells.length} column${cells.length === 1 ? '' : 's'}`);
     }
     if (token.length === 0) throw new InputError(file, line, 'the token column is empty');
     const space = WHITESPACE.exec(token);
@@ -210,4 +210,10 @@ export async function writeConll(path: string, documents: readonly NerDocument[]
 
 function codePoint(char: string): string {
   return char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** tagColumn as a person counts columns (from 1). */
+function columnName(tagColumn: number): string {
+  if (tagColumn === -1) return 'in the last column';
+  return tagColumn < 0 ? `in column ${-tagColumn} from the end` : `in column ${tagColumn + 1}`;
 }
