@@ -9,11 +9,16 @@
 // of the reference's own output when the vectors move by float32 rounding (1 +- 2e-7, 1 +- 6e-7, 1 +- 2e-6) or its
 // float32 Linears round otherwise (in float64). Ours may differ from the reference by twice that, and never by more
 // than FLOOR where the reference is insensitive; and where the int8 and float32 references lie further apart than
-// that, ours must be nearer the int8 one.
+// that, ours must be nearer the int8 one. Those moves need not reach every input that lies within float32 rounding
+// of a tie, and one such input rounded the other way can move an output far more (tiny-modernbert-biased-pair-token:
+// one query-gradient element of layer 1 at -17.500002 steps in ours, -17.499983 in the reference, moved layer 0's
+// vector gradient by 6e-3). So the reference also gives its outputs with each such input rounded the other way
+// (`tie.<k>.<output>`), and each graph's outputs must match the reference's or one of these, by the same rule.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type * as ort from 'onnxruntime-node';
 import type { Float32Tensor } from '../../../src/core/model/types';
 import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors';
 import { caseModelDir, goldenCaseNames, readCase, readGoldenTensors, relativeError, runOurs } from '../../helpers/goldens';
@@ -23,7 +28,9 @@ const INT8_GOLDEN_DIR = 'test/fixtures/golden-int8';
 const FLOOR = 1e-4;
 const COMPARED = ['logits', 'loss', 'grad.pasta_vectors', 'grad.classifier.weight', 'grad.classifier.bias'];
 
-async function readInt8Golden(name: string): Promise<Map<string, Float32Tensor>> {
+type Goldens = Map<string, Float32Tensor>;
+
+async function readInt8Golden(name: string): Promise<Goldens> {
   const file = await SafetensorsFile.open(join(INT8_GOLDEN_DIR, name, 'golden.safetensors'));
   try {
     const out = new Map<string, Float32Tensor>();
@@ -32,6 +39,27 @@ async function readInt8Golden(name: string): Promise<Map<string, Float32Tensor>>
   } finally {
     await file.close();
   }
+}
+
+/**
+ * One graph's outputs against one set of expected outputs (the reference's, or a tie.<k> of it): each within twice
+ * its sensitivity, and nearer the int8 reference than the float32 one where the case tells the two apart.
+ */
+function compare(out: Record<string, ort.Tensor>, tensors: readonly string[], prefix: string, int8: Goldens, fp32: Goldens) {
+  const report: string[] = [];
+  const failures: string[] = [];
+  for (const tensor of tensors) {
+    const expected = int8.get(`${prefix}${tensor}`)!.data;
+    const ours = out[tensor].data as Float32Array;
+    const err = relativeError(ours, expected);
+    const allowed = Math.max(FLOOR, 2 * int8.get(`sensitivity.${tensor}`)!.data[0]);
+    report.push(`${tensor} ${err.relative.toExponential(2)} (allowed ${allowed.toExponential(2)})`);
+    if (err.relative > allowed) failures.push(`${tensor}: max abs difference ${err.maxAbs} is ${err.relative} of its scale ${err.scale} (allowed ${allowed})`);
+    const fromFp32 = relativeError(ours, fp32.get(tensor)!.data).relative;
+    if (relativeError(expected, fp32.get(tensor)!.data).relative > 2 * allowed && fromFp32 <= err.relative)
+      failures.push(`${tensor}: nearer the float32 golden (${fromFp32}) than the int8 one (${err.relative})`);
+  }
+  return { report, failures };
 }
 
 for (const name of goldenCaseNames().filter((n) => existsSync(join(INT8_GOLDEN_DIR, n, 'golden.safetensors')))) {
@@ -46,22 +74,17 @@ for (const name of goldenCaseNames().filter((n) => existsSync(join(INT8_GOLDEN_D
       const inferred = await runOurs(c, modelDir!, fp32, 'cpu', 'infer', 'int8');
       const report: string[] = [];
       const failures: string[] = [];
+      const ties = [...int8.keys()].filter((n) => /^tie\.\d+\.loss$/.test(n)).length;
+      const prefixes = ['', ...Array.from({ length: ties }, (_, k) => `tie.${k}.`)];
       for (const [graph, out, tensors] of [
         ['training', trained, COMPARED],
         ['inference', inferred, ['logits']],
       ] as const) {
-        for (const tensor of tensors) {
-          const expected = int8.get(tensor)!;
-          const err = relativeError(out[tensor].data as Float32Array, expected.data);
-          const allowed = Math.max(FLOOR, 2 * int8.get(`sensitivity.${tensor}`)!.data[0]);
-          report.push(`${graph} ${tensor}: ${err.relative.toExponential(2)} (allowed ${allowed.toExponential(2)})`);
-          if (err.relative > allowed)
-            failures.push(`${graph} ${tensor}: max abs difference ${err.maxAbs} is ${err.relative} of its scale ${err.scale} (allowed ${allowed})`);
-          // Where the case tells int8 from float32 apart, ours must be the int8 one.
-          const fromFp32 = relativeError(out[tensor].data as Float32Array, fp32.get(tensor)!.data).relative;
-          if (relativeError(expected.data, fp32.get(tensor)!.data).relative > 2 * allowed && fromFp32 <= err.relative)
-            failures.push(`${graph} ${tensor}: nearer the float32 golden (${fromFp32}) than the int8 one (${err.relative})`);
-        }
+        const compared = prefixes.map((prefix) => ({ prefix, ...compare(out, tensors, prefix, int8, fp32) }));
+        const match = compared.find((v) => v.failures.length === 0);
+        const variant = match ? match.prefix.replace(/\.$/, '') || 'reference' : 'none';
+        report.push(`${graph}, matching ${variant} (of ${prefixes.length}): ${(match ?? compared[0]).report.join(', ')}`);
+        if (!match) failures.push(...compared[0].failures.map((f) => `${graph} ${f}`));
       }
       t.diagnostic(report.join('; '));
       assert.deepEqual(failures, []);
