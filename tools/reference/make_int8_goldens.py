@@ -9,8 +9,8 @@ DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (
   backward dx = the same product of u = dy * s (quantised per tensor as the input is) with Q; where the graph
            splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
            gate), one product per part, each part of u quantised on its own, the results summed
-The attention output projection (BERT-likes' and DeBERTa's attention.output.dense, DistilBERT's attention.out_lin;
-not yet ModernBERT's attn.Wo) stays float32, as in the graphs (attentionOutputPrecision in src/core/graph/encoder.ts).
+The attention output projection (BERT-likes' and DeBERTa's attention.output.dense, DistilBERT's attention.out_lin,
+ModernBERT's attn.Wo) stays float32, as in the graphs (attentionOutputPrecision in src/core/graph/encoder.ts).
 Everything else (embeddings, softmax, LayerNorm, the PASTA vectors, the head, the loss) is float32 too.
 Reuses each golden case's inputs and parameters (test/fixtures/golden/<case>/case.json and golden.safetensors);
 writes <out>/<case>/golden.safetensors with logits, loss and the gradients of the vectors and the head, and for
@@ -137,8 +137,8 @@ class FakeQuantLinear(nn.Module):
 SPLIT_PARTS = {"Wqkv": 3, "Wi": 2}
 
 
-# The attention output projections kept float32 (src/core/graph/encoder.ts); not yet ModernBERT's attn.Wo.
-FLOAT32_LINEARS = ("attention.output.dense", "attention.out_lin")
+# The attention output projections kept float32 (src/core/graph/encoder.ts).
+FLOAT32_LINEARS = ("attention.output.dense", "attention.out_lin", "attn.Wo")
 
 
 class Float64Linear(nn.Module):

@@ -130,9 +130,7 @@ export class FrozenWeights {
  * The attention output projection stays float32 in an int8 base: its input, the attention context, has a few
  * outlier dimensions that one per-tensor uint8 scale flattens. On a WNUT-17 all-MiniLM-L6-v2 adapter, all-int8
  * lost 1.65 dev F1 points; with this one projection in float32 it lost 0.60, as fast as all-int8 back to back
- * (2.46x float32 both). Not yet in ModernBERT (attn.Wo): with it float32 there, the int8 parity case
- * tiny-modernbert-biased-pair-token's vector gradient left the fake-quantised reference by 6e-3 of its scale, in
- * layer 0's vectors only (layers 1-2 within 1e-7), unexplained: the reference's sensitivity runs do not move it.
+ * (2.46x float32 both). ModernBERT's attn.Wo too (modernBert.ts).
  */
 export const attentionOutputPrecision: Precision = 'fp32';
 

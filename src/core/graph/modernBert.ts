@@ -3,10 +3,11 @@
 // layers) and, in sliding-window layers, sees only keys within local_attention / 2; a gated GELU MLP; biases only
 // where the config has them; a final LayerNorm. Checkpoint names are transformers' own.
 import type { AttentionLayerType, ModernBertConfig } from '../model/types';
-import { activation, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
+import { activation, attentionOutputPrecision, type EncoderInputs, type EncoderOutputs, type FrozenWeights } from './encoder';
 import { encoderDropout, type EncoderDropout } from './encoderDropout';
 import type { Graph } from './graph';
 import type { Value } from './ir';
+import type { Precision } from './kernels';
 import * as ops from './ops';
 
 const FLOAT32_MIN = -3.4028234663852886e38;
@@ -17,9 +18,18 @@ function norm(g: Graph, w: FrozenWeights, config: ModernBertConfig, x: Value, na
 }
 
 /** x W[rows]^T (+ b[rows]): one part of a fused projection (Wqkv's query, key or value; Wi's input or gate). */
-function projection(g: Graph, w: FrozenWeights, x: Value, name: string, bias: boolean, start: number, count: number): Value {
+function projection(
+  g: Graph,
+  w: FrozenWeights,
+  x: Value,
+  name: string,
+  bias: boolean,
+  start: number,
+  count: number,
+  precision: Precision = w.precision,
+): Value {
   const b = bias ? w.rows(`${name}.bias`, start, count) : undefined;
-  if (w.precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`, start, count), b);
+  if (precision === 'int8') return ops.quantizedLinear(g, x, w.int8(`${name}.weight`, start, count), b);
   const y = ops.matmul(g, x, ops.transposeLastTwo(g, w.rows(`${name}.weight`, start, count)));
   return b ? ops.add(g, y, b) : y;
 }
@@ -98,7 +108,7 @@ function attention(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: stri
   const scores = ops.matmulTransposed(g, q, k, false, true, 1 / Math.sqrt(headSize));
   const probs = encoderDropout(g, ops.softmax(g, ops.add(g, scores, bias), -1), 'attentionProbs', dropout);
   const context = ops.reshape(g, ops.transpose(g, ops.matmul(g, probs, v), [0, 2, 1, 3]), [0, 0, H]);
-  return encoderDropout(g, projection(g, w, context, `${p}.Wo`, config.attention_bias, 0, H), 'attentionOutput', dropout);
+  return encoderDropout(g, projection(g, w, context, `${p}.Wo`, config.attention_bias, 0, H, attentionOutputPrecision), 'attentionOutput', dropout);
 }
 
 function mlp(g: Graph, w: FrozenWeights, config: ModernBertConfig, p: string, x: Value, dropout?: EncoderDropout): Value {
