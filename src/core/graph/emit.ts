@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import type { Graph } from './graph';
+import type { Graph, Node } from './graph';
 import { MICROSOFT_DOMAIN, onnxDataType, type AttributeValue, type TensorData, type Value } from './ir';
 
 export const OPSET = 17;
@@ -65,7 +65,23 @@ function initializer(value: Value, data: TensorData, external?: ExternalWeights)
   };
 }
 
-/** Serialises the graph as an ONNX ModelProto (opset 17, IR version 8). */
+/**
+ * The nodes some graph output depends on, in graph order. onnxruntime runs every node it is given, used or not;
+ * a VJP rule may leave one unused (the int8 product's takes the input of a multiplication it folds).
+ */
+export function liveNodes(g: Graph): Node[] {
+  const needed = new Set(g.outputs.map((o) => o.name));
+  const live: Node[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const node = g.nodes[i];
+    if (!node.outputs.some((o) => needed.has(o.name))) continue;
+    live.push(node);
+    for (const input of node.inputs) needed.add(input.name);
+  }
+  return live.reverse();
+}
+
+/** Serialises the graph's live nodes as an ONNX ModelProto (opset 17, IR version 8). */
 export function emitModel(g: Graph, options: { external?: ExternalWeights; producerName?: string } = {}): Uint8Array {
   const producerName = options.producerName ?? 'pasta-studio';
   const model = onnx.ModelProto.create({
@@ -77,7 +93,7 @@ export function emitModel(g: Graph, options: { external?: ExternalWeights; produ
       input: g.inputs.map(valueInfo),
       output: g.outputs.map(valueInfo),
       initializer: g.initializers.map(({ value, data }) => initializer(value, data, options.external)),
-      node: g.nodes.map((n, i) => ({
+      node: liveNodes(g).map((n, i) => ({
         name: `${n.opType}_${i}`,
         opType: n.opType,
         ...(n.domain ? { domain: n.domain } : {}),

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { gradients } from '../../../src/core/graph/autodiff';
 import { emitModel } from '../../../src/core/graph/emit';
 import { Graph } from '../../../src/core/graph/graph';
@@ -144,4 +145,30 @@ test('an inference graph carries only the forward int8 operand; a gradient adds 
   };
   assert.deepEqual(build(false), [`w.int8_transposed:${IN}x${OUT}`]);
   assert.deepEqual(build(true), [`w.int8_transposed:${IN}x${OUT}`, `w.int8:${OUT}x${IN}`]);
+});
+
+test('a gradient arriving times a power of two has the factor folded into the backward product, bit for bit', async () => {
+  // loss = sum(y * factor * gy): the gradient reaching the int8 product is (gy) * factor. With the factor a
+  // constant the VJP folds it into the product's output scale; fed as an input it cannot, and multiplies first.
+  const build = (factorAsInput: boolean) => {
+    const g = new Graph('int8_linear_scaled');
+    const xIn = g.input('x', 'float32', [BATCH, SEQ, IN]);
+    const gyIn = g.input('gy', 'float32', [BATCH, SEQ, OUT]);
+    const factor = factorAsInput ? g.input('factor', 'float32', []) : g.scalar('float32', 0.5);
+    const y = ops.quantizedLinear(g, xIn, ops.int8Weight(g, 'w', w, OUT, IN));
+    const [gx] = gradients(g, ops.reduceSum(g, ops.mul(g, ops.mul(g, y, factor), gyIn), [], false), [xIn]);
+    g.output(gx, 'gx');
+    return emitModel(g);
+  };
+  const run = async (model: Uint8Array, extra: Record<string, ort.Tensor>) => {
+    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
+    const feeds = { x: new ort.Tensor('float32', x, [BATCH, SEQ, IN]), gy: new ort.Tensor('float32', gy, [BATCH, SEQ, OUT]), ...extra };
+    return (await session.run(feeds)).gx.data as Float32Array;
+  };
+  const [folded, unfolded] = [build(false), build(true)];
+  const multiplications = (model: Uint8Array) => onnx.ModelProto.decode(model).graph!.node!.filter((n) => n.opType === 'Mul').length;
+  assert.equal(multiplications(folded), multiplications(unfolded) - 1);
+  const expected = await run(unfolded, { factor: new ort.Tensor('float32', Float32Array.of(0.5), []) });
+  assert.deepEqual(await run(folded, {}), expected);
+  assert.ok(maxAbs(expected) > 0);
 });

@@ -1,6 +1,6 @@
 // Elementwise ops with NumPy broadcasting; the gradient of a broadcast input is summed back to its shape.
-import type { Graph, Op } from '../graph';
-import { onnxDataType, type DType, type Value } from '../ir';
+import { isNodeOf, type Graph, type Op } from '../graph';
+import { onnxDataType, sameShape, type DType, type Value } from '../ir';
 import { broadcastShapes } from '../shapeInference';
 import { sumToShape } from './broadcast';
 
@@ -34,6 +34,16 @@ const Mul: Op = {
   vjp: (g, { inputs: [a, b] }, [gy], [na, nb]) => [na ? sumToShape(g, mul(g, gy!, b), a) : undefined, nb ? sumToShape(g, mul(g, gy!, a), b) : undefined],
 };
 export const mul = (g: Graph, a: Value, b: Value) => binary(g, Mul, a, b);
+
+/** x when v = x * 2^k with 2^k a scalar constant (a multiplication float32 does exactly), and that factor. */
+export function powerOfTwoMultiple(g: Graph, v: Value): { x: Value; factor: number } | undefined {
+  const producer = g.producer(v);
+  if (!isNodeOf(producer, Mul)) return undefined;
+  const [x, c] = producer.inputs;
+  const data = c.shape.length === 0 && c.dtype === 'float32' ? g.initializers.find((i) => i.value === c)?.data : undefined;
+  const factor = data ? Number(data[0]) : NaN;
+  return factor > 0 && Number.isInteger(Math.log2(factor)) && sameShape(x.shape, v.shape) ? { x, factor } : undefined;
+}
 
 // y = a / b: dy/da = 1 / b, dy/db = -y / b.
 const Div: Op = {

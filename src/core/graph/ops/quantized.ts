@@ -8,7 +8,7 @@
 import type { Graph, Op } from '../graph';
 import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { matmulShape } from '../shapeInference';
-import { mul } from './elementwise';
+import { mul, powerOfTwoMultiple } from './elementwise';
 
 /** A frozen [out, in] weight in int8, per-output-channel scales. */
 export interface Int8Weight {
@@ -106,7 +106,12 @@ const DynamicQuantizeMatMul: Op = {
     if (!na) return [];
     const weight = weightOf.get(b);
     if (!weight) throw new Error(`no backward operand for the int8 product through '${b.name}'`);
-    return [dynamicQuantizeMatMul(g, mul(g, gy!, weight.scale), weight.rows(), g.scalar('float32', 1))];
+    // A gradient that arrives as z * 2^k (GELU's rule ends in * 0.5) has the factor moved into the product's
+    // output scale: float32 scales by a power of two exactly, so z s 2^k quantises to the same integers as z s
+    // with an activation scale 2^k times larger, and the result is the same bit for bit, one pass over the
+    // [tokens, out] gradient fewer (emitModel leaves out the multiplication, now unused).
+    const { x: z, factor } = powerOfTwoMultiple(g, gy!) ?? { x: gy!, factor: 1 };
+    return [dynamicQuantizeMatMul(g, mul(g, z, weight.scale), weight.rows(), g.scalar('float32', factor))];
   },
 };
 
