@@ -28,16 +28,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # The backports suite from the same mirror as the machine's own Debian entry.
-list=/etc/apt/sources.list.d/bookworm-backports.sources
-if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-  uri=$(grep -hs -m1 -E '^URIs: .*/debian/?$' /etc/apt/sources.list.d/*.sources | awk '{print $2}' || true)
-  if [ -z "$uri" ]; then
-    uri=$(grep -hs -m1 -E '^deb .*/debian/? bookworm' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}' || true)
-  fi
-  uri=${uri:-http://deb.debian.org/debian}
-  log "adding bookworm-backports from $uri"
-  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" >"$list"
-fi
+source "$(dirname "$0")/backports.sh"
+add_bookworm_backports
 
 log "installing Mesa llvmpipe (mesa-vulkan-drivers, libvulkan1) from bookworm-backports"
 if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null; }; then

@@ -69,12 +69,14 @@ export class FrozenWeights {
   private readonly cache = new Map<string, Value>();
   private readonly int8Cache = new Map<string, ops.Int8Weight>();
   readonly precision: Precision;
+  private readonly int8WeightBits: ops.Int8WeightBits;
   constructor(
     private readonly g: Graph,
     private readonly weights: WeightMap,
-    options: { precision?: Precision } = {},
+    options: { precision?: Precision; int8WeightBits?: ops.Int8WeightBits } = {},
   ) {
     this.precision = options.precision ?? 'fp32';
+    this.int8WeightBits = options.int8WeightBits ?? 8;
   }
 
   has(name: string): boolean {
@@ -97,14 +99,14 @@ export class FrozenWeights {
     });
   }
 
-  /** A [out, in] weight (or its rows [start, start + count)) quantised per output channel to int8. */
+  /** A [out, in] weight (or its rows [start, start + count)) quantised per output channel to int8 (or 7 bits). */
   int8(name: string, start = 0, count?: number): ops.Int8Weight {
     const t = this.require(name);
     const [rows, inputs] = [count ?? t.shape[0], t.shape[1]];
     const key = `${name}[${start}:${start + rows}]`;
     let q = this.int8Cache.get(key);
     if (!q) {
-      q = ops.int8Weight(this.g, start === 0 ? name : `${name}.rows_${start}`, t.data, rows, inputs, start);
+      q = ops.int8Weight(this.g, start === 0 ? name : `${name}.rows_${start}`, t.data, rows, inputs, start, this.int8WeightBits);
       this.int8Cache.set(key, q);
     }
     return q;

@@ -30,6 +30,8 @@ export interface PastaGraphOptions {
   kernels?: KernelSet;
   /** The frozen base's Linear products in float32 (the default) or int8 (needs kernels.int8MatMul). */
   precision?: Precision;
+  /** With int8: 7 where the CPU's integer kernel saturates 8-bit weights (engine/int8Kernel.ts); 8 by default. */
+  int8WeightBits?: ops.Int8WeightBits;
 }
 
 /** Names of the graph's inputs and outputs: the contract between the graph and the engine. */
@@ -74,7 +76,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
   const classifierBias = g.input(io.classifierBias, 'float32', perRow ? ['batch', labelDim] : [numLabels]);
 
   if (options.precision === 'int8' && !g.kernels.int8MatMul) throw new Error('precision int8 needs a provider with int8 products (the CPU)');
-  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision });
+  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision, int8WeightBits: options.int8WeightBits });
   const { sequenceOutput, hiddenStates } = familyEncoder(g, frozen, config, inputs);
   let features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   if (mode === 'train' && options.headDropout) {

@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { appendToWeightFile, writeWeightFile, type WeightFile } from '../engine/weightFile';
 import { batchFeeds, conformFeeds, type EncodedExample } from '../engine/batch';
 import type { DeviceRequest, Device } from '../engine/deviceNames';
+import { int8WeightChoice, withInt8Weights, type Int8WeightChoice, type RunPrecision } from '../engine/int8Kernel';
 import { createSession, SessionCreationError } from '../engine/session';
 import { emitModel } from '../graph/emit';
 import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';
@@ -99,10 +100,11 @@ export class PastaRuntime {
 
   constructor(readonly options: RuntimeOptions) {}
 
-  /** The precision the base runs in on the device in use, and why it is not the one asked for. */
-  get precision(): { used: Precision; reason?: string } | undefined {
-    return this.device && precisionOn(this.device, this.options.precision);
+  /** The precision the base runs in on the device in use, and why it is not the one asked for (or has 7-bit weights). */
+  get precision(): RunPrecision | undefined {
+    return this.device && withInt8Weights(precisionOn(this.device, this.options.precision), this.int8Weights);
   }
+  private int8Weights?: Int8WeightChoice;
 
   private compiled?: Promise<{ dir: string; weights: WeightFile }>;
   private weightsReleased = false;
@@ -157,7 +159,9 @@ export class PastaRuntime {
     const modelFor = async (device: Device) => {
       if (this.weightsReleased) throw new Error(`internal: the ${mode} graph is compiled after the weights were released`);
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
-      const graph = buildPastaGraph({ config, weights, task, numLabels, numSlots, mode, headDropout: mode === 'train', kernels, precision, encoderDropout });
+      const int8WeightBits = precision === 'int8' ? (this.int8Weights ??= await int8WeightChoice()).bits : undefined;
+      const shape = { config, weights, task, numLabels, numSlots, encoderDropout };
+      const graph = buildPastaGraph({ ...shape, mode, headDropout: mode === 'train', kernels, precision, int8WeightBits });
       const int8 = graph.initializers.filter((i) => i.value.dtype === 'int8').map((i) => i.data);
       if (int8.length > 0) await appendToWeightFile(join(dir, 'weights.bin'), external, int8);
       this.options.onPhase?.(`${mode} graph built`);
@@ -256,12 +260,8 @@ export class PastaRuntime {
   async predict(examples: EncodedExample[], paramsPerRow: PastaParams[], labelsPerRow: number[]): Promise<Float32Array[]> {
     const { config, numSlots, task } = this.options;
     const H = config.hidden_size;
-    const feeds = batchFeeds(
-      examples,
-      paramsPerRow.map((p) => p.vectors),
-      { config, padTokenId: this.options.padTokenId, numSlots },
-      task,
-    );
+    const vectors = paramsPerRow.map((p) => p.vectors);
+    const feeds = batchFeeds(examples, vectors, { config, padTokenId: this.options.padTokenId, numSlots }, task);
     delete feeds[io.labels];
     const batch = examples.length;
     const seq = feeds[io.inputIds].dims[1] as number;

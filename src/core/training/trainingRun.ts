@@ -142,6 +142,8 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
         epochs_run: result.history.length,
         device: runtime.device ?? 'cpu',
         precision: runtime.precision?.used ?? 'fp32',
+        // 7 where this CPU's integer kernel saturates 8-bit weights (engine/int8Kernel.ts).
+        ...(runtime.precision?.int8WeightBits ? { int8_weight_bits: runtime.precision.int8WeightBits } : {}),
       },
       hyperparameters: { ...hp },
     });

@@ -22,10 +22,15 @@ export interface PastaResult {
 /** The source through tsx, bin/pasta.cjs (which loads dist/cli.js), or a bundle file. */
 export type Entry = 'source' | 'bin' | { bundle: string };
 
-export function runPasta(args: string[], options: { cwd: string; entry?: Entry; input?: string; env?: Record<string, string> }): PastaResult {
+/** `prefix`: a command that runs node, e.g. qemu-x86_64 -cpu Haswell-noTSX (test/helpers/qemu.ts). */
+export function runPasta(
+  args: string[],
+  options: { cwd: string; entry?: Entry; input?: string; env?: Record<string, string>; prefix?: string[] },
+): PastaResult {
   const entry = options.entry ?? 'source';
   const node = entry === 'source' ? ['--import', TSX, join(REPO, 'src', 'cli', 'main.ts')] : entry === 'bin' ? [BIN] : [entry.bundle];
-  const result = spawnSync(process.execPath, [...node, ...args], {
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
+  const result = spawnSync(command, [...prefixArgs, ...node, ...args], {
     cwd: options.cwd,
     encoding: 'utf8',
     input: options.input,

@@ -1,12 +1,15 @@
 // `pasta train --precision int8` on a small sample (a tiny BERT text-classification workspace): the CPU trains with
 // the frozen base's products in int8 and the adapter records it; a GPU provider says in one line why it trains
-// in fp32 instead.
+// in fp32 instead; an emulated CPU whose integer kernel saturates (qemu, AVX2 without VNNI) trains with 7-bit weights.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { adapterDir, loadAdapter } from '../../../src/core/adapter/index.js';
+import { int8KernelSaturates } from '../../../src/core/engine/int8Kernel.js';
 import { makeSequenceWorkspace, type SequenceWorkspace } from '../classification/sequenceWorkspace.js';
 import { relativeError } from '../../helpers/goldens.js';
+import { onEmulatedCpu, qemuMissing } from '../../helpers/qemu.js';
+import { skipIfMissing } from '../../helpers/requirements.js';
 import { webGpuAdapterOrSkip } from '../../helpers/webgpu.js';
 import { runPasta } from './runPasta.js';
 
@@ -28,6 +31,7 @@ describe('pasta train --precision int8', () => {
     }
     const [int8, fp32] = await Promise.all([loadAdapter(adapterDir(root, 'int8')), loadAdapter(adapterDir(root, 'fp32'))]);
     assert.equal(int8.config.metrics.precision, 'int8');
+    assert.equal(int8.config.metrics.int8_weight_bits, (await int8KernelSaturates()) ? 7 : 8);
     assert.equal(int8.config.hyperparameters.precision, 'int8');
     assert.equal(fp32.config.metrics.precision, 'fp32');
     const err = relativeError(int8.tensors.pasta_vectors.data, fp32.tensors.pasta_vectors.data);
@@ -45,6 +49,28 @@ describe('pasta train --precision int8', () => {
     );
     assert.equal((await loadAdapter(adapterDir(root, 'gpu'))).config.metrics.precision, 'fp32');
   });
+
+  it(
+    'on a CPU whose integer kernel saturates (qemu -cpu Haswell) trains with 7-bit weights, says so once and records it',
+    { skip: skipIfMissing(qemuMissing()) },
+    async () => {
+      const root = ws!.root;
+      const res = runPasta(['train', '-w', root, '--device', 'cpu', '--precision', 'int8', '--name', 'haswell', '--epochs', '2'], {
+        cwd: root,
+        prefix: onEmulatedCpu('Haswell-noTSX'),
+      });
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(res.stderr, /\ntraining \d+ parameters on cpu in int8 \(7-bit weights: this CPU's integer kernel saturates\): /);
+      assert.equal(res.stderr.split('7-bit').length, 2, 'the 7-bit weights are said once');
+      const losses = [...res.stderr.matchAll(/loss (\S+)/g)].map((m) => Number(m[1]));
+      assert.equal(losses.length, 2, res.stderr);
+      assert.ok(losses.every(Number.isFinite), `losses ${losses.join(', ')}`);
+      const { config, tensors } = await loadAdapter(adapterDir(root, 'haswell'));
+      assert.equal(config.metrics.precision, 'int8');
+      assert.equal(config.metrics.int8_weight_bits, 7);
+      assert.ok(tensors.pasta_vectors.data.every(Number.isFinite));
+    },
+  );
 
   it('refuses a precision it does not know, naming the choices', () => {
     const res = runPasta(['train', '-w', ws!.root, '--precision', 'int4'], { cwd: ws!.root });

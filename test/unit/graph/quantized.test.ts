@@ -20,6 +20,31 @@ test('weights are quantised per output channel, symmetric, ties to even, an all-
   assert.deepEqual(Array.from(q), [127, -64, 2, 0, 0, 0, 0, 0, -127, 0, 2, 2]);
 });
 
+test('7-bit weights: levels in [-64, 64], scale max / 64, each row reaching its bound, error at most half a step', () => {
+  const rand = seededRandom(7);
+  const [out, inputs] = [9, 33];
+  const w = Float32Array.from(randomArray(out * inputs, rand, 3));
+  w.fill(0, 2 * inputs, 3 * inputs);
+  const { q, scale } = ops.quantizePerChannel(w, out, inputs, 7);
+  for (let n = 0; n < out; n++) {
+    const row = Array.from(w.subarray(n * inputs, (n + 1) * inputs));
+    const levels = Array.from(q.subarray(n * inputs, (n + 1) * inputs));
+    const max = Math.max(...row.map(Math.abs));
+    assert.equal(scale[n], Math.fround(max / 64), `row ${n}'s scale`);
+    assert.ok(
+      levels.every((l) => Math.abs(l) <= 64),
+      `row ${n} has a level beyond 64`,
+    );
+    if (max === 0) {
+      assert.ok(levels.every((l) => l === 0));
+      continue;
+    }
+    assert.equal(Math.max(...levels.map(Math.abs)), 64, `row ${n} does not reach 64`);
+    row.forEach((v, k) => assert.ok(Math.abs(v - levels[k] * scale[n]) <= scale[n] / 2 + 1e-6 * max, `w[${n}, ${k}] = ${v} -> ${levels[k]}`));
+  }
+  assert.deepEqual(Array.from(ops.quantizePerChannel(Float32Array.from([64, -32.5, 1.5, -0.5]), 1, 4, 7).q), [64, -32, 2, 0]);
+});
+
 /** onnxruntime's DynamicQuantizeLinear: per tensor, uint8, the range stretched to include 0, zero point rounded. */
 function quantizeUint8(x: Float32Array): { q: Uint8Array; scale: number; zeroPoint: number } {
   let [min, max] = [0, 0];
@@ -49,11 +74,11 @@ function fakeQuantProduct(a: Float32Array, k: number, b: (kk: number, c: number)
   return y;
 }
 
-async function runLinear(x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array) {
+async function runLinear(x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array, bits: ops.Int8WeightBits = 8) {
   const g = new Graph('int8_linear');
   const xIn = g.input('x', 'float32', [BATCH, SEQ, IN]);
   const gyIn = g.input('gy', 'float32', [BATCH, SEQ, OUT]);
-  const y = ops.quantizedLinear(g, xIn, ops.int8Weight(g, 'w', w, OUT, IN), g.initializer('b', 'float32', [OUT], bias));
+  const y = ops.quantizedLinear(g, xIn, ops.int8Weight(g, 'w', w, OUT, IN, 0, bits), g.initializer('b', 'float32', [OUT], bias));
   const [gx] = gradients(g, ops.reduceSum(g, ops.mul(g, y, gyIn), [], false), [xIn]);
   g.output(y, 'y');
   g.output(gx, 'gx');
@@ -75,33 +100,35 @@ const bias = Float32Array.from(randomArray(OUT, rand, 0.1));
 const gy = Float32Array.from(randomArray(BATCH * SEQ * OUT, rand, 1));
 const { q, scale } = ops.quantizePerChannel(w, OUT, IN);
 
-test('forward and backward match the fake-quantised reference', async () => {
-  const ours = await runLinear(x, w, bias, gy);
-  const y = fakeQuantProduct(
-    x,
-    IN,
-    (k, n) => q[n * IN + k],
-    OUT,
-    (n) => scale[n],
-  ).map((v, i) => v + bias[i % OUT]);
-  const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
-  const gx = fakeQuantProduct(
-    u,
-    OUT,
-    (n, k) => q[n * IN + k],
-    IN,
-    () => 1,
-  );
-  // The integer accumulations are exact on both sides; what differs is float32 rounding of the dequantising
-  // products (a few ulps of the result's scale).
-  for (const [name, actual, expected] of [
-    ['y', ours.y, y],
-    ['gx', ours.gx, gx],
-  ] as const) {
-    const err = maxAbs(actual.map((v, i) => v - expected[i]));
-    assert.ok(err <= 1e-6 * maxAbs(expected), `${name}: max abs difference ${err} of scale ${maxAbs(expected)}`);
-  }
-});
+for (const bits of [8, 7] as const)
+  test(`forward and backward match the fake-quantised reference (${bits}-bit weights)`, async () => {
+    const { q, scale } = ops.quantizePerChannel(w, OUT, IN, bits);
+    const ours = await runLinear(x, w, bias, gy, bits);
+    const y = fakeQuantProduct(
+      x,
+      IN,
+      (k, n) => q[n * IN + k],
+      OUT,
+      (n) => scale[n],
+    ).map((v, i) => v + bias[i % OUT]);
+    const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
+    const gx = fakeQuantProduct(
+      u,
+      OUT,
+      (n, k) => q[n * IN + k],
+      IN,
+      () => 1,
+    );
+    // The integer accumulations are exact on both sides; what differs is float32 rounding of the dequantising
+    // products (a few ulps of the result's scale).
+    for (const [name, actual, expected] of [
+      ['y', ours.y, y],
+      ['gx', ours.gx, gx],
+    ] as const) {
+      const err = maxAbs(actual.map((v, i) => v - expected[i]));
+      assert.ok(err <= 1e-6 * maxAbs(expected), `${name}: max abs difference ${err} of scale ${maxAbs(expected)}`);
+    }
+  });
 
 test('forward and backward stay within the quantisation error bound of the float32 product', async () => {
   const ours = await runLinear(x, w, bias, gy);

@@ -5,6 +5,9 @@
 // processor has them and a plain SIMD path where not. The backward product through the frozen weight,
 // dX = (dY * s) Q, goes through the same kernel, so the incoming gradient is quantised too; its right operand is a
 // second int8 initializer laid out [out, in], added only when a gradient needs it.
+// Without VNNI or AMX (AVX2 and AVX-512 without VNNI), MLAS adds pairs of uint8 x int8 products into int16 with
+// saturation (VPMADDUBSW): 2 x 255 x 127 overflows 32,767. There the weights get 7 bits, [-64, 64] (as
+// onnxruntime's reduce_range), which cannot saturate: engine/int8Kernel.ts asks onnxruntime which applies.
 import type { Graph, Op } from '../graph';
 import { MICROSOFT_DOMAIN, type Value } from '../ir';
 import { matmulShape } from '../shapeInference';
@@ -26,18 +29,27 @@ export interface QuantizedMatrix {
   scale: Float32Array;
 }
 
-/** Symmetric per-row quantisation of a row-major [out, in] matrix; an all-zero row gets scale 0 and zeros. */
-export function quantizePerChannel(data: Float32Array, out: number, inputs: number): QuantizedMatrix {
+/** The bits of the frozen weights' levels: 8 is [-127, 127], 7 is [-64, 64]. */
+export type Int8WeightBits = 8 | 7;
+
+const LEVELS: Record<Int8WeightBits, number> = { 8: 127, 7: 64 };
+
+/**
+ * Symmetric per-row quantisation of a row-major [out, in] matrix to [-L, L] (L = 127, or 64 with 7 bits); an
+ * all-zero row gets scale 0 and zeros.
+ */
+export function quantizePerChannel(data: Float32Array, out: number, inputs: number, bits: Int8WeightBits = 8): QuantizedMatrix {
+  const levels = LEVELS[bits];
   const q = new Int8Array(out * inputs);
   const scale = new Float32Array(out);
   for (let n = 0; n < out; n++) {
     const row = data.subarray(n * inputs, (n + 1) * inputs);
     let max = 0;
     for (const v of row) max = Math.max(max, Math.abs(v));
-    const s = Math.fround(max / 127);
+    const s = Math.fround(max / levels);
     scale[n] = s;
     if (s === 0) continue;
-    for (let k = 0; k < inputs; k++) q[n * inputs + k] = Math.max(-127, Math.min(127, roundHalfToEven(Math.fround(row[k] / s))));
+    for (let k = 0; k < inputs; k++) q[n * inputs + k] = Math.max(-levels, Math.min(levels, roundHalfToEven(Math.fround(row[k] / s))));
   }
   return { q, scale };
 }
@@ -65,15 +77,16 @@ interface Int8Matrix extends QuantizedMatrix {
  * Quantised rows [start, start + out) of a frozen weight, kept as long as the weight: the training and the
  * inference graph of one model share the arrays (so a weight file holds them once) and quantise once.
  */
-const quantizedRows = new WeakMap<Float32Array, Map<number, Int8Matrix>>();
+const quantizedRows = new WeakMap<Float32Array, Map<string, Int8Matrix>>();
 
-function int8Matrix(weight: Float32Array, start: number, out: number, inputs: number): Int8Matrix {
+function int8Matrix(weight: Float32Array, start: number, out: number, inputs: number, bits: Int8WeightBits): Int8Matrix {
   let byStart = quantizedRows.get(weight);
   if (!byStart) quantizedRows.set(weight, (byStart = new Map()));
-  let m = byStart.get(start);
+  const key = `${start}:${bits}`;
+  let m = byStart.get(key);
   if (!m || m.scale.length !== out) {
-    const { q, scale } = quantizePerChannel(weight.subarray(start * inputs, (start + out) * inputs), out, inputs);
-    byStart.set(start, (m = { q, scale, transposed: transposed(q, out, inputs) }));
+    const { q, scale } = quantizePerChannel(weight.subarray(start * inputs, (start + out) * inputs), out, inputs, bits);
+    byStart.set(key, (m = { q, scale, transposed: transposed(q, out, inputs) }));
   }
   return m;
 }
@@ -82,8 +95,8 @@ function int8Matrix(weight: Float32Array, start: number, out: number, inputs: nu
  * Quantises rows [start, start + out) of a frozen float32 weight [rows, in] into the graph's initializers (named
  * after `name`).
  */
-export function int8Weight(g: Graph, name: string, weight: Float32Array, out: number, inputs: number, start = 0): Int8Weight {
-  const { q, scale, transposed } = int8Matrix(weight, start, out, inputs);
+export function int8Weight(g: Graph, name: string, weight: Float32Array, out: number, inputs: number, start = 0, bits: Int8WeightBits = 8): Int8Weight {
+  const { q, scale, transposed } = int8Matrix(weight, start, out, inputs, bits);
   let rows: Value | undefined;
   const weight8: Int8Weight = {
     transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], transposed),
