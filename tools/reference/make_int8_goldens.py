@@ -6,7 +6,8 @@ DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (
   input    per tensor, uint8 asymmetric as DynamicQuantizeLinear: the range [min(0, x), max(0, x)] over 255
            steps, zero point round_half_even(-min / scale), q = clip(round_half_even(x / scale) + zp, 0, 255)
   forward  y = (q - zp) Q^T * (scale_x * s) + b, the integer sums exact (float64 here, int32 in the kernel)
-  backward dx = the same product of u = dy * s (quantised per tensor as the input is) with Q; where the graph
+  backward dx = the same product of u = dy * s with Q, u quantised per row: each row r divided by m_r = max|u_r|
+           (at least 2^-126) before the per-tensor quantisation, the product's row multiplied by m_r; where the graph
            splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
            gate), one product per part, each part of u quantised on its own, the results summed
 The attention output projection (BERT-likes' and DeBERTa's attention.output.dense, DistilBERT's attention.out_lin,
@@ -107,6 +108,12 @@ def integer_product(a: torch.Tensor, q: torch.Tensor, column_scale: torch.Tensor
     return (acc.to(torch.float32) * (scale * column_scale)).to(torch.float32)
 
 
+def row_scaled_product(u: torch.Tensor, q: torch.Tensor, column_scale: torch.Tensor) -> torch.Tensor:
+    """integer_product with u quantised per row: over each row's largest magnitude, the result's row times it."""
+    m = torch.clamp(u.abs().amax(dim=-1, keepdim=True), min=2.0 ** -126)
+    return (integer_product((u / m).to(torch.float32), q, column_scale) * m).to(torch.float32)
+
+
 class Int8Product(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, q, scale, bias, parts):
@@ -120,7 +127,7 @@ class Int8Product(torch.autograd.Function):
         q, scale = ctx.saved_tensors
         u = (grad_y * scale).to(torch.float32)
         ones = torch.ones(q.shape[1], dtype=torch.float32)
-        grads = [integer_product(u_part.contiguous(), q_part, ones)
+        grads = [row_scaled_product(u_part.contiguous(), q_part, ones)
                  for u_part, q_part in zip(u.chunk(ctx.parts, dim=-1), q.chunk(ctx.parts, dim=0))]
         return sum(grads[1:], grads[0]), None, None, None, None
 

@@ -112,13 +112,16 @@ for (const bits of [8, 7] as const)
       (n) => scale[n],
     ).map((v, i) => v + bias[i % OUT]);
     const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
+    // The incoming gradient is quantised per row: each row over its largest magnitude, the product's row times it.
+    const rowScale = Array.from({ length: BATCH * SEQ }, (_, r) => Math.max(maxAbs(u.subarray(r * OUT, (r + 1) * OUT)), 2 ** -126));
+    const unit = Float32Array.from(u, (v, i) => Math.fround(v / rowScale[Math.floor(i / OUT)]));
     const gx = fakeQuantProduct(
-      u,
+      unit,
       OUT,
       (n, k) => q[n * IN + k],
       IN,
       () => 1,
-    );
+    ).map((v, i) => v * rowScale[Math.floor(i / IN)]);
     // The integer accumulations are exact on both sides; what differs is float32 rounding of the dequantising
     // products (a few ulps of the result's scale).
     for (const [name, actual, expected] of [
@@ -193,8 +196,18 @@ test('a gradient arriving times a power of two has the factor folded into the ba
     return (await session.run(feeds)).gx.data as Float32Array;
   };
   const [folded, unfolded] = [build(false), build(true)];
-  const multiplications = (model: Uint8Array) => onnx.ModelProto.decode(model).graph!.node!.filter((n) => n.opType === 'Mul').length;
-  assert.equal(multiplications(folded), multiplications(unfolded) - 1);
+  // Folded, the factor multiplies the forward's product (y * factor) and, backward, the [tokens, 1] row scale (a
+  // Max's output), not the [tokens, out] gradient.
+  const factorOperands = (model: Uint8Array) => {
+    const graph = onnx.ModelProto.decode(model).graph!;
+    const value = (t: onnx.ITensorProto) => t.floatData?.[0] ?? new Float32Array(Uint8Array.from(t.rawData!).buffer)[0];
+    const factorName = graph.initializer!.find((t) => t.dims!.length === 0 && value(t) === 0.5)?.name;
+    const producer = new Map(graph.node!.flatMap((n) => n.output!.map((o) => [o, n.opType] as const)));
+    return graph
+      .node!.filter((n) => n.opType === 'Mul' && n.input!.includes(factorName!))
+      .map((n) => n.input!.filter((i) => i !== factorName).map((i) => producer.get(i) ?? i));
+  };
+  assert.deepEqual(factorOperands(folded), [['DynamicQuantizeMatMul'], ['Max']]);
   const expected = await run(unfolded, { factor: new ort.Tensor('float32', Float32Array.of(0.5), []) });
   assert.deepEqual(await run(folded, {}), expected);
   assert.ok(maxAbs(expected) > 0);
