@@ -139,13 +139,19 @@ const DynamicQuantizeMatMul: Op = {
 
 const SMALLEST_NORMAL = 2 ** -126;
 // Only backward graphs use these, and they are never differentiated.
-const Abs: Op = { opType: 'Abs' };
-const ReduceMax: Op<{ axes: { ints: readonly number[] }; keepdims: { int: number } }> = { opType: 'ReduceMax' };
+const Neg: Op = { opType: 'Neg' };
+type Reduce = Op<{ axes: { ints: readonly number[] }; keepdims: { int: number } }>;
+const ReduceMax: Reduce = { opType: 'ReduceMax' };
+const ReduceMin: Reduce = { opType: 'ReduceMin' };
 
-/** max |x| over the last axis, kept as a size-1 axis. */
+/**
+ * max |x| over the last axis, kept as a size-1 axis: max(max x, -min x), the same number as a ReduceMax of Abs
+ * without writing |x| out (two reads of x where Abs took a read, a write and a read).
+ */
 function rowMaxAbs(g: Graph, x: Value): Value {
-  const abs = g.node(Abs, [x], [{ dtype: x.dtype, shape: x.shape }], {})[0];
-  return g.node(ReduceMax, [abs], [{ dtype: x.dtype, shape: reduceShape(x.shape, [-1], true) }], { axes: { ints: [-1] }, keepdims: { int: 1 } })[0];
+  const rows = { dtype: x.dtype, shape: reduceShape(x.shape, [-1], true) };
+  const reduce = (op: Reduce) => g.node(op, [x], [rows], { axes: { ints: [-1] }, keepdims: { int: 1 } })[0];
+  return max(g, reduce(ReduceMax), g.node(Neg, [reduce(ReduceMin)], [rows], {})[0]);
 }
 
 function dynamicQuantizeMatMul(g: Graph, a: Value, b: Value, bScale: Value, bias?: Value): Value {
