@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import type { Int8Accuracy } from '../../core/export/int8Accuracy.js';
 import { booleanFlag, stringFlag, UsageError, type Command } from '../command.js';
 
-// The default is repeated from core/export/int8Accuracy.ts, which loads the engine: --help must not.
+// The defaults are repeated from core/export/int8Accuracy.ts and exportModel.ts, which load the engine: --help must not.
 const DEFAULT_MAX_F1_DROP = 1.0;
+const DEFAULT_INT8_WEIGHT_BITS = 7;
 
 function parseMaxF1Drop(value: string | undefined, quantize: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -23,6 +24,7 @@ export const exportModelCommand: Command = {
     "Writes a new folder: model.onnx (the frozen base, the adapter's PASTA vectors and its head; inputs input_ids, attention_mask and token_type_ids where the family has them, int64 [batch, sequence]; output logits), config.json (the base's fields, the *ForTokenClassification or *ForSequenceClassification architecture, id2label and label2id), the base model's tokenizer files and a model card README.md. Optimum's ORTModelForTokenClassification / ORTModelForSequenceClassification load it with from_pretrained(<dir>).",
     "With --adapters a,b,c: one model.onnx for several adapters of one base and task, with an extra input adapter_ids (int64 [batch]) choosing each row's adapter by its position in the list (a is 0), so one batch may mix adapters. The logits are padded to the largest label set, the padding -inf; config.json lists each adapter's id2label under pasta.adapters, and README.md shows a mixed batch for onnxruntime and for Triton. Adapters on different bases, of different tasks or with vectors on different special tokens are refused.",
     "With --quantize int8: the frozen base encoder's Linear weights in int8 (symmetric, per output channel), multiplied by onnxruntime's com.microsoft DynamicQuantizeMatMul (activations quantised as it runs); embeddings, LayerNorm, the PASTA vectors and the head stay float32. Before writing, the float32 and the int8 model are both scored on the project's dev split (as pasta eval scores it); the F1 change goes to the output, config.json and the model card, and where int8 loses more than --max-f1-drop points (default 1.0) the export is refused with the numbers and nothing is written. One adapter only.",
+    "The int8 weights get 7 bits (levels [-64, 64]) by default: on x86 CPUs without VNNI or AMX (AVX2, or AVX-512 without VNNI: most Intel CPUs before Ice Lake and Cascade Lake, AMD Zen 1-3) onnxruntime's integer kernel adds pairs of products into 16 bits with saturation, which 8-bit weights overflow into wrong logits; 7 bits are exact on every CPU. --int8-weight-bits 8 ([-127, 127]) is safe only where every CPU the model will run on has VNNI or AMX, or is ARM. config.json records the choice (pasta.quantization.weight_bits).",
     'Weights over 2 GB go to ONNX external data (model.onnx_data beside model.onnx).',
     'With --triton, <dir> is a Triton model repository: <dir>/<model>/config.pbtxt (platform onnxruntime_onnx) and <dir>/<model>/1/model.onnx, with config.json, the tokenizer files and README.md beside config.pbtxt; <model> is the adapter, or the adapters joined by _.',
     'Each adapter is checked against its base model first: a base that is missing or differs from the one it was trained on is refused.',
@@ -44,6 +46,13 @@ export const exportModelCommand: Command = {
       defaultText: String(DEFAULT_MAX_F1_DROP),
       description: 'With --quantize: the most dev F1 points (of 100) int8 may lose',
     },
+    'int8-weight-bits': {
+      type: 'string',
+      valueName: '<bits>',
+      choices: ['7', '8'],
+      defaultText: String(DEFAULT_INT8_WEIGHT_BITS),
+      description: 'With --quantize: 7 is exact on every CPU; 8 only on CPUs with VNNI or AMX, or ARM',
+    },
   },
   async run(args, io) {
     const adapter = stringFlag(args, 'adapter');
@@ -54,6 +63,9 @@ export const exportModelCommand: Command = {
     if (outFlag === undefined) throw new UsageError('--out <dir> is required', 'export-model');
     const quantize = stringFlag(args, 'quantize') as 'int8' | undefined;
     const maxF1Drop = parseMaxF1Drop(stringFlag(args, 'max-f1-drop'), quantize);
+    const bitsFlag = stringFlag(args, 'int8-weight-bits');
+    if (bitsFlag !== undefined && !quantize) throw new UsageError('--int8-weight-bits goes with --quantize int8', 'export-model');
+    const int8WeightBits = quantize ? (Number(bitsFlag ?? DEFAULT_INT8_WEIGHT_BITS) as 7 | 8) : undefined;
     if (quantize && adaptersFlag !== undefined)
       throw new UsageError("--quantize takes one --adapter: the F1 change is measured on the project's dev split, which is one adapter's", 'export-model');
     const adapters = adaptersFlag?.split(',').map((a) => a.trim());
@@ -67,8 +79,9 @@ export const exportModelCommand: Command = {
     // The engine's graph code loads only when a command needs it.
     const exported = adapters
       ? await (await import('../../core/export/exportMultiAdapterModel.js')).exportMultiAdapterModel({ ...common, adapters })
-      : await (await import('../../core/export/exportModel.js')).exportModel({ ...common, adapter: adapter!, quantize, maxF1Drop });
-    io.stdout.write(`Exported ${adapters ? `adapters ${adapters.join(', ')}` : `adapter ${adapter}`}${quantize ? ' in int8' : ''} to ${exported.out}\n`);
+      : await (await import('../../core/export/exportModel.js')).exportModel({ ...common, adapter: adapter!, quantize, maxF1Drop, int8WeightBits });
+    const precision = int8WeightBits ? ` in int8 with ${int8WeightBits}-bit weights` : '';
+    io.stdout.write(`Exported ${adapters ? `adapters ${adapters.join(', ')}` : `adapter ${adapter}`}${precision} to ${exported.out}\n`);
     const int8 = 'int8' in exported ? (exported.int8 as Int8Accuracy | undefined) : undefined;
     if (int8) {
       const { describeInt8Accuracy } = await import('../../core/export/int8Accuracy.js');

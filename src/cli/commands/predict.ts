@@ -11,7 +11,7 @@ import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { TextClassification } from '../../core/prediction/textClassifier.js';
 import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
-import { booleanFlag, stringFlag, stringListFlag, UsageError, type CliIo, type Command } from '../command.js';
+import { booleanFlag, stringFlag, stringListFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { predictCorpus } from '../corpusPredict.js';
 import { isCorpusInput } from '../../core/corpus/corpusRecords.js';
 
@@ -137,6 +137,63 @@ async function anyCorpusInput(positionals: string[], cwd: string): Promise<boole
   return false;
 }
 
+async function predictWith(predictor: WorkspacePredictor, args: ParsedArgs, io: CliIo): Promise<number> {
+  const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'predict');
+  const format = stringFlag(args, 'format') ?? 'text';
+  const task = await predictor.taskOf(adapter);
+  if (task === 'SEQ_CLS') {
+    if (format === 'conll') throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
+    if (await predictor.classifiesPairs(adapter))
+      return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
+  }
+  const out = stringFlag(args, 'out');
+  const jsonl = booleanFlag(args, 'jsonl');
+  if (out !== undefined || jsonl || (await anyCorpusInput(args.positionals, io.cwd))) {
+    if (stringListFlag(args, 'text').length > 0)
+      throw new UsageError('--text is not for corpus mode (--out, --jsonl, directories, globs, *.jsonl); put the texts in files or JSONL records', 'predict');
+    if (format !== 'jsonl' && stringFlag(args, 'format') !== undefined)
+      throw new UsageError('corpus mode writes JSONL; drop --format or use --format jsonl', 'predict');
+    return await predictCorpus({ predictor, adapter, task, inputs: args.positionals, jsonl, out }, io);
+  }
+  const inputs = await readInputs(args.positionals, stringListFlag(args, 'text'), io.cwd);
+  if (task === 'SEQ_CLS') {
+    const classes = await predictor.classify(
+      inputs.map((i) => i.text),
+      inputs.map(() => adapter),
+    );
+    inputs.forEach((input, i) =>
+      io.stdout.write(
+        format === 'jsonl'
+          ? `${JSON.stringify(classificationRecord(input.text, classes[i], input.source, adapter))}\n`
+          : formatClassification(input.source, classes[i]),
+      ),
+    );
+    return 0;
+  }
+  const spans = await predictor.predict(
+    inputs.map((i) => i.text),
+    inputs.map(() => adapter),
+  );
+  inputs.forEach((input, i) => {
+    if (format === 'jsonl')
+      io.stdout.write(
+        `${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`,
+      );
+    else if (format === 'conll') io.stdout.write(formatConll(input.text, spans[i]));
+    else io.stdout.write(formatText(input.source, input.text, spans[i]));
+  });
+  return 0;
+}
+
+/** The device and precision predictions ran in: int8's weight bits (7 where the CPU's integer kernel saturates), or why fp32. */
+function precisionLine(predictor: WorkspacePredictor): string | undefined {
+  const p = predictor.precision;
+  if (!p) return undefined;
+  const bits = p.int8WeightBits ? `${p.int8WeightBits}-bit weights` : undefined;
+  const why = p.reason ?? bits;
+  return `predicted on ${predictor.device ?? 'cpu'} in ${p.used}${why ? ` (${why})` : ''}`;
+}
+
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'Predict entities, or classify texts, in files, --text or stdin with an adapter',
@@ -191,55 +248,11 @@ export const predictCommand: Command = {
       precision: stringFlag(args, 'precision') as Precision | undefined,
     });
     try {
-      const adapter = await chooseAdapter(args.workspace, predictor, stringFlag(args, 'adapter'), 'predict');
-      const format = stringFlag(args, 'format') ?? 'text';
-      const task = await predictor.taskOf(adapter);
-      if (task === 'SEQ_CLS') {
-        if (format === 'conll')
-          throw new UsageError(`adapter '${adapter}' classifies texts; --format conll is for entity adapters (use text or jsonl)`, 'predict');
-        if (await predictor.classifiesPairs(adapter))
-          return await predictPairs(predictor, adapter, args.positionals, stringListFlag(args, 'text').length > 0, format, io);
-      }
-      const out = stringFlag(args, 'out');
-      const jsonl = booleanFlag(args, 'jsonl');
-      if (out !== undefined || jsonl || (await anyCorpusInput(args.positionals, io.cwd))) {
-        if (stringListFlag(args, 'text').length > 0)
-          throw new UsageError(
-            '--text is not for corpus mode (--out, --jsonl, directories, globs, *.jsonl); put the texts in files or JSONL records',
-            'predict',
-          );
-        if (format !== 'jsonl' && stringFlag(args, 'format') !== undefined)
-          throw new UsageError('corpus mode writes JSONL; drop --format or use --format jsonl', 'predict');
-        return await predictCorpus({ predictor, adapter, task, inputs: args.positionals, jsonl, out }, io);
-      }
-      const inputs = await readInputs(args.positionals, stringListFlag(args, 'text'), io.cwd);
-      if (task === 'SEQ_CLS') {
-        const classes = await predictor.classify(
-          inputs.map((i) => i.text),
-          inputs.map(() => adapter),
-        );
-        inputs.forEach((input, i) =>
-          io.stdout.write(
-            format === 'jsonl'
-              ? `${JSON.stringify(classificationRecord(input.text, classes[i], input.source, adapter))}\n`
-              : formatClassification(input.source, classes[i]),
-          ),
-        );
-        return 0;
-      }
-      const spans = await predictor.predict(
-        inputs.map((i) => i.text),
-        inputs.map(() => adapter),
-      );
-      inputs.forEach((input, i) => {
-        if (format === 'jsonl')
-          io.stdout.write(
-            `${JSON.stringify({ text: input.text, spans: spans[i].map(({ start, end, label, confidence }) => ({ start, end, label, confidence: Number(confidence.toFixed(4)) })), meta: { source: input.source, adapter } })}\n`,
-          );
-        else if (format === 'conll') io.stdout.write(formatConll(input.text, spans[i]));
-        else io.stdout.write(formatText(input.source, input.text, spans[i]));
-      });
-      return 0;
+      const status = await predictWith(predictor, args, io);
+      // stdout is the predictions: what the base ran in goes to stderr, where int8 was asked for.
+      const ran = stringFlag(args, 'precision') === 'int8' ? precisionLine(predictor) : undefined;
+      if (ran) io.stderr.write(`${ran}\n`);
+      return status;
     } finally {
       await predictor.dispose();
     }

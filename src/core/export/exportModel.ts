@@ -3,6 +3,7 @@
 import type { LoadedAdapter } from '../adapter/index';
 import { emitModel } from '../graph/emit';
 import type { Precision } from '../graph/kernels';
+import type { Int8WeightBits } from '../graph/ops';
 import type { TaskType } from '../graph/pastaGraph';
 import { adapterDevTask } from './exportEvaluation';
 import { exportModelCard } from './exportModelCard';
@@ -29,7 +30,15 @@ export interface ExportModelOptions extends ExportFolderOptions {
   quantize?: 'int8';
   /** The most dev F1 points int8 may lose (DEFAULT_MAX_F1_DROP). */
   maxF1Drop?: number;
+  /** With int8: the weights' levels (DEFAULT_EXPORT_INT8_WEIGHT_BITS). */
+  int8WeightBits?: Int8WeightBits;
 }
+
+/**
+ * 7: an export runs on CPUs nobody knows at export time, and 8-bit weights saturate onnxruntime's integer kernel on
+ * x86 CPUs without VNNI or AMX (engine/int8Kernel.ts); 7-bit weights are exact on every CPU.
+ */
+export const DEFAULT_EXPORT_INT8_WEIGHT_BITS: Int8WeightBits = 7;
 
 export interface ExportedSingleModel extends ExportedModel {
   /** With quantize int8: the dev scores of both precisions. */
@@ -46,9 +55,11 @@ export async function exportModel(options: ExportModelOptions): Promise<Exported
   progress('loading the adapter and its base model');
   const { adapter, base } = await loadVerified(options.workspaceRoot, options.adapter);
   const task = adapterTask(adapter);
+  const int8WeightBits = options.int8WeightBits ?? DEFAULT_EXPORT_INT8_WEIGHT_BITS;
   const build = (precision: Precision) =>
     buildStandaloneGraph({
       precision,
+      int8WeightBits,
       config: base.config,
       weights: base.weights,
       task,
@@ -72,6 +83,7 @@ export async function exportModel(options: ExportModelOptions): Promise<Exported
       dev,
       padTokenId: base.tokenizer.specialTokens.pad,
       maxF1Drop: options.maxF1Drop,
+      weightBits: int8WeightBits,
     });
     graph = quantized;
   }

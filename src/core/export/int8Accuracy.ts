@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { ADAPTER_CONFIG_FILE, type LoadedAdapter } from '../adapter/index';
 import { InputError } from '../data/types';
+import type { Int8WeightBits } from '../graph/ops';
 import { scoreExportedModel, type DevTask, type ExportedScores } from './exportEvaluation';
 
 /** F1 points (of 100) int8 may lose on the dev split unless the user says otherwise. */
@@ -19,6 +20,8 @@ export interface Int8Accuracy {
   /** int8 F1 minus float32 F1, in points. */
   f1Change: number;
   maxF1Drop: number;
+  /** The int8 model's weights: levels [-127, 127] (8) or [-64, 64] (7). */
+  weightBits: Int8WeightBits;
 }
 
 export interface Int8AccuracyOptions {
@@ -29,6 +32,7 @@ export interface Int8AccuracyOptions {
   dev: DevTask;
   padTokenId: number;
   maxF1Drop?: number;
+  weightBits: Int8WeightBits;
 }
 
 const points = (f1: number) => (100 * f1).toFixed(1);
@@ -36,7 +40,7 @@ const points = (f1: number) => (100 * f1).toFixed(1);
 /** One line with both scores and the change, for the CLI, the log and the refusal. */
 export function describeInt8Accuracy(a: Int8Accuracy): string {
   const change = `${a.f1Change >= 0 ? '+' : ''}${a.f1Change.toFixed(2)}`;
-  return `dev ${a.metric} fp32 ${points(a.fp32.scores.f1)}, int8 ${points(a.int8.scores.f1)} (${change} points) on ${a.devDocuments} dev ${a.metric === 'macro-F1' ? 'records' : 'documents'}`;
+  return `dev ${a.metric} fp32 ${points(a.fp32.scores.f1)}, int8 with ${a.weightBits}-bit weights ${points(a.int8.scores.f1)} (${change} points) on ${a.devDocuments} dev ${a.metric === 'macro-F1' ? 'records' : 'documents'}`;
 }
 
 export async function measureInt8Accuracy(options: Int8AccuracyOptions): Promise<Int8Accuracy> {
@@ -50,6 +54,7 @@ export async function measureInt8Accuracy(options: Int8AccuracyOptions): Promise
     devDocuments: options.dev.documents,
     f1Change: 100 * (int8.scores.f1 - fp32.scores.f1),
     maxF1Drop,
+    weightBits: options.weightBits,
   };
   if (-accuracy.f1Change > maxF1Drop) {
     throw new InputError(

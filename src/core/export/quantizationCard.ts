@@ -8,6 +8,8 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
     precision: 'int8',
     weights:
       'the base encoder Linear weights (but the attention output projection of BERT-family and DeBERTa encoders): int8, symmetric, one scale per output channel',
+    weight_bits: a.weightBits,
+    weight_levels: a.weightBits === 7 ? [-64, 64] : [-127, 127],
     activations: 'uint8 with a zero point, per tensor, quantised as the model runs',
     op: 'com.microsoft.DynamicQuantizeMatMul',
     float32:
@@ -21,11 +23,22 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
   };
 }
 
+/** Why the weights have the bits they have, and where 8 bits are safe. */
+function weightBitsSentence(bits: 7 | 8): string {
+  const saturation =
+    "on x86 CPUs without VNNI or AMX (AVX2, or AVX-512 without VNNI: most Intel CPUs before Ice Lake and Cascade Lake, AMD Zen 1-3) onnxruntime's integer kernel adds pairs of uint8 x int8 products into 16 bits with saturation, which 8-bit weights overflow into silently wrong logits";
+  return bits === 7
+    ? `The weights use 7 bits (levels in [-64, 64], scale max|W| / 64, as onnxruntime's \`reduce_range\`), exact on every CPU, because ${saturation}; 8 bits (\`--int8-weight-bits 8\`) are safe only where every CPU the model runs on has VNNI or AMX, or is ARM.`
+    : `The weights use 8 bits (levels in [-127, 127], \`--int8-weight-bits 8\`), safe only where every CPU the model runs on has VNNI or AMX, or is ARM: ${saturation} (the default, 7 bits, is exact everywhere).`;
+}
+
 export function quantizationMarkdown(a: Int8Accuracy): string[] {
   return [
     '## int8',
     '',
     "The frozen base encoder's Linear weights (but the attention output projection of BERT-family and DeBERTa encoders, kept float32 for accuracy) are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8, per tensor) as it runs; embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
+    '',
+    weightBitsSentence(a.weightBits),
     '',
     `Measured at export on the project's dev split: ${describeInt8Accuracy(a)} (the export refuses a drop over ${a.maxF1Drop} points).`,
     '',

@@ -27,6 +27,8 @@ export interface StandaloneGraphOptions {
   padTokenId: number;
   /** The frozen base's Linear products in float32 (the default) or int8; the vectors, head and embeddings stay float32. */
   precision?: Precision;
+  /** With int8: the weights' levels, [-127, 127] (8) or [-64, 64] (7, exact on every CPU: ops/quantized.ts). */
+  int8WeightBits?: ops.Int8WeightBits;
 }
 
 /** The graph's input names, in the order Optimum and Triton list them. */
@@ -106,7 +108,7 @@ export function buildStandaloneGraph(options: StandaloneGraphOptions): Graph {
       g.initializer(io.pastaVectors(l), 'float32', [numSlots, hidden], pastaVectors.data.slice(l * perLayer, (l + 1) * perLayer)),
     ),
   };
-  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision });
+  const frozen = new FrozenWeights(g, options.weights, { precision: options.precision, int8WeightBits: options.int8WeightBits });
   const { sequenceOutput } = familyEncoder(g, frozen, config, inputs);
   const features = task === 'token' ? sequenceOutput : pooledOutput(g, frozen, sequenceOutput);
   const weight = g.initializer(io.classifierWeight, 'float32', options.classifierWeight.shape, options.classifierWeight.data);

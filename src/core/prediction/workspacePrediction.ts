@@ -3,6 +3,7 @@
 // classifies texts or sentence pairs (SEQ_CLS adapters; a pair adapter's adapter_config.json says "text_pair": true,
 // and its slot count is that of the tokenizer's pair encoding).
 import type { DeviceRequest } from '../engine/deviceNames';
+import type { RunPrecision } from '../engine/int8Kernel';
 import type { Precision } from '../graph/kernels';
 import { adapterDir, loadAdapter, verifyAdapterForBase, type LoadedAdapter } from '../adapter/index';
 import { ADAPTER_CONFIG_FILE, labelsInOrder, type AdapterTaskType } from '../adapter/adapterConfig';
@@ -225,8 +226,8 @@ export class WorkspacePredictor {
     return [...this.runtimes.values()][0]?.device;
   }
 
-  /** The precision the base runs in, and why it is not the one asked for (undefined before a prediction). */
-  get precision(): { used: Precision; reason?: string } | undefined {
+  /** The precision the base runs in, why it is not the one asked for, in int8 its weights' bits (undefined before a prediction). */
+  get precision(): RunPrecision | undefined {
     return [...this.runtimes.values()][0]?.precision;
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { int8KernelSaturates } from '../../../src/core/engine/int8Kernel.js';
 import { writeTinyModel } from '../../helpers/tinyModel.js';
 import { saveRandomAdapter } from '../export/exportFixture.js';
 import { runPasta, tempWorkspaces } from './runPasta.js';
@@ -113,11 +114,13 @@ describe('pasta predict over a corpus', () => {
     assert.equal(readFileSync(out, 'utf8'), complete);
   });
 
-  it('--precision int8: the same records with the base products in int8 (confidences near those of fp32, not equal)', () => {
+  it('--precision int8: the same records with the base products in int8 (confidences near those of fp32, not equal), and says its weight bits', async () => {
     const input = `${SENTENCES.map((text) => JSON.stringify({ text })).join('\n')}\n`;
+    const ran = (await int8KernelSaturates()) ? "7-bit weights: this CPU's integer kernel saturates" : '8-bit weights';
     const tag = (precision: string) => {
       const res = runPasta(['predict', '--adapter', 'people', '--jsonl', '--device', 'cpu', '--precision', precision], { cwd: ws, input });
       assert.equal(res.status, 0, res.stderr);
+      assert.equal(res.stderr, `tagged 5 records\n${precision === 'int8' ? `predicted on cpu in int8 (${ran})\n` : ''}`);
       return records(res.stdout) as unknown as { text: string; spans: { confidence: number }[] }[];
     };
     const [fp32, int8] = [tag('fp32'), tag('int8')];

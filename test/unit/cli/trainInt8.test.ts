@@ -1,6 +1,7 @@
 // `pasta train --precision int8` on a small sample (a tiny BERT text-classification workspace): the CPU trains with
 // the frozen base's products in int8 and the adapter records it; a GPU provider says in one line why it trains
-// in fp32 instead; an emulated CPU whose integer kernel saturates (qemu, AVX2 without VNNI) trains with 7-bit weights.
+// in fp32 instead; an emulated CPU whose integer kernel saturates (qemu, AVX2 without VNNI) trains and predicts with
+// 7-bit weights.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -69,6 +70,13 @@ describe('pasta train --precision int8', () => {
       assert.equal(config.metrics.precision, 'int8');
       assert.equal(config.metrics.int8_weight_bits, 7);
       assert.ok(tensors.pasta_vectors.data.every(Number.isFinite));
+
+      const predicted = runPasta(['predict', '-w', root, '--adapter', 'haswell', '--device', 'cpu', '--precision', 'int8', '--text', 'a short text'], {
+        cwd: root,
+        prefix: onEmulatedCpu('Haswell-noTSX'),
+      });
+      assert.equal(predicted.status, 0, predicted.stderr);
+      assert.equal(predicted.stderr, "predicted on cpu in int8 (7-bit weights: this CPU's integer kernel saturates)\n");
     },
   );
 

@@ -12,6 +12,7 @@ import { alignDocuments } from '../../../src/core/data/alignment';
 import { batchFeeds, type EncodedExample } from '../../../src/core/engine/batch';
 import { emitModel } from '../../../src/core/graph/emit';
 import type { Precision } from '../../../src/core/graph/kernels';
+import type { Int8WeightBits } from '../../../src/core/graph/ops';
 import { buildPastaGraph, io } from '../../../src/core/graph/pastaGraph';
 import { loadBaseModel, type BaseModel } from '../../../src/core/project/baseModel';
 
@@ -127,6 +128,7 @@ export async function compareWithProduct(
   texts: string[],
   pairs?: string[],
   precision: Precision = 'fp32',
+  int8WeightBits?: Int8WeightBits,
 ): Promise<{ unoptimised: ParityResult; deployed: ParityResult }> {
   const adapter = await loadAdapter(adapterDir(workspace, adapterName));
   const base = await loadBaseModel(adapter.config.base_model_name_or_path, workspace);
@@ -142,6 +144,7 @@ export async function compareWithProduct(
       numSlots: adapter.config.num_special_token_slots,
       mode: 'infer',
       precision,
+      int8WeightBits,
     }),
   );
   return {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { adapterDir, loadAdapter, saveAdapter } from '../../../src/core/adapter/index';
 import { InputError } from '../../../src/core/data/types';
 import { exportModel } from '../../../src/core/export/exportModel';
@@ -83,16 +84,21 @@ describe('export-model --quantize int8', () => {
     assert.equal(q.dev_f1_fp32, Number(a.fp32.scores.f1.toFixed(6)));
     assert.equal(q.dev_f1_int8, Number(a.int8.scores.f1.toFixed(6)));
     assert.equal(q.f1_change_points, Number(a.f1Change.toFixed(3)));
+    assert.equal(q.weight_bits, 7, 'the portable weights by default');
     const card = readFileSync(join(exported.modelDir, 'README.md'), 'utf8');
     const points = (f1: number) => (100 * f1).toFixed(1);
     assert.ok(
       card.includes(`## int8\n`) &&
-        card.includes(`dev entity micro-F1 fp32 ${points(a.fp32.scores.f1)}, int8 ${points(a.int8.scores.f1)} (${a.f1Change.toFixed(2)} points)`),
+        card.includes(
+          `dev entity micro-F1 fp32 ${points(a.fp32.scores.f1)}, int8 with 7-bit weights ${points(a.int8.scores.f1)} (${a.f1Change.toFixed(2)} points)`,
+        ) &&
+        card.includes('The weights use 7 bits (levels in [-64, 64]') &&
+        card.includes('`--int8-weight-bits 8`) are safe only where every CPU the model runs on has VNNI or AMX, or is ARM'),
       card,
     );
 
-    // The product's own inference graph in int8 quantises the same weights the same way.
-    const parity = await compareWithProduct(ws, 'tagger', exported.modelFile, sampleLines(), undefined, 'int8');
+    // The product's own inference graph in int8 with 7-bit weights quantises the same weights the same way.
+    const parity = await compareWithProduct(ws, 'tagger', exported.modelFile, sampleLines(), undefined, 'int8', 7);
     for (const [what, p] of Object.entries(parity)) assert.ok(p.maxAbsDiff <= 1e-5 && p.maxAbsLogit > 0.5, `${what}: ${JSON.stringify(p)}`);
     // ... and not the float32 one: the int8 products are in the file.
     const float32 = await compareWithProduct(ws, 'tagger', exported.modelFile, sampleLines());
@@ -100,6 +106,47 @@ describe('export-model --quantize int8', () => {
     const session = await ort.InferenceSession.create(exported.modelFile);
     assert.deepEqual(session.inputNames, ['input_ids', 'attention_mask', 'token_type_ids']);
     await session.release();
+  });
+
+  it('writes 7-bit weight levels ([-64, 64]) by default and 8-bit ones (up to +-127) with --int8-weight-bits 8, and says which', async () => {
+    const widestLevel = (modelFile: string) => {
+      const int8 = onnx.ModelProto.decode(readFileSync(modelFile)).graph!.initializer!.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8);
+      assert.ok(int8.length > 0, 'the model holds int8 weights');
+      let widest = 0;
+      for (const t of int8)
+        for (const level of new Int8Array(t.rawData!.buffer, t.rawData!.byteOffset, t.rawData!.length)) widest = Math.max(widest, Math.abs(level));
+      return widest;
+    };
+    const cli = (bits: string[], out: string) => {
+      const res = runPasta(['export-model', '--adapter', 'tagger', '--out', out, '--quantize', 'int8', '--max-f1-drop', '100', ...bits], { cwd: ws });
+      assert.equal(res.status, 0, res.stderr);
+      return res.stdout;
+    };
+    const bySevenDefault = cli([], 'default-bits');
+    assert.match(
+      bySevenDefault,
+      new RegExp(
+        `^Exported adapter tagger in int8 with 7-bit weights to ${join(ws, 'default-bits')}\nint8: dev entity micro-F1 fp32 \\S+, int8 with 7-bit weights `,
+      ),
+    );
+    const byEight = cli(['--int8-weight-bits', '8'], 'eight-bits');
+    assert.match(
+      byEight,
+      new RegExp(
+        `^Exported adapter tagger in int8 with 8-bit weights to ${join(ws, 'eight-bits')}\nint8: dev entity micro-F1 fp32 \\S+, int8 with 8-bit weights `,
+      ),
+    );
+    // Each weight row's largest magnitude quantises to the top level: 64 with 7 bits, 127 with 8.
+    assert.equal(widestLevel(join(ws, 'default-bits', 'model.onnx')), 64);
+    assert.equal(widestLevel(join(ws, 'eight-bits', 'model.onnx')), 127);
+    const quantization = (dir: string) => JSON.parse(readFileSync(join(ws, dir, 'config.json'), 'utf8')).pasta.quantization;
+    assert.deepEqual([quantization('default-bits').weight_bits, quantization('default-bits').weight_levels], [7, [-64, 64]]);
+    assert.deepEqual([quantization('eight-bits').weight_bits, quantization('eight-bits').weight_levels], [8, [-127, 127]]);
+    assert.ok(
+      readFileSync(join(ws, 'eight-bits', 'README.md'), 'utf8').includes(
+        'The weights use 8 bits (levels in [-127, 127], `--int8-weight-bits 8`), safe only where',
+      ),
+    );
   });
 
   it('refuses where int8 loses more than --max-f1-drop, with the numbers, and writes nothing; a threshold that is not a number is one line', async () => {
@@ -119,18 +166,16 @@ describe('export-model --quantize int8', () => {
     assert.equal(existsSync(join(ws, 'refused')), false);
     assert.deepEqual(staging(), []);
 
+    const quantized = ['--quantize', 'int8'];
     const cases: [string[], RegExp][] = [
-      [['--max-f1-drop', 'one'], /^error: pasta export-model: --max-f1-drop 'one' is not a number of F1 points \(0 or more, e\.g\. 1\.5\)/],
-      [['--max-f1-drop=-2'], /^error: pasta export-model: --max-f1-drop '-2' is not a number of F1 points/],
+      [[...quantized, '--max-f1-drop', 'one'], /^error: pasta export-model: --max-f1-drop 'one' is not a number of F1 points \(0 or more, e\.g\. 1\.5\)/],
+      [[...quantized, '--max-f1-drop=-2'], /^error: pasta export-model: --max-f1-drop '-2' is not a number of F1 points/],
       [['--quantize', 'fp16'], /^error: pasta export-model: --quantize must be one of int8, not "fp16"/],
+      [[...quantized, '--int8-weight-bits', '6'], /^error: pasta export-model: --int8-weight-bits must be one of 7, 8, not "6"/],
+      [['--int8-weight-bits', '8'], /^error: pasta export-model: --int8-weight-bits goes with --quantize int8/],
     ];
     for (const [flags, expected] of cases) {
-      const { status, stdout, stderr } = runPasta(
-        ['export-model', '--adapter', 'tagger', '--out', 'x', ...(flags[0] === '--quantize' ? [] : ['--quantize', 'int8']), ...flags],
-        {
-          cwd: ws,
-        },
-      );
+      const { status, stdout, stderr } = runPasta(['export-model', '--adapter', 'tagger', '--out', 'x', ...flags], { cwd: ws });
       assert.match(stderr, expected, flags.join(' '));
       assert.equal(stderr.split('\n').length, 2, 'one line');
       assert.equal(status, 1);
