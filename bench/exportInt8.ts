@@ -1,7 +1,8 @@
 // export-int8: what `pasta export-model --quantize int8` costs and gains on a trained entity adapter. Exports the
-// adapter in float32 and in int8 (which scores both on the project's dev split: the F1 change), then runs the dev
-// split through both model files alternately, `runs` times each (back to back, so that the machine's load falls on
-// both alike), and reports the median tokens/s of each and their ratio, with the load average before and after.
+// adapter in float32 and in int8 with 7-bit weights (the default) and with 8-bit weights (--int8-weight-bits 8), each
+// int8 export scoring itself and float32 on the project's dev split (the F1 change), then runs the dev split through
+// the three model files in turn, `runs` times each (back to back, so that the machine's load falls on all alike), and
+// reports the median tokens/s of each and their ratios to float32, with the load average before and after.
 // Usage: node --import tsx bench/exportInt8.ts <workspace> <adapter> [runs]
 // e.g. a workspace whose project names WNUT-17 dev.conll as its dev file and an all-MiniLM-L6-v2 adapter trained there.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,21 +27,22 @@ async function main(): Promise<void> {
   try {
     const loadBefore = load();
     const fp32 = await exportModel({ workspaceRoot: workspace, adapter: adapterName, out: join(dir, 'fp32') });
-    const int8 = await exportModel({ workspaceRoot: workspace, adapter: adapterName, out: join(dir, 'int8'), quantize: 'int8', maxF1Drop: 100 });
+    const int8 = (bits: 7 | 8) =>
+      exportModel({ workspaceRoot: workspace, adapter: adapterName, out: join(dir, `int8-${bits}`), quantize: 'int8', maxF1Drop: 100, int8WeightBits: bits });
+    const [int8Bits7, int8Bits8] = [await int8(7), await int8(8)];
     const { adapter, base } = await loadVerified(workspace, adapterName);
     const dev = await adapterDevTask(workspace, adapter, base);
     const pad = base.tokenizer.specialTokens.pad;
-    const rates: Record<'fp32' | 'int8', number[]> = { fp32: [], int8: [] };
+    const models = { fp32: fp32.modelFile, int8_7bit: int8Bits7.modelFile, int8_8bit: int8Bits8.modelFile };
+    const rates: Record<keyof typeof models, number[]> = { fp32: [], int8_7bit: [], int8_8bit: [] };
     for (let r = 0; r < runs; r++) {
-      for (const [precision, model] of [
-        ['fp32', fp32.modelFile],
-        ['int8', int8.modelFile],
-      ] as const) {
+      for (const [name, model] of Object.entries(models) as [keyof typeof models, string][]) {
         const scored = await scoreExportedModel(model, dev, pad, threads);
-        rates[precision].push(scored.tokens / scored.seconds);
+        rates[name].push(scored.tokens / scored.seconds);
       }
     }
-    const a = int8.int8!;
+    const [a7, a8] = [int8Bits7.int8!, int8Bits8.int8!];
+    const f1 = (x: number) => Number((100 * x).toFixed(2));
     console.log(
       JSON.stringify({
         bench: 'export-int8',
@@ -48,17 +50,20 @@ async function main(): Promise<void> {
         model: base.config.model_type,
         base: adapter.config.base_model_name_or_path,
         adapter: adapterName,
-        dev_documents: a.devDocuments,
-        dev_f1_fp32: Number(a.fp32.scores.f1.toFixed(4)),
-        dev_f1_int8: Number(a.int8.scores.f1.toFixed(4)),
-        f1_change_points: Number(a.f1Change.toFixed(2)),
+        dev_documents: a7.devDocuments,
+        dev_f1_fp32: f1(a7.fp32.scores.f1),
+        dev_f1_int8_7bit: f1(a7.int8.scores.f1),
+        dev_f1_int8_8bit: f1(a8.int8.scores.f1),
+        f1_change_points_7bit: Number(a7.f1Change.toFixed(2)),
+        f1_change_points_8bit: Number(a8.f1Change.toFixed(2)),
         fp32_tokens_per_s: Math.round(median(rates.fp32)),
-        int8_tokens_per_s: Math.round(median(rates.int8)),
-        speedup: Number((median(rates.int8) / median(rates.fp32)).toFixed(2)),
+        int8_7bit_tokens_per_s: Math.round(median(rates.int8_7bit)),
+        int8_8bit_tokens_per_s: Math.round(median(rates.int8_8bit)),
+        speedup_7bit: Number((median(rates.int8_7bit) / median(rates.fp32)).toFixed(2)),
+        speedup_8bit: Number((median(rates.int8_8bit) / median(rates.fp32)).toFixed(2)),
         runs,
         threads: threads ?? 'onnxruntime default',
-        fp32_runs: rates.fp32.map(Math.round),
-        int8_runs: rates.int8.map(Math.round),
+        runs_tokens_per_s: Object.fromEntries(Object.entries(rates).map(([name, xs]) => [name, xs.map(Math.round)])),
         load_before: loadBefore,
         load_after: load(),
       }),

@@ -10,6 +10,12 @@ import { scoreExportedModel, type DevTask, type ExportedScores } from './exportE
 /** F1 points (of 100) int8 may lose on the dev split unless the user says otherwise. */
 export const DEFAULT_MAX_F1_DROP = 1.0;
 
+/** What a refused export can do instead: 8-bit weights lose less, where the deployment's CPUs allow them. */
+const INSTEAD: Record<Int8WeightBits, string> = {
+  7: 'export in fp32, allow a larger drop, or take --int8-weight-bits 8 where every CPU the model will run on has VNNI or AMX, or is ARM',
+  8: 'export in fp32, or allow a larger drop',
+};
+
 export interface Int8Accuracy {
   /** entity micro-F1 (token task) or macro-F1 (sequence task), as `pasta eval` reports it */
   metric: 'entity micro-F1' | 'macro-F1';
@@ -60,7 +66,7 @@ export async function measureInt8Accuracy(options: Int8AccuracyOptions): Promise
     throw new InputError(
       join(options.adapter.dir, ADAPTER_CONFIG_FILE),
       undefined,
-      `adapter '${options.name}' in int8 loses more than --max-f1-drop ${maxF1Drop} points: ${describeInt8Accuracy(accuracy)}; nothing written (export in fp32, or allow a larger drop)`,
+      `adapter '${options.name}' in int8 loses more than --max-f1-drop ${maxF1Drop} points: ${describeInt8Accuracy(accuracy)}; nothing written (${INSTEAD[accuracy.weightBits]})`,
     );
   }
   return accuracy;

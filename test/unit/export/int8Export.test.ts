@@ -158,7 +158,7 @@ describe('export-model --quantize int8', () => {
         assert.ok(error instanceof InputError);
         assert.equal(
           error.message,
-          `${join(adapterDir(ws, 'tagger'), 'adapter_config.json')}: adapter 'tagger' in int8 loses more than --max-f1-drop ${threshold} points: ${describeInt8Accuracy(measured!)}; nothing written (export in fp32, or allow a larger drop)`,
+          `${join(adapterDir(ws, 'tagger'), 'adapter_config.json')}: adapter 'tagger' in int8 loses more than --max-f1-drop ${threshold} points: ${describeInt8Accuracy(measured!)}; nothing written (export in fp32, allow a larger drop, or take --int8-weight-bits 8 where every CPU the model will run on has VNNI or AMX, or is ARM)`,
         );
         return true;
       },
@@ -184,7 +184,7 @@ describe('export-model --quantize int8', () => {
     const refused = runPasta(['export-model', '--adapter', 'tagger', '--out', 'y', '--quantize', 'int8', '--max-f1-drop', String(threshold)], { cwd: ws });
     assert.equal(
       refused.stderr,
-      `error: ${join(adapterDir(ws, 'tagger'), 'adapter_config.json')}: adapter 'tagger' in int8 loses more than --max-f1-drop ${threshold} points: ${describeInt8Accuracy(measured)}; nothing written (export in fp32, or allow a larger drop)\n`,
+      `error: ${join(adapterDir(ws, 'tagger'), 'adapter_config.json')}: adapter 'tagger' in int8 loses more than --max-f1-drop ${threshold} points: ${describeInt8Accuracy(measured)}; nothing written (export in fp32, allow a larger drop, or take --int8-weight-bits 8 where every CPU the model will run on has VNNI or AMX, or is ARM)\n`,
     );
     assert.equal(refused.status, 1);
     assert.equal(existsSync(join(ws, 'x')) || existsSync(join(ws, 'y')), false);
