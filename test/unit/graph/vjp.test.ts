@@ -85,6 +85,17 @@ for (const [transA, transB] of [
       2e-3,
     ));
 }
+test("a^T b with a square per head (the attention backward's P^T dC) as (b^T a)^T, symbolic sequence (float32)", () =>
+  expectClose(
+    [input('p', [2, 3, 5, 5], 1, [2, 3, 'seq', 'seq']), input('v', [2, 3, 5, 2], 1, [2, 3, 'seq', 2])],
+    (g, [p, v]) => {
+      const c = ops.matmulTransposed(g, p, v, true, false, 0.5);
+      assert.equal(g.producer(c)?.opType, 'Transpose');
+      return c;
+    },
+    { dtype: 'float32', epsilon: 1e-2, outputDims: [2, 3, 5, 2] },
+    2e-3,
+  ));
 test('attention scores from per-head layouts (float32, FusedMatMul, transposes of transposes)', () =>
   expectClose(
     [input('q', [2, 3, 2, 4]), input('k', [2, 3, 2, 4])],
