@@ -14,6 +14,8 @@ import { WorkspacePredictor } from '../../../src/core/prediction/workspacePredic
 import { readProjectFile } from '../../../src/core/project/projectFile';
 import { loadWorkspaceData } from '../../../src/core/project/workspaceData';
 import { writeTinyModel } from '../../helpers/tinyModel';
+import { onEmulatedCpu, qemuMissing } from '../../helpers/qemu';
+import { skipIfMissing } from '../../helpers/requirements';
 import { runPasta } from '../cli/runPasta';
 import { syntheticNer } from '../pasta/tinyPasta';
 import { saveRandomAdapter } from './exportFixture';
@@ -148,6 +150,28 @@ describe('export-model --quantize int8', () => {
       ),
     );
   });
+
+  it(
+    'on a CPU whose integer kernel saturates (qemu -cpu Haswell) the 7-bit export scores as here, and 8 bits are refused in one line',
+    { skip: skipIfMissing(qemuMissing()) },
+    () => {
+      const haswell = { cwd: ws, prefix: onEmulatedCpu('Haswell-noTSX') };
+      const seven = runPasta(['export-model', '--adapter', 'tagger', '--out', 'haswell-7', '--quantize', 'int8', '--max-f1-drop', '100'], haswell);
+      assert.equal(seven.status, 0, seven.stderr);
+      const recorded = (dir: string) => JSON.parse(readFileSync(join(ws, dir, 'config.json'), 'utf8')).pasta.quantization;
+      // The same windows through exact integer sums on both CPUs: the same F1 to the digit.
+      assert.equal(recorded('haswell-7').dev_f1_int8, recorded('default-bits').dev_f1_int8);
+      assert.equal(recorded('haswell-7').dev_f1_fp32, recorded('default-bits').dev_f1_fp32);
+
+      const eight = runPasta(['export-model', '--adapter', 'tagger', '--out', 'haswell-8', '--quantize', 'int8', '--int8-weight-bits', '8'], haswell);
+      assert.equal(
+        eight.stderr,
+        "error: pasta export-model: --int8-weight-bits 8: this CPU's integer kernel saturates 8-bit weights, so the dev F1 check cannot score them here; export on a CPU with VNNI or AMX (or ARM), or keep 7 bits (see pasta export-model --help)\n",
+      );
+      assert.equal(eight.status, 1);
+      assert.equal(existsSync(join(ws, 'haswell-8')), false);
+    },
+  );
 
   it('refuses where int8 loses more than --max-f1-drop, with the numbers, and writes nothing; a threshold that is not a number is one line', async () => {
     assert.ok(measured, 'the first test measured the drop');
