@@ -10,9 +10,9 @@ import { scoreExportedModel, type DevTask, type ExportedScores } from './exportE
 /** F1 points (of 100) int8 may lose on the dev split unless the user says otherwise. */
 export const DEFAULT_MAX_F1_DROP = 1.0;
 
-/** What a refused export can do instead: 8-bit weights lose less, where the deployment's CPUs allow them. */
+/** What a refused export can do instead: 8-bit weights lose less than 7-bit ones. */
 const INSTEAD: Record<Int8WeightBits, string> = {
-  7: 'export in fp32, allow a larger drop, or take --int8-weight-bits 8 where every CPU the model will run on has VNNI or AMX, or is ARM',
+  7: 'export in fp32, allow a larger drop, or take the default 8-bit weights',
   8: 'export in fp32, or allow a larger drop',
 };
 

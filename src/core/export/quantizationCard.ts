@@ -23,13 +23,13 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
   };
 }
 
-/** Why the weights have the bits they have, and where 8 bits are safe. */
+/** Why the weights have the bits they have, and what 8 bits risk. */
 function weightBitsSentence(bits: 7 | 8): string {
   const saturation =
-    "on x86 CPUs without VNNI or AMX (AVX2, or AVX-512 without VNNI: most Intel CPUs before Ice Lake and Cascade Lake, AMD Zen 1-3) onnxruntime's integer kernel adds pairs of uint8 x int8 products into 16 bits with saturation, which 8-bit weights overflow into silently wrong logits";
+    "on x86 CPUs without VNNI or AMX (AVX2, or AVX-512 without VNNI: most Intel CPUs before Ice Lake and Cascade Lake, AMD Zen 1-3) onnxruntime's integer kernel adds pairs of uint8 x int8 products into 16 bits with saturation";
   return bits === 7
-    ? `The weights use 7 bits (levels in [-64, 64], scale max|W| / 64, as onnxruntime's \`reduce_range\`), exact on every CPU, because ${saturation}; 8 bits (\`--int8-weight-bits 8\`) are safe only where every CPU the model runs on has VNNI or AMX, or is ARM.`
-    : `The weights use 8 bits (levels in [-127, 127], \`--int8-weight-bits 8\`), safe only where every CPU the model runs on has VNNI or AMX, or is ARM: ${saturation} (the default, 7 bits, is exact everywhere).`;
+    ? `The weights use 7 bits (levels in [-64, 64], scale max|W| / 64, as onnxruntime's \`reduce_range\`, \`--int8-weight-bits 7\`), which that cannot overflow: ${saturation}.`
+    : `The weights use 8 bits (levels in [-127, 127]), as onnxruntime's quantiser gives them; ${saturation}, which 8-bit weights can overflow. The dev F1 below was measured on the CPU that exported the model; where it will run on such CPUs, check it there, or export with \`--int8-weight-bits 7\`, which cannot saturate and reports what it costs.`;
 }
 
 export function quantizationMarkdown(a: Int8Accuracy): string[] {
