@@ -3,9 +3,10 @@
 Every nn.Linear of the base but the attention output projection becomes the product onnxruntime's
 DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (src/core/graph/ops/quantized.ts):
   weights  per output channel, symmetric: s_n = max|W_n| / 127, Q = round_half_even(W / s) in [-127, 127]
-  input    per tensor, uint8 asymmetric as DynamicQuantizeLinear: the range [min(0, x), max(0, x)] over 255
+  input    per row: each row r of x divided by m_r = max|x_r| (at least 2^-126), then per tensor, uint8
+           asymmetric as DynamicQuantizeLinear: the range [min(0, x), max(0, x)] over 255
            steps, zero point round_half_even(-min / scale), q = clip(round_half_even(x / scale) + zp, 0, 255)
-  forward  y = (q - zp) Q^T * (scale_x * s) + b, the integer sums exact (float64 here, int32 in the kernel)
+  forward  y = ((q - zp) Q^T * (scale_x * s)) * m_r + b, the integer sums exact (float64 here, int32 in the kernel)
   backward dx = the same product of u = dy * s with Q, u quantised per row: each row r divided by m_r = max|u_r|
            (at least 2^-126) before the per-tensor quantisation, the product's row multiplied by m_r; where the graph
            splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
@@ -119,7 +120,7 @@ class Int8Product(torch.autograd.Function):
     def forward(ctx, x, q, scale, bias, parts):
         ctx.save_for_backward(q, scale)
         ctx.parts = parts
-        y = integer_product(x, q.T, scale)  # the parts' products share x's quantisation: one product
+        y = row_scaled_product(x, q.T, scale)  # the parts' products share x's quantisation: one product
         return y if bias is None else y + bias
 
     @staticmethod

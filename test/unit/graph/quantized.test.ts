@@ -104,17 +104,22 @@ for (const bits of [8, 7] as const)
   test(`forward and backward match the fake-quantised reference (${bits}-bit weights)`, async () => {
     const { q, scale } = ops.quantizePerChannel(w, OUT, IN, bits);
     const ours = await runLinear(x, w, bias, gy, bits);
+    // Both products quantise their float operand per row: each row over its largest magnitude, the result's row
+    // times it.
+    const perRow = (a: Float32Array, k: number) => {
+      const rowScale = Array.from({ length: a.length / k }, (_, r) => Math.max(maxAbs(a.subarray(r * k, (r + 1) * k)), 2 ** -126));
+      return { rowScale, unit: Float32Array.from(a, (v, i) => Math.fround(v / rowScale[Math.floor(i / k)])) };
+    };
+    const xRows = perRow(x, IN);
     const y = fakeQuantProduct(
-      x,
+      xRows.unit,
       IN,
       (k, n) => q[n * IN + k],
       OUT,
       (n) => scale[n],
-    ).map((v, i) => v + bias[i % OUT]);
+    ).map((v, i) => v * xRows.rowScale[Math.floor(i / OUT)] + bias[i % OUT]);
     const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
-    // The incoming gradient is quantised per row: each row over its largest magnitude, the product's row times it.
-    const rowScale = Array.from({ length: BATCH * SEQ }, (_, r) => Math.max(maxAbs(u.subarray(r * OUT, (r + 1) * OUT)), 2 ** -126));
-    const unit = Float32Array.from(u, (v, i) => Math.fround(v / rowScale[Math.floor(i / OUT)]));
+    const { rowScale, unit } = perRow(u, OUT);
     const gx = fakeQuantProduct(
       unit,
       OUT,
@@ -196,8 +201,8 @@ test('a gradient arriving times a power of two has the factor folded into the ba
     return (await session.run(feeds)).gx.data as Float32Array;
   };
   const [folded, unfolded] = [build(false), build(true)];
-  // Folded, the factor multiplies the forward's product (y * factor) and, backward, the [tokens, 1] row scale (a
-  // Max's output), not the [tokens, out] gradient.
+  // Folded, the factor multiplies the forward's product (y * factor, y the product's rows times their scale) and,
+  // backward, the [tokens, 1] row scale (a Max's output), not the [tokens, out] gradient.
   const factorOperands = (model: Uint8Array) => {
     const graph = onnx.ModelProto.decode(model).graph!;
     const value = (t: onnx.ITensorProto) => t.floatData?.[0] ?? new Float32Array(Uint8Array.from(t.rawData!).buffer)[0];
@@ -207,7 +212,7 @@ test('a gradient arriving times a power of two has the factor folded into the ba
       .node!.filter((n) => n.opType === 'Mul' && n.input!.includes(factorName!))
       .map((n) => n.input!.filter((i) => i !== factorName).map((i) => producer.get(i) ?? i));
   };
-  assert.deepEqual(factorOperands(folded), [['DynamicQuantizeMatMul'], ['Max']]);
+  assert.deepEqual(factorOperands(folded), [['Mul'], ['Max']]);
   const expected = await run(unfolded, { factor: new ort.Tensor('float32', Float32Array.of(0.5), []) });
   assert.deepEqual(await run(folded, {}), expected);
   assert.ok(maxAbs(expected) > 0);
