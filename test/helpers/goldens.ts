@@ -43,8 +43,9 @@ export function caseModelDir(c: GoldenCase): string | undefined {
   return resolve(GOLDEN_DIR, c.name, c.model);
 }
 
-export async function readGoldenTensors(name: string): Promise<Map<string, Float32Tensor>> {
-  const file = await SafetensorsFile.open(join(GOLDEN_DIR, name, 'golden.safetensors'));
+/** A case's golden.safetensors, from the float32 goldens or another golden folder (the int8 ones). */
+export async function readGoldenTensors(name: string, dir = GOLDEN_DIR): Promise<Map<string, Float32Tensor>> {
+  const file = await SafetensorsFile.open(join(dir, name, 'golden.safetensors'));
   try {
     const out = new Map<string, Float32Tensor>();
     for (const n of file.names) out.set(n, await file.readFloat32(n));

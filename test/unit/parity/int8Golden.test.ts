@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type * as ort from 'onnxruntime-node';
 import type { Float32Tensor } from '../../../src/core/model/types';
-import { SafetensorsFile } from '../../../src/core/model/safetensors/safetensors';
 import { caseModelDir, goldenCaseNames, readCase, readGoldenTensors, relativeError, runOurs } from '../../helpers/goldens';
 import { skipIfMissing } from '../../helpers/requirements.js';
 
@@ -29,17 +28,6 @@ const FLOOR = 1e-4;
 const COMPARED = ['logits', 'loss', 'grad.pasta_vectors', 'grad.classifier.weight', 'grad.classifier.bias'];
 
 type Goldens = Map<string, Float32Tensor>;
-
-async function readInt8Golden(name: string): Promise<Goldens> {
-  const file = await SafetensorsFile.open(join(INT8_GOLDEN_DIR, name, 'golden.safetensors'));
-  try {
-    const out = new Map<string, Float32Tensor>();
-    for (const n of file.names) out.set(n, await file.readFloat32(n));
-    return out;
-  } finally {
-    await file.close();
-  }
-}
 
 /**
  * One graph's outputs against one set of expected outputs (the reference's, or a tie.<k> of it): each within twice
@@ -69,7 +57,7 @@ for (const name of goldenCaseNames().filter((n) => existsSync(join(INT8_GOLDEN_D
     `int8 graphs match the fake-quantised reference: ${name}`,
     { skip: skipIfMissing(!modelDir && 'all-MiniLM-L6-v2 is not in the cache: run `npm run fetch-model`') },
     async (t) => {
-      const [fp32, int8] = await Promise.all([readGoldenTensors(name), readInt8Golden(name)]);
+      const [fp32, int8] = await Promise.all([readGoldenTensors(name), readGoldenTensors(name, INT8_GOLDEN_DIR)]);
       const trained = await runOurs(c, modelDir!, fp32, 'cpu', 'train', 'int8');
       const inferred = await runOurs(c, modelDir!, fp32, 'cpu', 'infer', 'int8');
       const report: string[] = [];
