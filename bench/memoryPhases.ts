@@ -58,7 +58,7 @@ async function main() {
       };
     });
   for (let i = 0; i < steps; i++) {
-    await runtime.trainStep(examples(), params, { dropout: 0.1, random: random.next, uniforms: random.uniforms });
+    await runtime.trainStep(examples(), params, { dropout: 0.1, random: random.next, dropoutMask: random.dropoutMask });
     mark(`step ${i + 1}`);
   }
   console.log(JSON.stringify({ bench: 'memory-phases', model: shape, batch, seq, phases }));

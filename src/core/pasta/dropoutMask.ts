@@ -3,12 +3,10 @@ import type { Regularisation } from './runtime';
 
 /** Inverted dropout: each element kept (scaled by 1/keep) with probability keep, drawn in order. */
 export function dropoutMask(length: number, keep: number, reg: Regularisation): Float32Array {
+  if (reg.dropoutMask) return reg.dropoutMask(length, keep);
   const mask = new Float32Array(length);
   const scale = 1 / keep;
-  if (reg.uniforms) {
-    const draws = reg.uniforms(length);
-    for (let i = 0; i < length; i++) if (draws[i] < keep) mask[i] = scale;
-  } else for (let i = 0; i < length; i++) if (reg.random() < keep) mask[i] = scale;
+  for (let i = 0; i < length; i++) if (reg.random() < keep) mask[i] = scale;
   return mask;
 }
 

@@ -59,8 +59,8 @@ export interface Regularisation {
   /** Dropout probability on the PASTA vectors and on the head's input (hidden_dropout_prob). */
   dropout: number;
   random: () => number;
-  /** `count` draws of random() at once, when the generator has a faster way (SeededRandom.uniforms). */
-  uniforms?: (count: number) => Float64Array;
+  /** The mask dropoutMask makes from `count` draws of random(), when the generator has a faster way (SeededRandom's). */
+  dropoutMask?: (count: number, keep: number) => Float32Array;
 }
 
 export function zerosLike(p: PastaParams): PastaParams {

@@ -174,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       const { loss, grads } = await onDevice(
         runtime,
-        () => runtime.trainStep(batch, params, { dropout, random: random.next, uniforms: random.uniforms }),
+        () => runtime.trainStep(batch, params, { dropout, random: random.next, dropoutMask: random.dropoutMask }),
         () => ({
           epoch,
           step: step + 1,

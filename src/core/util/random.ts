@@ -1,11 +1,16 @@
 // A small seedable PRNG (mulberry32) whose whole state is one integer, so checkpoints can store it.
 const INCREMENT = 0x6d2b79f5;
 
-function output(state: number): number {
+/** The 32 random bits drawn at `state`, as an unsigned integer. */
+function outputBits(state: number): number {
   let t = state;
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
+function output(state: number): number {
+  return outputBits(state) / 4294967296;
 }
 
 export class SeededRandom {
@@ -19,7 +24,7 @@ export class SeededRandom {
     return output(this.state);
   };
 
-  /** `count` values, the ones `next()` would return one call after another (for large dropout masks). */
+  /** `count` values, the ones `next()` would return one call after another. */
   uniforms = (count: number): Float64Array => {
     const out = new Float64Array(count);
     let state = this.state;
@@ -29,6 +34,25 @@ export class SeededRandom {
     }
     this.state = state;
     return out;
+  };
+
+  /**
+   * Inverted dropout's mask over `count` draws, the ones `next()` would return one call after another: 1 / keep
+   * where the draw is below `keep`, else 0. One pass without the draws written out: a head-input mask is drawn
+   * for every element of every step (393,216 at 8 x 128 x 384), and through an array of draws it took 5 ms.
+   */
+  dropoutMask = (count: number, keep: number): Float32Array => {
+    const mask = new Float32Array(count);
+    const scale = 1 / keep;
+    // draw < keep exactly when its 32-bit integer is below keep * 2^32 (a power of two scales exactly).
+    const threshold = keep * 4294967296;
+    let state = this.state;
+    for (let i = 0; i < count; i++) {
+      state = (state + INCREMENT) >>> 0;
+      if (outputBits(state) < threshold) mask[i] = scale;
+    }
+    this.state = state;
+    return mask;
   };
 
   shuffle<T>(items: T[]): T[] {
