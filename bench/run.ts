@@ -79,8 +79,13 @@ run('predict-corpus', 'predictCorpus.ts', minilm, '3', otherPrecision);
 
 const python = join(homedir(), '.cache', 'pasta-studio', 'reference-venv', 'bin', 'python');
 if ((!only || only.has('vs-reference')) && existsSync(python)) {
-  const ours = (dropout: string) => runWith({ PASTA_DROPOUT: dropout }, 'vs-reference', 'trainStep.ts', minilm, '8', '128', '10');
-  for (const row of vsReference(python, minilm, values.threads!, values.precision!, ours)) console.log(JSON.stringify(row));
+  for (const [model, steps] of [
+    [{ reference: 'all-MiniLM-L6-v2', ours: minilm }, '10'],
+    [{ reference: 'bert-base-random', ours: 'bert-base' }, '3'],
+  ] as const) {
+    const ours = (dropout: string) => runWith({ PASTA_DROPOUT: dropout }, 'vs-reference', 'trainStep.ts', model.ours, '8', '128', steps);
+    for (const row of vsReference(python, model, values.threads!, values.precision!, ours)) console.log(JSON.stringify(row));
+  }
 } else if (!only || only.has('vs-reference')) {
   console.error('bench: vs-reference skipped: the PyTorch reference venv is not installed (tools/reference/setup.sh)');
 }

@@ -1,14 +1,22 @@
 // The vs-reference rows: our training step against frozen-base PyTorch PASTA at equal work, that is with the same
 // dropouts (none; pasta: the vectors and the head's input; all: also the encoder's own, as model.train()), PyTorch
 // with eager and with SDPA attention, each setting's PyTorch runs and ours back to back. The published set-up (base
-// not frozen, every weight's gradient computed) trains with all dropouts: it appears in the "all" rows.
+// not frozen, every weight's gradient computed) trains with all dropouts: it appears in the "all" rows. Two models:
+// all-MiniLM-L6-v2 and BERT-base's shape with random weights on both sides (the values do not change the work).
 import { spawnSync } from 'node:child_process';
 import { DROPOUT_MODES, type DropoutMode } from '../src/core/graph/encoderDropout';
 
 type Row = Record<string, unknown>;
 
-function reference(python: string, minilm: string, threads: string, dropout: DropoutMode, variants: string, attentions: string): Row[] {
-  const args = ['tools/reference/bench_reference.py', '--threads', threads, '--models', 'all-MiniLM-L6-v2', '--minilm', minilm];
+/** A model both sides train: its name in bench_reference.py and what bench/trainStep.ts takes for it. */
+export interface VsReferenceModel {
+  reference: 'all-MiniLM-L6-v2' | 'bert-base-random';
+  ours: string;
+}
+
+function reference(python: string, model: VsReferenceModel, threads: string, dropout: DropoutMode, variants: string, attentions: string): Row[] {
+  const args = ['tools/reference/bench_reference.py', '--threads', threads, '--models', model.reference];
+  if (model.reference === 'all-MiniLM-L6-v2') args.push('--minilm', model.ours);
   const res = spawnSync(python, [...args, '--dropouts', dropout, '--variants', variants, '--attentions', attentions], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -19,10 +27,16 @@ function reference(python: string, minilm: string, threads: string, dropout: Dro
     .map((l) => JSON.parse(l) as Row);
 }
 
-export function vsReference(python: string, minilm: string, threads: string, precision: string, ours: (dropout: DropoutMode) => Row | undefined): Row[] {
+export function vsReference(
+  python: string,
+  model: VsReferenceModel,
+  threads: string,
+  precision: string,
+  ours: (dropout: DropoutMode) => Row | undefined,
+): Row[] {
   const rows: Row[] = [];
   for (const dropout of DROPOUT_MODES) {
-    const refs = reference(python, minilm, threads, dropout, dropout === 'all' ? 'frozen,published' : 'frozen', 'eager,sdpa');
+    const refs = reference(python, model, threads, dropout, dropout === 'all' ? 'frozen,published' : 'frozen', 'eager,sdpa');
     const mine = ours(dropout);
     for (const attention of ['eager', 'sdpa']) {
       const frozen = refs.find((r) => r.variant === 'frozen' && r.attention === attention);
@@ -30,6 +44,7 @@ export function vsReference(python: string, minilm: string, threads: string, pre
       if (!mine || !frozen) {
         rows.push({
           bench: 'vs-reference',
+          model: model.reference,
           dropout,
           attention,
           error: mine ? 'the reference benchmark printed no result (see above)' : 'our train step failed',
@@ -40,7 +55,7 @@ export function vsReference(python: string, minilm: string, threads: string, pre
       rows.push({
         bench: 'vs-reference',
         unit: 'tokens/s',
-        model: 'all-MiniLM-L6-v2',
+        model: model.reference,
         batch: 8,
         seq: 128,
         threads: Number(threads),
