@@ -1,6 +1,6 @@
 """Golden outputs of the int8 frozen base (test/fixtures/golden-int8/): a fake-quantised PyTorch reference.
 
-Every nn.Linear of the base but the attention output projection becomes the product onnxruntime's
+Every nn.Linear of the base (but DeBERTa's and ModernBERT's attention output projection) becomes the product onnxruntime's
 DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (src/core/graph/ops/quantized.ts):
   weights  per output channel, symmetric: s_n = max|W_n| / 127, Q = round_half_even(W / s) in [-127, 127]
   input    per row: each row r of x divided by m_r = max|x_r| (at least 2^-126), then per tensor, uint8
@@ -11,8 +11,8 @@ DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (
            (at least 2^-126) before the per-tensor quantisation, the product's row multiplied by m_r; where the graph
            splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
            gate), one product per part, each part of u quantised on its own, the results summed
-The attention output projection (BERT-likes' and DeBERTa's attention.output.dense, DistilBERT's attention.out_lin,
-ModernBERT's attn.Wo) stays float32, as in the graphs (attentionOutputPrecision in src/core/graph/encoder.ts).
+DeBERTa's attention output projection (attention.output.dense) and ModernBERT's (attn.Wo) stay float32, as in the
+graphs (attentionOutputPrecision in src/core/graph/encoder.ts); the BERT family's is int8 like the rest.
 Everything else (embeddings, softmax, LayerNorm, the PASTA vectors, the head, the loss) is float32 too.
 Reuses each golden case's inputs and parameters (test/fixtures/golden/<case>/case.json and golden.safetensors);
 writes <out>/<case>/golden.safetensors with logits, loss and the gradients of the vectors and the head, and for
@@ -150,8 +150,8 @@ class FakeQuantLinear(nn.Module):
 SPLIT_PARTS = {"Wqkv": 3, "Wi": 2}
 
 
-# The attention output projections kept float32 (src/core/graph/encoder.ts).
-FLOAT32_LINEARS = ("attention.output.dense", "attention.out_lin", "attn.Wo")
+# The Linears kept float32, per model type (attentionOutputPrecision in src/core/graph/encoder.ts).
+FLOAT32_LINEARS = {"deberta-v2": ("attention.output.dense",), "modernbert": ("attn.Wo",)}
 
 
 class Float64Linear(nn.Module):
@@ -168,11 +168,12 @@ class Float64Linear(nn.Module):
 
 def quantize_base(base: nn.Module, float64_kept: bool = False) -> int:
     count = 0
+    kept_float32 = FLOAT32_LINEARS.get(base.config.model_type, ())
     for name, module in list(base.named_modules()):
         for child_name, child in list(module.named_children()):
             if not isinstance(child, nn.Linear):
                 continue
-            if not f"{name}.{child_name}".endswith(FLOAT32_LINEARS):
+            if not f"{name}.{child_name}".endswith(kept_float32):
                 setattr(module, child_name, FakeQuantLinear(child, SPLIT_PARTS.get(child_name, 1)))
                 count += 1
             elif float64_kept:

@@ -7,14 +7,14 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
   return {
     precision: 'int8',
     weights:
-      'the base encoder Linear weights (but the attention output projection of BERT-family and DeBERTa encoders): int8, symmetric, one scale per output channel',
+      'the base encoder Linear weights (but the attention output projection of DeBERTa and ModernBERT encoders): int8, symmetric, one scale per output channel',
     weight_bits: a.weightBits,
     weight_levels: a.weightBits === 7 ? [-64, 64] : [-127, 127],
     activations:
       'uint8 with a zero point, quantised as the model runs, each row (token) divided by its largest magnitude first and the product multiplied by it after',
     op: 'com.microsoft.DynamicQuantizeMatMul',
     float32:
-      'embeddings, LayerNorm, attention scores and softmax, the attention output projection (BERT family, DeBERTa), the PASTA vectors and the classification head',
+      'embeddings, LayerNorm, attention scores and softmax, the attention output projection (DeBERTa, ModernBERT), the PASTA vectors and the classification head',
     dev_metric: a.metric,
     dev_documents: a.devDocuments,
     dev_f1_fp32: round(a.fp32.scores.f1, 6),
@@ -37,7 +37,7 @@ export function quantizationMarkdown(a: Int8Accuracy): string[] {
   return [
     '## int8',
     '',
-    "The frozen base encoder's Linear weights (but the attention output projection of BERT-family and DeBERTa encoders, kept float32 for accuracy) are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8) as it runs, each token's row divided by its largest magnitude first and the product's row multiplied by it after (Div, ReduceMax, ReduceMin, Mul around the op); embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
+    "The frozen base encoder's Linear weights (but the attention output projection of DeBERTa and ModernBERT encoders, kept float32 for accuracy) are stored in int8 (symmetric, one scale per output channel) and multiplied by onnxruntime's `com.microsoft` `DynamicQuantizeMatMul`, which quantises the activations (uint8) as it runs, each token's row divided by its largest magnitude first and the product's row multiplied by it after (Div, ReduceMax, ReduceMin, Mul around the op); embeddings, LayerNorm, the attention softmax, the PASTA vectors and the head stay float32. onnxruntime has that op on the CPU only (a GPU provider hands it to the CPU): run this model on CPUs.",
     '',
     weightBitsSentence(a.weightBits),
     '',
