@@ -7,10 +7,10 @@ DynamicQuantizeMatMul computes, with the rounding of the product's int8 graphs (
            asymmetric as DynamicQuantizeLinear: the range [min(0, x), max(0, x)] over 255
            steps, zero point round_half_even(-min / scale), q = clip(round_half_even(x / scale) + zp, 0, 255)
   forward  y = ((q - zp) Q^T * (scale_x * s)) * m_r + b, the integer sums exact (float64 here, int32 in the kernel)
-  backward dx = the same product of u = dy * s with Q, u quantised per row: each row r divided by m_r = max|u_r|
-           (at least 2^-126) before the per-tensor quantisation, the product's row multiplied by m_r; where the graph
-           splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi into input and
-           gate), one product per part, each part of u quantised on its own, the results summed
+  backward dx = dy W with W quantised again, per input channel (column): s'_k = max|W_:k| / 127, W = Q' diag(s'),
+           dx = ((dy / m) Q' * (scale_dy * s')) * m, dy quantised per row as x is (m_r = max|dy_r|, at least
+           2^-126); where the graph splits a fused weight into parts (ModernBERT's Wqkv into query, key and value, Wi
+           into input and gate), one product per part, each part of dy and of W quantised on its own, summed
 DeBERTa's attention output projection (attention.output.dense) and ModernBERT's (attn.Wo) stay float32, as in the
 graphs (attentionOutputPrecision in src/core/graph/encoder.ts); the BERT family's is int8 like the rest.
 Everything else (embeddings, softmax, LayerNorm, the PASTA vectors, the head, the loss) is float32 too.
@@ -102,6 +102,12 @@ def quantize_weight(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return q.to(torch.float64), scale
 
 
+def quantize_weight_columns(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per input channel (column), symmetric int8: the backward's operand Q' [out, in] and its scales s' [in]."""
+    q, scale = quantize_weight(w.T)
+    return q.T.contiguous(), scale
+
+
 def integer_product(a: torch.Tensor, q: torch.Tensor, column_scale: torch.Tensor) -> torch.Tensor:
     """a (float32, quantised per tensor here) times the int8 matrix q [k, n], dequantised per column."""
     qa, scale, _ = quantize_uint8(a)
@@ -117,33 +123,30 @@ def row_scaled_product(u: torch.Tensor, q: torch.Tensor, column_scale: torch.Ten
 
 class Int8Product(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, q, scale, bias, parts):
-        ctx.save_for_backward(q, scale)
-        ctx.parts = parts
+    def forward(ctx, x, q, scale, bias, columns):
+        ctx.columns = columns
         y = row_scaled_product(x, q.T, scale)  # the parts' products share x's quantisation: one product
         return y if bias is None else y + bias
 
     @staticmethod
     def backward(ctx, grad_y):
-        q, scale = ctx.saved_tensors
-        u = (grad_y * scale).to(torch.float32)
-        ones = torch.ones(q.shape[1], dtype=torch.float32)
-        grads = [row_scaled_product(u_part.contiguous(), q_part, ones)
-                 for u_part, q_part in zip(u.chunk(ctx.parts, dim=-1), q.chunk(ctx.parts, dim=0))]
+        parts = grad_y.to(torch.float32).chunk(len(ctx.columns), dim=-1)
+        grads = [row_scaled_product(g.contiguous(), q, s) for g, (q, s) in zip(parts, ctx.columns)]
         return sum(grads[1:], grads[0]), None, None, None, None
 
 
 class FakeQuantLinear(nn.Module):
     def __init__(self, linear: nn.Linear, parts: int):
         super().__init__()
-        q, scale = quantize_weight(linear.weight.detach())
+        weight = linear.weight.detach()
+        q, scale = quantize_weight(weight)
         self.register_buffer("q", q)
         self.register_buffer("scale", scale)
         self.bias = None if linear.bias is None else linear.bias.detach()
-        self.parts = parts
+        self.columns = [quantize_weight_columns(part) for part in weight.chunk(parts, dim=0)]
 
     def forward(self, x):
-        return Int8Product.apply(x, self.q, self.scale, self.bias, self.parts)
+        return Int8Product.apply(x, self.q, self.scale, self.bias, self.columns)
 
 
 # The fused weights the product's graphs split into separate products (src/core/graph/modernBert.ts).

@@ -20,6 +20,14 @@ test('weights are quantised per output channel, symmetric, ties to even, an all-
   assert.deepEqual(Array.from(q), [127, -64, 2, 0, 0, 0, 0, 0, -127, 0, 2, 2]);
 });
 
+test("the backward's weights are quantised per input channel: each column scaled by its own largest magnitude", () => {
+  // [2, 3]: columns (127, -254), (1, 0), (0, 0).
+  const { q, scale } = ops.quantizePerInputChannel(Float32Array.from([127, 1, 0, -254, 0, 0]), 2, 3);
+  assert.deepEqual(Array.from(scale), [2, 1 / 127, 0].map(Math.fround));
+  assert.deepEqual(Array.from(q), [64, 127, 0, -127, 0, 0]);
+  assert.deepEqual(Array.from(ops.quantizePerInputChannel(Float32Array.from([64, -1.5]), 2, 1, 7).q), [64, -2]);
+});
+
 test('7-bit weights: levels in [-64, 64], scale max / 64, each row reaching its bound, error at most half a step', () => {
   const rand = seededRandom(7);
   const [out, inputs] = [9, 33];
@@ -99,10 +107,12 @@ const w = Float32Array.from(randomArray(OUT * IN, rand, 0.3));
 const bias = Float32Array.from(randomArray(OUT, rand, 0.1));
 const gy = Float32Array.from(randomArray(BATCH * SEQ * OUT, rand, 1));
 const { q, scale } = ops.quantizePerChannel(w, OUT, IN);
+const backward = ops.quantizePerInputChannel(w, OUT, IN);
 
 for (const bits of [8, 7] as const)
   test(`forward and backward match the fake-quantised reference (${bits}-bit weights)`, async () => {
     const { q, scale } = ops.quantizePerChannel(w, OUT, IN, bits);
+    const columns = ops.quantizePerInputChannel(w, OUT, IN, bits);
     const ours = await runLinear(x, w, bias, gy, bits);
     // Both products quantise their float operand per row: each row over its largest magnitude, the result's row
     // times it.
@@ -118,14 +128,13 @@ for (const bits of [8, 7] as const)
       OUT,
       (n) => scale[n],
     ).map((v, i) => v * xRows.rowScale[Math.floor(i / OUT)] + bias[i % OUT]);
-    const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
-    const { rowScale, unit } = perRow(u, OUT);
+    const { rowScale, unit } = perRow(gy, OUT);
     const gx = fakeQuantProduct(
       unit,
       OUT,
-      (n, k) => q[n * IN + k],
+      (n, k) => columns.q[n * IN + k],
       IN,
-      () => 1,
+      (k) => columns.scale[k],
     ).map((v, i) => v * rowScale[Math.floor(i / IN)]);
     // The integer accumulations are exact on both sides; what differs is float32 rounding of the dequantising
     // products (a few ulps of the result's scale).
@@ -141,10 +150,10 @@ for (const bits of [8, 7] as const)
 test('forward and backward stay within the quantisation error bound of the float32 product', async () => {
   const ours = await runLinear(x, w, bias, gy);
   // With x = deq(q(x)) - e_x (|e_x| <= s_x / 2) and W = s Q - e_W (|e_W| <= s / 2), each output's error is at most
-  // sum_k s_x / 2 |s_n Q_nk| + |x_k| s_n / 2; the gradient's likewise, with u = dY s in place of x and Q for W / s.
+  // sum_k s_x / 2 |s_n Q_nk| + |x_k| s_n / 2; the gradient's likewise, with dY in place of x and W's quantisation
+  // per input channel, W = Q' diag(s').
   const sx = quantizeUint8(x).scale;
-  const u = Float32Array.from(gy, (v, i) => Math.fround(v * scale[i % OUT]));
-  const su = quantizeUint8(u).scale;
+  const sy = quantizeUint8(gy).scale;
   let worstY = 0;
   for (let r = 0; r < BATCH * SEQ; r++)
     for (let n = 0; n < OUT; n++) {
@@ -162,7 +171,7 @@ test('forward and backward stay within the quantisation error bound of the float
       let [exact, bound] = [0, 1e-5];
       for (let n = 0; n < OUT; n++) {
         exact += gy[r * OUT + n] * w[n * IN + k];
-        bound += (su / 2) * Math.abs(q[n * IN + k]) + Math.abs(u[r * OUT + n]) / 2;
+        bound += (sy / 2) * backward.scale[k] * Math.abs(backward.q[n * IN + k]) + (Math.abs(gy[r * OUT + n]) * backward.scale[k]) / 2;
       }
       const err = Math.abs(ours.gx[r * IN + k] - exact);
       assert.ok(err <= bound, `gx[${r}, ${k}]: error ${err} exceeds the bound ${bound}`);
@@ -179,7 +188,7 @@ test('an inference graph carries only the forward int8 operand; a gradient adds 
     return g.initializers.filter((i) => i.value.dtype === 'int8').map((i) => [i.value.name, i.value.shape.join('x')].join(':'));
   };
   assert.deepEqual(build(false), [`w.int8_transposed:${IN}x${OUT}`]);
-  assert.deepEqual(build(true), [`w.int8_transposed:${IN}x${OUT}`, `w.int8:${OUT}x${IN}`]);
+  assert.deepEqual(build(true), [`w.int8_transposed:${IN}x${OUT}`, `w.int8_per_input_channel:${OUT}x${IN}`]);
 });
 
 test('a gradient arriving times a power of two has the factor folded into the backward product, bit for bit', async () => {

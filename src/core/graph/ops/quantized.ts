@@ -3,14 +3,15 @@
 // onnxruntime rounds). onnxruntime's com.microsoft DynamicQuantizeMatMul quantises the float operand as it runs
 // (per tensor, uint8 with a zero point; each row is divided by its largest magnitude first and the product's row
 // multiplied by it after, so that in effect each row is quantised on its own) and multiplies in integers: MLAS uses AVX512-VNNI or AMX where the
-// processor has them and a plain SIMD path where not. The backward product through the frozen weight,
-// dX = (dY * s) Q, goes through the same kernel, so the incoming gradient is quantised too, but per row (token): each
-// row is divided by its largest magnitude before the kernel's per-tensor quantisation and the product's row
-// multiplied by it after. Gradients differ between tokens by orders of magnitude, and per tensor the small rows
-// rounded to nothing: all-MiniLM-L6-v2 on WNUT-17 stopped learning (train loss 0.148 at epoch 9 against fp32's
-// 0.095; dev F1 43.7 against 49.4), while per row the loss follows the fp32 run's (3 epochs: 0.1349 against fp32
-// 0.1348 and per-tensor 0.1386). Its right operand is a second int8 initializer laid out [out, in], added only when a
-// gradient needs it.
+// processor has them and a plain SIMD path where not. The backward product through the frozen weight, dX = dY W,
+// goes through the same kernel with W quantised a second time, per input channel (column): W = Q' diag(s'), so
+// dX = (dY Q') s' and the kernel's per-column scale takes s' (with the forward's Q, dX = (dY * s) Q would cost a pass
+// over dY first: 3% of an int8 MiniLM step). The incoming gradient is quantised per row (token): each row is divided
+// by its largest magnitude before the kernel's per-tensor quantisation and the product's row multiplied by it after.
+// Gradients differ between tokens by orders of magnitude, and per tensor the small rows rounded to nothing:
+// all-MiniLM-L6-v2 on WNUT-17 stopped learning (train loss 0.148 at epoch 9 against fp32's 0.095; dev F1 43.7
+// against 49.4), while per row the loss follows the fp32 run's (3 epochs: 0.1349 against fp32 0.1348 and per-tensor
+// 0.1386). Q' and s' are initializers added only when a gradient needs them.
 // Without VNNI or AMX (AVX2 and AVX-512 without VNNI), MLAS adds pairs of uint8 x int8 products into int16 with
 // saturation (VPMADDUBSW): 2 x 255 x 127 overflows 32,767. There the weights get 7 bits, [-64, 64] (as
 // onnxruntime's reduce_range), which cannot saturate: engine/int8Kernel.ts asks onnxruntime which applies.
@@ -25,8 +26,11 @@ export interface Int8Weight {
   readonly transposed: Value;
   /** float32 [out]: the scale of each output channel. */
   readonly scale: Value;
-  /** int8 [out, in]: the backward product's right operand, made on first use so that inference graphs lack it. */
-  readonly rows: () => Value;
+  /**
+   * The backward product's right operand: W quantised per input channel, int8 [out, in] and the scale of each
+   * column [in]; made on first use, so that inference graphs lack it.
+   */
+  readonly perInputChannel: () => { q: Value; scale: Value };
 }
 
 export interface QuantizedMatrix {
@@ -65,18 +69,27 @@ function roundHalfToEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function transposed(q: Int8Array, out: number, inputs: number): Int8Array {
-  const t = new Int8Array(q.length);
-  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) t[k * out + n] = q[n * inputs + k];
+function transposed<T extends Int8Array | Float32Array>(m: T, out: number, inputs: number): T {
+  const t = new (m.constructor as new (length: number) => T)(m.length);
+  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) t[k * out + n] = m[n * inputs + k];
   return t;
+}
+
+/** Symmetric quantisation of a row-major [out, in] matrix per column (input channel): q [out, in], scale [in]. */
+export function quantizePerInputChannel(data: Float32Array, out: number, inputs: number, bits: Int8WeightBits = 8): QuantizedMatrix {
+  const { q, scale } = quantizePerChannel(transposed(data, out, inputs), inputs, out, bits);
+  return { q: transposed(q, inputs, out), scale };
 }
 
 /** Which Int8Weight a forward product's right operand belongs to, for its VJP. */
 const weightOf = new WeakMap<Value, Int8Weight>();
 
-interface Int8Matrix extends QuantizedMatrix {
-  /** Row-major [in, out]. */
+interface Int8Matrix {
+  /** The forward's quantisation, per output channel: row-major [in, out] (W^T's layout) and [out]. */
   transposed: Int8Array;
+  scale: Float32Array;
+  /** The backward's quantisation, made on first use. */
+  perInputChannel: () => QuantizedMatrix;
 }
 
 /**
@@ -91,8 +104,11 @@ function int8Matrix(weight: Float32Array, start: number, out: number, inputs: nu
   const key = `${start}:${bits}`;
   let m = byStart.get(key);
   if (!m || m.scale.length !== out) {
-    const { q, scale } = quantizePerChannel(weight.subarray(start * inputs, (start + out) * inputs), out, inputs, bits);
-    byStart.set(key, (m = { q, scale, transposed: transposed(q, out, inputs) }));
+    const rows = weight.subarray(start * inputs, (start + out) * inputs);
+    const { q, scale } = quantizePerChannel(rows, out, inputs, bits);
+    let perInputChannel: QuantizedMatrix | undefined;
+    m = { transposed: transposed(q, out, inputs), scale, perInputChannel: () => (perInputChannel ??= quantizePerInputChannel(rows, out, inputs, bits)) };
+    byStart.set(key, m);
   }
   return m;
 }
@@ -102,12 +118,21 @@ function int8Matrix(weight: Float32Array, start: number, out: number, inputs: nu
  * after `name`).
  */
 export function int8Weight(g: Graph, name: string, weight: Float32Array, out: number, inputs: number, start = 0, bits: Int8WeightBits = 8): Int8Weight {
-  const { q, scale, transposed } = int8Matrix(weight, start, out, inputs, bits);
-  let rows: Value | undefined;
+  const matrix = int8Matrix(weight, start, out, inputs, bits);
+  let backward: { q: Value; scale: Value } | undefined;
   const weight8: Int8Weight = {
-    transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], transposed),
-    scale: g.initializer(`${name}.int8_scale`, 'float32', [out], scale),
-    rows: () => (rows ??= g.initializer(`${name}.int8`, 'int8', [out, inputs], q)),
+    transposed: g.initializer(`${name}.int8_transposed`, 'int8', [inputs, out], matrix.transposed),
+    scale: g.initializer(`${name}.int8_scale`, 'float32', [out], matrix.scale),
+    perInputChannel: () => {
+      if (!backward) {
+        const { q, scale } = matrix.perInputChannel();
+        backward = {
+          q: g.initializer(`${name}.int8_per_input_channel`, 'int8', [out, inputs], q),
+          scale: g.initializer(`${name}.int8_per_input_channel_scale`, 'float32', [inputs], scale),
+        };
+      }
+      return backward;
+    },
   };
   weightOf.set(weight8.transposed, weight8);
   return weight8;
@@ -130,10 +155,10 @@ const DynamicQuantizeMatMul: Op = {
     // with an activation scale 2^k times larger, and the result is the same bit for bit, one pass over the
     // [tokens, out] gradient fewer (emitModel leaves out the multiplication, now unused).
     const { x: z, factor } = powerOfTwoMultiple(g, gy!) ?? { x: gy!, factor: 1 };
-    const u = mul(g, z, weight.scale);
+    const { q, scale } = weight.perInputChannel();
     // An all-zero row (padding) divides by the smallest normal float32, not by 0, and stays zero.
-    const rowScale = max(g, rowMaxAbs(g, u), g.scalar('float32', SMALLEST_NORMAL));
-    const product = dynamicQuantizeMatMul(g, div(g, u, rowScale), weight.rows(), g.scalar('float32', 1));
+    const rowScale = max(g, rowMaxAbs(g, z), g.scalar('float32', SMALLEST_NORMAL));
+    const product = dynamicQuantizeMatMul(g, div(g, z, rowScale), q, scale);
     return [mul(g, product, factor === 1 ? rowScale : mul(g, rowScale, g.scalar('float32', factor)))];
   },
 };
