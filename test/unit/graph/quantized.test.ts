@@ -26,6 +26,19 @@ test("the backward's weights are quantised per input channel: each column scaled
   assert.deepEqual(Array.from(scale), [2, 1 / 127, 0].map(Math.fround));
   assert.deepEqual(Array.from(q), [64, 127, 0, -127, 0, 0]);
   assert.deepEqual(Array.from(ops.quantizePerInputChannel(Float32Array.from([64, -1.5]), 2, 1, 7).q), [64, -2]);
+  // The same levels and scales as quantising the transposed matrix per row, at both widths.
+  const [out, inputs] = [7, 11];
+  const w = Float32Array.from(randomArray(out * inputs, seededRandom(3), 2));
+  const wT = Float32Array.from({ length: out * inputs }, (_, i) => w[(i % out) * inputs + Math.floor(i / out)]);
+  for (const bits of [8, 7] as const) {
+    const columns = ops.quantizePerInputChannel(w, out, inputs, bits);
+    const rows = ops.quantizePerChannel(wT, inputs, out, bits);
+    assert.deepEqual(Array.from(columns.scale), Array.from(rows.scale));
+    assert.deepEqual(
+      Array.from(columns.q),
+      Array.from({ length: out * inputs }, (_, i) => rows.q[(i % inputs) * out + Math.floor(i / inputs)]),
+    );
+  }
 });
 
 test('7-bit weights: levels in [-64, 64], scale max / 64, each row reaching its bound, error at most half a step', () => {

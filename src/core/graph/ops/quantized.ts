@@ -69,16 +69,28 @@ function roundHalfToEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function transposed<T extends Int8Array | Float32Array>(m: T, out: number, inputs: number): T {
-  const t = new (m.constructor as new (length: number) => T)(m.length);
-  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) t[k * out + n] = m[n * inputs + k];
+function transposed(q: Int8Array, out: number, inputs: number): Int8Array {
+  const t = new Int8Array(q.length);
+  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) t[k * out + n] = q[n * inputs + k];
   return t;
 }
 
-/** Symmetric quantisation of a row-major [out, in] matrix per column (input channel): q [out, in], scale [in]. */
+/**
+ * quantizePerChannel over the columns (input channels) of a row-major [out, in] matrix: q [out, in], scale [in].
+ * Read in place, without a transposed float32 copy (BERT-base's would be 340 MB while the graph is built).
+ */
 export function quantizePerInputChannel(data: Float32Array, out: number, inputs: number, bits: Int8WeightBits = 8): QuantizedMatrix {
-  const { q, scale } = quantizePerChannel(transposed(data, out, inputs), inputs, out, bits);
-  return { q: transposed(q, inputs, out), scale };
+  const levels = LEVELS[bits];
+  const max = new Float64Array(inputs);
+  for (let n = 0; n < out; n++) for (let k = 0; k < inputs; k++) max[k] = Math.max(max[k], Math.abs(data[n * inputs + k]));
+  const scale = Float32Array.from(max, (m) => Math.fround(m / levels));
+  const q = new Int8Array(out * inputs);
+  for (let n = 0; n < out; n++)
+    for (let k = 0; k < inputs; k++) {
+      const s = scale[k];
+      if (s !== 0) q[n * inputs + k] = Math.max(-levels, Math.min(levels, roundHalfToEven(Math.fround(data[n * inputs + k] / s))));
+    }
+  return { q, scale };
 }
 
 /** Which Int8Weight a forward product's right operand belongs to, for its VJP. */
