@@ -1,4 +1,5 @@
 // How an int8 export is quantised and what it costs, for config.json (pasta.quantization) and the model card.
+import { int8WeightLevels, type Int8WeightBits } from '../graph/ops';
 import { describeInt8Accuracy, type Int8Accuracy } from './int8Accuracy';
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -9,7 +10,7 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
     weights:
       'the base encoder Linear weights (but the attention output projection of DeBERTa and ModernBERT encoders): int8, symmetric, one scale per output channel',
     weight_bits: a.weightBits,
-    weight_levels: a.weightBits === 7 ? [-64, 64] : [-127, 127],
+    weight_levels: [-int8WeightLevels(a.weightBits), int8WeightLevels(a.weightBits)],
     activations:
       'uint8 with a zero point, quantised as the model runs, each row (token) divided by its largest magnitude first and the product multiplied by it after',
     op: 'com.microsoft.DynamicQuantizeMatMul',
@@ -25,7 +26,7 @@ export function quantizationConfig(a: Int8Accuracy): Record<string, unknown> {
 }
 
 /** Why the weights have the bits they have, and what 8 bits risk. */
-function weightBitsSentence(bits: 7 | 8): string {
+function weightBitsSentence(bits: Int8WeightBits): string {
   const saturation =
     "on x86 CPUs without VNNI or AMX (AVX2, or AVX-512 without VNNI: most Intel CPUs before Ice Lake and Cascade Lake, AMD Zen 1-3) onnxruntime's integer kernel adds pairs of uint8 x int8 products into 16 bits with saturation";
   return bits === 7

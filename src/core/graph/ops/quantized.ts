@@ -44,6 +44,16 @@ export type Int8WeightBits = 8 | 7;
 
 const LEVELS: Record<Int8WeightBits, number> = { 8: 127, 7: 64 };
 
+/** The largest level of weights with `bits`: levels lie in [-L, L]. */
+export function int8WeightLevels(bits: Int8WeightBits): number {
+  return LEVELS[bits];
+}
+
+/** v's level at the (non-zero) scale s: rounded half to even, as onnxruntime rounds, and held within [-levels, levels]. */
+function level(v: number, s: number, levels: number): number {
+  return Math.max(-levels, Math.min(levels, roundHalfToEven(Math.fround(v / s))));
+}
+
 /**
  * Symmetric per-row quantisation of a row-major [out, in] matrix to [-L, L] (L = 127, or 64 with 7 bits); an
  * all-zero row gets scale 0 and zeros.
@@ -59,7 +69,7 @@ export function quantizePerChannel(data: Float32Array, out: number, inputs: numb
     const s = Math.fround(max / levels);
     scale[n] = s;
     if (s === 0) continue;
-    for (let k = 0; k < inputs; k++) q[n * inputs + k] = Math.max(-levels, Math.min(levels, roundHalfToEven(Math.fround(row[k] / s))));
+    for (let k = 0; k < inputs; k++) q[n * inputs + k] = level(row[k], s, levels);
   }
   return { q, scale };
 }
@@ -88,7 +98,7 @@ export function quantizePerInputChannel(data: Float32Array, out: number, inputs:
   for (let n = 0; n < out; n++)
     for (let k = 0; k < inputs; k++) {
       const s = scale[k];
-      if (s !== 0) q[n * inputs + k] = Math.max(-levels, Math.min(levels, roundHalfToEven(Math.fround(data[n * inputs + k] / s))));
+      if (s !== 0) q[n * inputs + k] = level(data[n * inputs + k], s, levels);
     }
   return { q, scale };
 }
@@ -168,8 +178,7 @@ const DynamicQuantizeMatMul: Op = {
     // [tokens, out] gradient fewer (emitModel leaves out the multiplication, now unused).
     const { x: z, factor } = powerOfTwoMultiple(g, gy!) ?? { x: gy!, factor: 1 };
     const { q, scale } = weight.perInputChannel();
-    // An all-zero row (padding) divides by the smallest normal float32, not by 0, and stays zero.
-    const rowScale = max(g, rowMaxAbs(g, z), g.scalar('float32', SMALLEST_NORMAL));
+    const rowScale = rowScaleOf(g, z);
     const product = dynamicQuantizeMatMul(g, div(g, z, rowScale), q, scale);
     return [mul(g, product, factor === 1 ? rowScale : mul(g, rowScale, g.scalar('float32', factor)))];
   },
@@ -192,6 +201,12 @@ function rowMaxAbs(g: Graph, x: Value): Value {
   return max(g, reduce(ReduceMax), g.node(Neg, [reduce(ReduceMin)], [rows], {})[0]);
 }
 
+/** Each row's largest magnitude, by which the row is divided before the kernel quantises it per tensor. */
+function rowScaleOf(g: Graph, x: Value): Value {
+  // An all-zero row (padding) divides by the smallest normal float32, not by 0, and stays zero.
+  return max(g, rowMaxAbs(g, x), g.scalar('float32', SMALLEST_NORMAL));
+}
+
 function dynamicQuantizeMatMul(g: Graph, a: Value, b: Value, bScale: Value, bias?: Value): Value {
   const inputs = bias ? [a, b, bScale, ABSENT, bias] : [a, b, bScale];
   return g.node(DynamicQuantizeMatMul, inputs, [{ dtype: 'float32', shape: matmulShape(a.shape, b.shape), name: 'int8_matmul' }], {})[0];
@@ -212,7 +227,7 @@ const MultiplyRows: Op = { opType: 'Mul', vjp: (_g, _node, [gy]) => [gy, undefin
  * Differentiable with respect to x.
  */
 export function quantizedLinear(g: Graph, x: Value, weight: Int8Weight, bias?: Value): Value {
-  const rowScale = max(g, rowMaxAbs(g, x), g.scalar('float32', SMALLEST_NORMAL));
+  const rowScale = rowScaleOf(g, x);
   const unit = g.node(DivideRows, [x, rowScale], [{ dtype: x.dtype, shape: x.shape }], {})[0];
   const product = dynamicQuantizeMatMul(g, unit, weight.transposed, weight.scale);
   const y = g.node(MultiplyRows, [product, rowScale], [{ dtype: product.dtype, shape: product.shape }], {})[0];
