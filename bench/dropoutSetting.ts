@@ -4,7 +4,7 @@
 import { DEFAULT_HYPERPARAMETERS } from '../src/core/project/projectFile';
 import { DROPOUT_MODES, type DropoutMode } from '../src/core/graph/encoderDropout';
 
-export function benchDropout(): { dropout: DropoutMode; dropoutRate?: number; seed: number; encoderDropout?: { seed: number } } {
+export function benchDropout(): { dropout: DropoutMode; dropoutRate?: number; seed: number; encoderDropout: boolean } {
   const dropout = (process.env.PASTA_DROPOUT ?? DEFAULT_HYPERPARAMETERS.dropout) as DropoutMode;
   if (!DROPOUT_MODES.includes(dropout)) throw new Error(`PASTA_DROPOUT must be one of ${DROPOUT_MODES.join(', ')}, got ${dropout}`);
   const seed = Number(process.env.PASTA_SEED ?? 42);
@@ -12,6 +12,6 @@ export function benchDropout(): { dropout: DropoutMode; dropoutRate?: number; se
     dropout,
     ...(process.env.PASTA_DROPOUT_RATE ? { dropoutRate: Number(process.env.PASTA_DROPOUT_RATE) } : {}),
     seed,
-    encoderDropout: dropout === 'all' ? { seed } : undefined,
+    encoderDropout: dropout === 'all',
   };
 }

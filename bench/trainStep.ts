@@ -63,7 +63,12 @@ async function main() {
     const examples = makeBatch();
     const seq = Math.max(...examples.map((e) => e.inputIds.length));
     const [t0, cpu0] = [performance.now(), process.cpuUsage()];
-    await runtime.trainStep(examples, params, { dropout: dropout === 'none' ? 0 : 0.1, random: random.next, dropoutMask: random.dropoutMask });
+    await runtime.trainStep(examples, params, {
+      dropout: dropout === 'none' ? 0 : 0.1,
+      random: random.next,
+      dropoutMask: random.dropoutMask,
+      keepMask: random.keepMask,
+    });
     const [ms, cpu] = [performance.now() - t0, process.cpuUsage(cpu0)];
     if (i === 0) continue; // the first run allocates onnxruntime's buffers
     times.push(ms);

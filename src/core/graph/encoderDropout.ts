@@ -40,20 +40,23 @@ export function encoderDropoutRates(config: EncoderConfig): EncoderDropoutRates 
   }
 }
 
-/** Adds the Dropout nodes of one graph, each with its own seed derived from the run's. */
+/** A dropout site's mask: the graph input the step feeds and the probability that each element is kept. */
+export interface EncoderDropoutMask {
+  readonly input: Value;
+  readonly keep: number;
+}
+
+/** The dropouts of one training graph: each site takes its mask as a bool input, listed in `masks`. */
 export class EncoderDropout {
-  private nodes = 0;
-  constructor(
-    readonly rates: EncoderDropoutRates,
-    private readonly seed: number,
-  ) {}
+  readonly masks: EncoderDropoutMask[] = [];
+  constructor(readonly rates: EncoderDropoutRates) {}
 
   apply(g: Graph, x: Value, site: keyof EncoderDropoutRates): Value {
     const rate = this.rates[site];
     if (rate === 0) return x;
-    // Distinct per node, so that no two sites draw the same mask; within int32 as onnxruntime reads it.
-    const seed = (Math.imul(this.seed + 1, 0x9e3779b1) + this.nodes++ * 7919) >>> 1;
-    return ops.dropout(g, x, rate, seed);
+    const input = g.input(`encoder_dropout_keep.${this.masks.length}`, 'bool', [...x.shape]);
+    this.masks.push({ input, keep: 1 - rate });
+    return ops.dropout(g, x, input, rate);
   }
 }
 

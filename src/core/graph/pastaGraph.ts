@@ -3,7 +3,7 @@
 import type { EncoderConfig, WeightMap } from '../model/types';
 import { gradients } from './autodiff';
 import { FrozenWeights, type EncoderInputs } from './encoder';
-import { EncoderDropout, encoderDropoutRates } from './encoderDropout';
+import type { EncoderDropout } from './encoderDropout';
 import { familyEncoder } from './familyEncoder';
 import { Graph } from './graph';
 import { classifier, crossEntropy, pooledOutput, rowwiseClassifier } from './heads';
@@ -24,8 +24,11 @@ export interface PastaGraphOptions {
   outputHiddenStates?: boolean;
   /** Training: take a dropout mask (already scaled by 1/(1-p)) for the head's input. */
   headDropout?: boolean;
-  /** Training: also the encoder's own dropouts (dropout "all"), their masks drawn by onnxruntime from this seed. */
-  encoderDropout?: { seed: number };
+  /**
+   * Training: also the encoder's own dropouts (dropout "all"), built with encoderDropoutRates(config); after the
+   * build its `masks` lists the bool inputs each step feeds.
+   */
+  encoderDropout?: EncoderDropout;
   /** The kernels of the provider that will run the graph (kernelsFor(device)); the CPU's by default. */
   kernels?: KernelSet;
   /** The frozen base's Linear products in float32 (the default) or int8 (needs kernels.int8MatMul). */
@@ -66,7 +69,7 @@ export function buildPastaGraph(options: PastaGraphOptions): Graph {
     positionIds: g.input(io.positionIds, 'int64', tokenShape),
     slotMask: g.input(io.slotMask, 'float32', ['batch', 'sequence', numSlots]),
     pastaVectors: Array.from({ length: config.num_hidden_layers }, (_, l) => g.input(io.pastaVectors(l), 'float32', ['batch', numSlots, config.hidden_size])),
-    dropout: mode === 'train' && options.encoderDropout ? new EncoderDropout(encoderDropoutRates(config), options.encoderDropout.seed) : undefined,
+    dropout: mode === 'train' ? options.encoderDropout : undefined,
   };
   // Inference takes a head per row (padded to the batch's largest label set), so that one forward pass can
   // serve rows of different adapters; training shares one head.

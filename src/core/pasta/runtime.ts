@@ -11,10 +11,12 @@ import { int8WeightChoice, withInt8Weights, type Int8WeightChoice, type RunPreci
 import { createSession, SessionCreationError } from '../engine/session';
 import { emitModel } from '../graph/emit';
 import { kernelsFor, precisionOn, type Precision } from '../graph/kernels';
+import { EncoderDropout, encoderDropoutRates, type EncoderDropoutMask } from '../graph/encoderDropout';
+import type { Dim } from '../graph/ir';
 import { buildPastaGraph, io, type TaskType } from '../graph/pastaGraph';
 import type { EncoderConfig, WeightMap } from '../model/types';
 import { collectGarbage } from '../util/collectGarbage';
-import { dropoutMask, multiply } from './dropoutMask';
+import { dropoutMask, keepMask, multiply } from './dropoutMask';
 
 /** The trainable values: per layer a [slots * hidden] block of PASTA vectors, and the classification head. */
 export interface PastaParams {
@@ -35,10 +37,10 @@ export interface RuntimeOptions {
   /** The frozen base's products; int8 where the provider has the kernels (the CPU), else fp32 with the reason. */
   precision?: Precision;
   /**
-   * Train with the encoder's own dropouts as well (dropout "all"): the training graph draws their masks,
-   * reproducibly from this seed for a fresh runtime.
+   * Train with the encoder's own dropouts as well (dropout "all"): the training graph takes a mask per site,
+   * which each step draws from its Regularisation's generator.
    */
-  encoderDropout?: { seed: number };
+  encoderDropout?: boolean;
   /** Write onnxruntime's per-node profiles to files starting with this prefix (-train, -infer). */
   profilePrefix?: string;
   /**
@@ -61,6 +63,8 @@ export interface Regularisation {
   random: () => number;
   /** The mask dropoutMask makes from `count` draws of random(), when the generator has a faster way (SeededRandom's). */
   dropoutMask?: (count: number, keep: number) => Float32Array;
+  /** A Bernoulli(keep) mask for the encoder's dropouts (SeededRandom's keepMask); else one draw of random() each. */
+  keepMask?: (count: number, keep: number) => Uint8Array;
 }
 
 export function zerosLike(p: PastaParams): PastaParams {
@@ -89,6 +93,15 @@ export function initParams(config: EncoderConfig, numSlots: number, numLabels: n
 
 type Mode = 'train' | 'infer';
 
+/** A graph value's shape with its symbolic dimensions given sizes. */
+function concreteDims(shape: readonly Dim[], sizes: Record<string, number>): number[] {
+  return shape.map((d) => {
+    const size = typeof d === 'number' ? d : sizes[d];
+    if (size === undefined) throw new Error(`internal: no size for the dimension "${d}"`);
+    return size;
+  });
+}
+
 export class PastaRuntime {
   private sessions: Partial<Record<Mode, Promise<ort.InferenceSession>>> = {};
   device?: Device;
@@ -107,6 +120,8 @@ export class PastaRuntime {
   private int8Weights?: Int8WeightChoice;
 
   private compiled?: Promise<{ dir: string; weights: WeightFile }>;
+  /** The training graph's encoder dropout masks, once it is built (with encoderDropout). */
+  private encoderDropoutMasks: EncoderDropoutMask[] = [];
   private weightsReleased = false;
 
   /**
@@ -153,15 +168,17 @@ export class PastaRuntime {
   }
 
   private async placeSession(mode: Mode): Promise<ort.InferenceSession> {
-    const { config, weights, task, numLabels, numSlots, encoderDropout } = this.options;
+    const { config, weights, task, numLabels, numSlots } = this.options;
     const { dir, weights: external } = await this.compiledDir();
     // The graph follows the provider that will run it; each device's graph is written once.
     const modelFor = async (device: Device) => {
       if (this.weightsReleased) throw new Error(`internal: the ${mode} graph is compiled after the weights were released`);
       const [kernels, precision] = [kernelsFor(device), precisionOn(device, this.options.precision).used];
       const int8WeightBits = precision === 'int8' ? (this.int8Weights ??= await int8WeightChoice()).bits : undefined;
+      const encoderDropout = mode === 'train' && this.options.encoderDropout ? new EncoderDropout(encoderDropoutRates(config)) : undefined;
       const shape = { config, weights, task, numLabels, numSlots, encoderDropout };
       const graph = buildPastaGraph({ ...shape, mode, headDropout: mode === 'train', kernels, precision, int8WeightBits });
+      if (encoderDropout) this.encoderDropoutMasks = encoderDropout.masks;
       const int8 = graph.initializers.filter((i) => i.value.dtype === 'int8').map((i) => i.data);
       if (int8.length > 0) await appendToWeightFile(join(dir, 'weights.bin'), external, int8);
       this.options.onPhase?.(`${mode} graph built`);
@@ -231,8 +248,20 @@ export class PastaRuntime {
     const headSize = headShape.reduce((a, b) => a * b, 1);
     const headMask = dropout ? dropoutMask(headSize, keep, reg) : new Float32Array(headSize).fill(1);
     feeds[io.headDropoutMask] = new ort.Tensor('float32', headMask, headShape);
-
     const session = await this.session('train');
+    for (const { input, keep } of this.encoderDropoutMasks) {
+      if (!reg) throw new Error("internal: a training graph with the encoder's dropouts needs a step with a Regularisation");
+      const dims = concreteDims(input.shape, { batch, sequence: seq });
+      feeds[input.name] = new ort.Tensor(
+        'bool',
+        keepMask(
+          dims.reduce((a, b) => a * b, 1),
+          keep,
+          reg,
+        ),
+        dims,
+      );
+    }
     const out = await session.run(conformFeeds(session, feeds));
     const per = numSlots * H;
     const grads: PastaParams = {

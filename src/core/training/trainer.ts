@@ -113,7 +113,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const totalSteps = stepsPerEpoch * hp.epochs;
   const schedule = linearScheduleWithWarmup(hp.learningRate, Math.round(hp.warmupRatio * totalSteps), totalSteps);
   const mode = hp.dropout ?? 'pasta';
-  if ((mode === 'all') !== (runtime.options.encoderDropout !== undefined))
+  if ((mode === 'all') !== (runtime.options.encoderDropout === true))
     throw new Error(`dropout "${mode}" needs a runtime ${mode === 'all' ? 'with' : 'without'} encoderDropout`);
   const dropout = mode === 'none' ? 0 : (hp.dropoutRate ?? config.hidden_dropout_prob);
 
@@ -174,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       const { loss, grads } = await onDevice(
         runtime,
-        () => runtime.trainStep(batch, params, { dropout, random: random.next, dropoutMask: random.dropoutMask }),
+        () => runtime.trainStep(batch, params, { dropout, random: random.next, dropoutMask: random.dropoutMask, keepMask: random.keepMask }),
         () => ({
           epoch,
           step: step + 1,

@@ -104,7 +104,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<WorkspaceTrainRe
     device: hp.device,
     threads: hp.threads > 0 ? hp.threads : undefined,
     precision: hp.precision,
-    encoderDropout: hp.dropout === 'all' ? { seed: hp.seed } : undefined,
+    encoderDropout: hp.dropout === 'all',
     // The base model was loaded for this job alone: once the sessions hold the weights, JavaScript need not.
     releaseWeightsAfterWarmUp: true,
   });

@@ -1,4 +1,6 @@
 // A small seedable PRNG (mulberry32) whose whole state is one integer, so checkpoints can store it.
+import { gapTable } from './geometricGaps';
+
 const INCREMENT = 0x6d2b79f5;
 
 /** The 32 random bits drawn at `state`, as an unsigned integer. */
@@ -50,6 +52,27 @@ export class SeededRandom {
     for (let i = 0; i < count; i++) {
       state = (state + INCREMENT) >>> 0;
       if (outputBits(state) < threshold) mask[i] = scale;
+    }
+    this.state = state;
+    return mask;
+  };
+
+  /**
+   * A Bernoulli(keep) mask of `count` elements, 1 where kept, for the encoder's dropouts: drawn by the gaps
+   * between dropped elements (geometricGaps.ts), one draw per dropped element, so not the draws next() would give.
+   */
+  keepMask = (count: number, keep: number): Uint8Array => {
+    const mask = new Uint8Array(count).fill(1);
+    const { guide, thresholds } = gapTable(keep);
+    let state = this.state;
+    for (let i = -1; ;) {
+      state = (state + INCREMENT) >>> 0;
+      const bits = outputBits(state);
+      let gap = guide[bits >>> 16];
+      while (thresholds[gap + 1] >= bits + 1) gap++;
+      i += 1 + gap;
+      if (i >= count) break;
+      mask[i] = 0;
     }
     this.state = state;
     return mask;

@@ -1,10 +1,12 @@
 // Training with each dropout setting on a tiny BERT: "all" runs the encoder's own dropouts inside the training
-// graph, reproducibly for a seed, and the trainer refuses a runtime built for another setting.
+// graph, with masks the step draws from the run's generator: reproducibly for a seed, and after a resume as an
+// uninterrupted run; the trainer refuses a runtime built for another setting.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PastaRuntime } from '../../../src/core/pasta/runtime';
 import { prepareTokenTask, type PreparedTask } from '../../../src/core/pasta/tasks';
-import { train, type TrainingHyperparameters } from '../../../src/core/training/trainer';
+import { train, type TrainingHyperparameters, type TrainOptions } from '../../../src/core/training/trainer';
 import type { TrainingEvent } from '../../../src/core/training/trainingEvents';
 import { syntheticNer, tinyBase, type TinyBase } from './tinyPasta';
 
@@ -22,8 +24,12 @@ after(async () => {
 
 const HP: TrainingHyperparameters = { epochs: 2, batchSize: 4, learningRate: 3e-2, warmupRatio: 0.1, weightDecay: 0, patience: 0, seed: 42 };
 
-async function losses(dropout: TrainingHyperparameters['dropout'], runtimeFor: TrainingHyperparameters['dropout'] = dropout) {
-  const encoderDropout = runtimeFor === 'all' ? { seed: HP.seed } : undefined;
+async function losses(
+  dropout: TrainingHyperparameters['dropout'],
+  runtimeFor: TrainingHyperparameters['dropout'] = dropout,
+  options: Partial<TrainOptions> & { abortAfterStep?: number } = {},
+) {
+  const encoderDropout = runtimeFor === 'all';
   const runtime = new PastaRuntime({
     config: base.config,
     weights: base.weights,
@@ -37,7 +43,18 @@ async function losses(dropout: TrainingHyperparameters['dropout'], runtimeFor: T
   });
   runtimes.push(runtime);
   const events: TrainingEvent[] = [];
-  await train({ runtime, task, hyperparameters: { ...HP, dropout }, onEvent: (e) => events.push(e) });
+  const controller = new AbortController();
+  await train({
+    runtime,
+    task,
+    hyperparameters: { ...HP, dropout },
+    signal: controller.signal,
+    ...options,
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'step' && e.step === options.abortAfterStep) controller.abort();
+    },
+  });
   const start = events.find((e) => e.type === 'start');
   return { start: start?.type === 'start' ? start.dropout : undefined, losses: events.flatMap((e) => (e.type === 'step' ? [e.loss] : [])) };
 }
@@ -56,4 +73,14 @@ test('dropout "all" trains reproducibly for a seed, and differs from "pasta" and
 test('the trainer refuses a runtime built for another dropout setting', async () => {
   await assert.rejects(losses('all', 'pasta'), /dropout "all" needs a runtime with encoderDropout/);
   await assert.rejects(losses('pasta', 'all'), /dropout "pasta" needs a runtime without encoderDropout/);
+});
+
+test('dropout "all" cancelled in epoch 2 and resumed from the epoch-1 checkpoint draws the masks an uninterrupted run draws', async () => {
+  const stepsPerEpoch = Math.ceil(task.train.length / HP.batchSize);
+  const whole = await losses('all', 'all', { checkpointDir: join(base.root, 'all-whole'), runFingerprint: 'all' });
+  const dir = join(base.root, 'all-interrupted');
+  await losses('all', 'all', { checkpointDir: dir, runFingerprint: 'all', abortAfterStep: stepsPerEpoch + 1 });
+  const resumed = await losses('all', 'all', { checkpointDir: dir, runFingerprint: 'all', resume: true });
+  assert.equal(resumed.losses.length, stepsPerEpoch);
+  assert.deepEqual(resumed.losses, whole.losses.slice(stepsPerEpoch));
 });
