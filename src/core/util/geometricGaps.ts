@@ -1,7 +1,7 @@
 // Bernoulli masks drawn by their gaps: between two dropped elements of an i.i.d. Bernoulli(keep) sequence lie
 // Geometric(1 - keep) kept ones, so a mask of n elements takes about n * (1 - keep) draws instead of n. The
 // encoder's dropouts need 14.5 million mask elements a step (all-MiniLM-L6-v2, 8 x 128): one draw and one
-// comparison each took 124 ms in JavaScript and 60 ms inside onnxruntime's Dropout (one thread); by gaps, 14 ms.
+// comparison each took 124 ms in JavaScript and 60 ms inside onnxruntime's Dropout (one thread); by gaps, 12-15 ms.
 
 /**
  * The gap drawn from 32 random bits b: the number of j >= 1 with b + 1 <= keep^j * 2^32, so that
