@@ -252,15 +252,8 @@ export class PastaRuntime {
     for (const { input, keep } of this.encoderDropoutMasks) {
       if (!reg) throw new Error("internal: a training graph with the encoder's dropouts needs a step with a Regularisation");
       const dims = concreteDims(input.shape, { batch, sequence: seq });
-      feeds[input.name] = new ort.Tensor(
-        'bool',
-        keepMask(
-          dims.reduce((a, b) => a * b, 1),
-          keep,
-          reg,
-        ),
-        dims,
-      );
+      const count = dims.reduce((a, b) => a * b, 1);
+      feeds[input.name] = new ort.Tensor('bool', keepMask(count, keep, reg), dims);
     }
     const out = await session.run(conformFeeds(session, feeds));
     const per = numSlots * H;
