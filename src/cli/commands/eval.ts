@@ -13,7 +13,7 @@ import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, type Command } from '../command.js';
 import { INPUT_FORMATS, readNerFile, type InputFormat } from '../../core/data/formats/dataFiles.js';
 import { formatScores } from '../metricsTable.js';
-import { chooseAdapter } from './predict.js';
+import { adapterFlag, chooseAdapter } from '../adapterChoice.js';
 
 /** Accuracy, then per-label precision / recall / F1 / support and the macro average, as an aligned table. */
 export function formatClassificationScores(scores: DevScores): string {
@@ -46,13 +46,7 @@ export const evalCommand: Command = {
   ].join('\n'),
   positionals: [{ name: 'file', description: 'A CoNLL or JSONL file with gold entities (default: the dev split of the workspace)', optional: true }],
   flags: {
-    adapter: {
-      type: 'string',
-      short: 'a',
-      valueName: '<name>',
-      defaultText: 'the active adapter, or the only one',
-      description: 'Adapter under .pasta/adapters',
-    },
+    adapter: adapterFlag(),
     format: { type: 'string', valueName: '<format>', choices: INPUT_FORMATS, defaultText: 'auto', description: 'Format of the file' },
     scheme: { type: 'string', valueName: '<scheme>', choices: TAG_SCHEMES, defaultText: 'IOB2', description: 'Tag scheme of a CoNLL file' },
     json: { type: 'boolean', description: 'Print the scores as JSON' },

@@ -12,7 +12,7 @@ import { describeUsage } from '../../core/preannotate/usage.js';
 import { readProjectFile } from '../../core/project/projectFile.js';
 import { booleanFlag, stringFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
 import { formatScores } from '../metricsTable.js';
-import { chooseAdapter } from './predict.js';
+import { adapterFlag, chooseAdapter } from '../adapterChoice.js';
 
 function describeOutcome(outcome: FileOutcome): string {
   if (outcome.status === 'suggested') {
@@ -102,13 +102,7 @@ export const preannotateCommand: Command = {
       type: 'boolean',
       description: 'Score the suggestions against the accepted annotations instead, and the adapter (if any) on the same annotations',
     },
-    adapter: {
-      type: 'string',
-      short: 'a',
-      valueName: '<name>',
-      defaultText: 'the active adapter, or the only one',
-      description: 'With --agreement: the adapter to score beside the suggestions',
-    },
+    adapter: adapterFlag('With --agreement: the adapter to score beside the suggestions'),
     json: { type: 'boolean', description: 'With --agreement: print the scores as JSON' },
   },
   async run(args, io) {

@@ -5,33 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseTextInputsJsonl } from '../../core/data/formats/jsonl.js';
 import { InputError } from '../../core/data/types.js';
+import { nulByteProblem } from '../../core/util/readTextFile.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../core/engine/deviceNames.js';
-import { listAdapters } from '../../core/adapter/index.js';
 import { PRECISIONS, type Precision } from '../../core/graph/kernels.js';
 import type { PredictedSpan } from '../../core/prediction/predictor.js';
 import type { TextClassification } from '../../core/prediction/textClassifier.js';
 import type { WorkspacePredictor } from '../../core/prediction/workspacePrediction.js';
 import { booleanFlag, stringFlag, stringListFlag, UsageError, type CliIo, type Command, type ParsedArgs } from '../command.js';
+import { adapterFlag, chooseAdapter } from '../adapterChoice.js';
 import { predictCorpus } from '../corpusPredict.js';
 import { isCorpusInput } from '../../core/corpus/corpusRecords.js';
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The adapter to use: --adapter, else the project's active one, else the only one. */
-export async function chooseAdapter(workspace: string, predictor: WorkspacePredictor, flag: string | undefined, command: string): Promise<string> {
-  if (flag) return flag;
-  const active = await predictor.activeAdapterName();
-  if (active) return active;
-  const { adapters, problems } = await listAdapters(workspace);
-  if (adapters.length === 1) return adapters[0].name;
-  // A workspace whose only adapter is broken has one: say what is wrong with it.
-  if (adapters.length === 0 && problems.length > 0) throw problems[0];
-  if (adapters.length === 0) throw new InputError(workspace, undefined, 'has no adapters in .pasta/adapters; train one with `pasta train`');
-  throw new UsageError(`the workspace has ${adapters.length} adapters and none is active; pass --adapter <name>`, command);
+  return Buffer.concat(chunks);
 }
 
 function formatText(source: string, text: string, spans: PredictedSpan[]): string {
@@ -85,13 +73,15 @@ async function readInputs(files: string[], texts: string[], cwd: string): Promis
       throw new InputError(path, undefined, err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`);
     });
     // As corpus mode refuses them, but here the file was named: one line, not a skip.
-    if (bytes.includes(0)) throw new InputError(path, undefined, 'is a binary file (it holds NUL bytes)');
+    const notText = nulByteProblem(bytes);
+    if (notText) throw new InputError(path, notText.line, notText.problem);
     inputs.push({ source: f, path, text: bytes.toString('utf8') });
   }
   if (inputs.length === 0) {
-    const text = await readStdin();
-    if (text.includes('\0')) throw new InputError('stdin', undefined, 'is binary (it holds NUL bytes)');
-    inputs.push({ source: 'stdin', path: 'stdin', text });
+    const bytes = await readStdin();
+    const notText = nulByteProblem(bytes, 'stream');
+    if (notText) throw new InputError('stdin', notText.line, notText.problem);
+    inputs.push({ source: 'stdin', path: 'stdin', text: bytes.toString('utf8') });
   }
   return inputs;
 }
@@ -206,13 +196,7 @@ export const predictCommand: Command = {
   ].join('\n'),
   positionals: [{ name: 'files', description: 'Text files to predict', optional: true, variadic: true }],
   flags: {
-    adapter: {
-      type: 'string',
-      short: 'a',
-      valueName: '<name>',
-      defaultText: 'the active adapter, or the only one',
-      description: 'Adapter under .pasta/adapters',
-    },
+    adapter: adapterFlag(),
     text: {
       type: 'string',
       short: 't',

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Minimatch, minimatch } from 'minimatch';
+import { nulByteProblem } from '../util/readTextFile.js';
 
 export interface CorpusRecord {
   kind: 'record';
@@ -121,7 +122,8 @@ async function textFile(input: string, path: string): Promise<CorpusItem> {
   const info = await stat(path);
   if (info.size > MAX_TEXT_FILE_BYTES) return problem(`is ${info.size} bytes, more than the ${MAX_TEXT_FILE_BYTES} one text may have`);
   const bytes = await readFile(path);
-  if (bytes.includes(0)) return problem('is a binary file (it holds NUL bytes)');
+  const notText = nulByteProblem(bytes);
+  if (notText) return problem(notText.problem);
   try {
     return { kind: 'record', source: input, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '') };
   } catch {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { nulByteProblem } from '../util/readTextFile.js';
 import { InputError, type NerDocument, type Span } from './types.js';
 import { formatSidecar, parseSidecar, SIDECAR_VERSION, type AnnotationSidecar, type StoredSpan } from './annotationSidecar.js';
 
@@ -210,7 +211,8 @@ async function readTextFile(file: string, maxBytes: number): Promise<string> {
   if (!stat.isFile()) throw new InputError(file, undefined, 'not a regular file');
   if (stat.size > maxBytes) throw new InputError(file, undefined, `too large (${stat.size} bytes, at most ${maxBytes})`);
   const bytes = await fs.readFile(file);
-  if (bytes.includes(0)) throw new InputError(file, undefined, 'is a binary file (it holds NUL bytes)');
+  const notText = nulByteProblem(bytes);
+  if (notText) throw new InputError(file, notText.line, notText.problem);
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -21,16 +21,24 @@ export async function readTextFile(path: string, maxBytes = MAX_DATASET_BYTES): 
   }
   if (size > maxBytes) throw new InputError(path, undefined, `is ${size} bytes, more than the ${maxBytes} a dataset may have`);
   const bytes = await fs.readFile(path);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    if (utf16) throw new InputError(path, undefined, 'is UTF-16 text; save it as UTF-8');
-    throw new InputError(path, lineOfByte(bytes, nul), 'is a binary file (it holds NUL bytes)');
-  }
+  const notText = nulByteProblem(bytes);
+  if (notText) throw new InputError(path, notText.line, notText.problem);
   return bytes.toString('utf8');
 }
 
-function lineOfByte(bytes: Buffer, offset: number): number {
+/**
+ * Why bytes meant as UTF-8 text are not, when they hold a NUL byte (which no text file does): UTF-16 by its
+ * byte-order mark (Notepad's "Unicode"), else binary, with the line of the first NUL. `what` names the source.
+ */
+export function nulByteProblem(bytes: Uint8Array, what = 'file'): { line?: number; problem: string } | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul < 0) return undefined;
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) return { problem: 'is UTF-16 text; save it as UTF-8' };
+  return { line: lineOfByte(bytes, nul), problem: `is a binary ${what} (it holds NUL bytes)` };
+}
+
+function lineOfByte(bytes: Uint8Array, offset: number): number {
   let line = 1;
   for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
   return line;

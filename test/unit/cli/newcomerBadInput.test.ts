@@ -40,11 +40,14 @@ describe('bad input a newcomer meets', () => {
     await saveRandomAdapter(ws, 'ner', modelDir, { task: 'TOKEN_CLS', labels: ['PER', 'LOC'], slots: ['[CLS]', '[SEP]'], seed: 1 }, join(ws, 'cache'));
     copyFileSync(join(modelDir, 'model.safetensors'), join(ws, 'weights.txt'));
     const result = runPasta(['predict', 'weights.txt'], { cwd: ws });
-    refusedWith(result, `${join(ws, 'weights.txt')}: is a binary file (it holds NUL bytes)`);
+    refusedWith(result, `${join(ws, 'weights.txt')}:1: is a binary file (it holds NUL bytes)`);
     assert.equal(result.stdout, '');
     const piped = runPasta(['predict'], { cwd: ws, input: readFileSync(join(ws, 'weights.txt'), 'latin1') });
-    refusedWith(piped, 'stdin: is binary (it holds NUL bytes)');
+    refusedWith(piped, 'stdin:1: is a binary stream (it holds NUL bytes)');
     assert.equal(piped.stdout, '');
+    // Notepad's "Unicode": UTF-16 with a byte-order mark, which would otherwise read as text with NULs between letters.
+    writeFileSync(join(ws, 'notes.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('John lives in Paris\n', 'utf16le')]));
+    refusedWith(runPasta(['predict', 'notes.txt'], { cwd: ws }), `${join(ws, 'notes.txt')}: is UTF-16 text; save it as UTF-8`);
   });
 
   it('train refuses flags outside the limits project.json sets for the same field (a batch of 0 once crashed V8)', () => {
@@ -81,7 +84,7 @@ describe('bad input a newcomer meets', () => {
     );
     const result = runPasta(['train'], { cwd: ws });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, new RegExp(`^warning: ${join(ws, 'blob.txt')}: is a binary file \\(it holds NUL bytes\\)$`, 'm'));
+    assert.match(result.stderr, new RegExp(`^warning: ${join(ws, 'blob.txt')}:1: is a binary file \\(it holds NUL bytes\\)$`, 'm'));
   });
 
   it('train refuses, in one line each: an empty annotations file alone, a label project.json lacks, a base missing a weight', async () => {
